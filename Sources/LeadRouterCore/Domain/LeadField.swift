@@ -1,0 +1,84 @@
+/// An attribute of a lead that conditions can test.
+public enum LeadField: Hashable, Sendable, Codable, CustomStringConvertible {
+    case source, country, region, state, postalCode, industry, employees, dealSize, product, score
+    case language, accountID, emailDomain, intent
+    case custom(String)
+
+    /// Field names as written in policy files.
+    public init?(name: String) {
+        if name.hasPrefix("custom.") {
+            let key = String(name.dropFirst("custom.".count))
+            guard !key.isEmpty else { return nil }
+            self = .custom(key)
+            return
+        }
+        guard let field = Self.named[name] else { return nil }
+        self = field
+    }
+
+    private static let named: [String: LeadField] = [
+        "source": .source, "country": .country, "region": .region, "state": .state, "postal_code": .postalCode,
+        "industry": .industry, "employees": .employees, "deal_size": .dealSize, "product": .product,
+        "score": .score, "language": .language, "account_id": .accountID, "email_domain": .emailDomain,
+        "intent": .intent,
+    ]
+
+    public static let allNames: [String] = named.keys.sorted() + ["custom.<key>"]
+
+    public var description: String {
+        if case .custom(let key) = self { return "custom.\(key)" }
+        return Self.named.first { $0.value == self }!.key
+    }
+
+    var isCustom: Bool {
+        if case .custom = self { return true }
+        return false
+    }
+
+    var isNumeric: Bool { self == .employees || self == .dealSize || self == .score }
+
+    /// The lead's value for this field, or `nil` when the lead does not carry it.
+    func value(of lead: Lead) -> LeadValue? {
+        switch self {
+        case .source: lead.source.map(LeadValue.text)
+        case .country: lead.country.map { .text($0.uppercased()) }
+        case .region: lead.region.map(LeadValue.text)
+        case .state: lead.state.map(LeadValue.text)
+        case .postalCode: lead.postalCode.map(LeadValue.text)
+        case .industry: lead.industry.map(LeadValue.text)
+        case .employees: lead.employees.map { .number(Double($0)) }
+        case .dealSize: lead.dealSize.map(LeadValue.number)
+        case .product: lead.product.map(LeadValue.text)
+        case .score: lead.score.map(LeadValue.number)
+        case .language: lead.language.map(LeadValue.text)
+        case .accountID: lead.accountID.map(LeadValue.text)
+        case .emailDomain: lead.emailDomain.map(LeadValue.text)
+        case .intent: lead.intents.isEmpty ? nil : .list(lead.intents)
+        case .custom(let key): lead.custom[key].map(LeadValue.text)
+        }
+    }
+}
+
+/// A lead attribute's value as conditions see it.
+enum LeadValue: Equatable {
+    case text(String)
+    case number(Double)
+    case list([String])
+
+    var number: Double? {
+        switch self {
+        case .number(let value): value
+        case .text(let text): Double(text)
+        case .list: nil
+        }
+    }
+
+    /// Text forms for equality tests; a list yields each member.
+    var texts: [String] {
+        switch self {
+        case .text(let text): [text]
+        case .number(let value): [value == value.rounded() ? String(Int64(value)) : String(value)]
+        case .list(let items): items
+        }
+    }
+}

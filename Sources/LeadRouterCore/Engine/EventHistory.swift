@@ -1,0 +1,46 @@
+import Atomics
+
+/// The most recent events in a fixed ring, readable by any thread without locks.
+///
+/// Slot `seq % capacity` holds event `seq`. A writer publishes a boxed event with a releasing store; a
+/// reader's acquiring load either sees the complete event or an older one, and checks the sequence
+/// number to tell which. Writers of different sequence numbers never share a slot until the ring wraps.
+final class EventHistory: Sendable {
+    final class Box: AtomicReference, Sendable {
+        let event: EngineEvent
+        init(_ event: EngineEvent) { self.event = event }
+    }
+
+    private let slots: [ManagedAtomic<Box?>]
+    private let mask: UInt64
+
+    init(capacity: Int) {
+        var size = 1
+        while size < max(capacity, 2) { size <<= 1 }
+        slots = (0..<size).map { _ in ManagedAtomic<Box?>(nil) }
+        mask = UInt64(size - 1)
+    }
+
+    var capacity: Int { slots.count }
+
+    func publish(_ events: [EngineEvent]) {
+        for event in events {
+            slots[Int(event.seq & mask)].store(Box(event), ordering: .releasing)
+        }
+    }
+
+    /// Events after `seq`, in order, up to `limit`; stops early at an event not yet published.
+    /// `nil` when `seq + 1` has already been overwritten (the caller must read older history elsewhere).
+    func events(after seq: UInt64, limit: Int) -> [EngineEvent]? {
+        var result: [EngineEvent] = []
+        var next = seq + 1
+        while result.count < limit {
+            guard let box = slots[Int(next & mask)].load(ordering: .acquiring) else { break }
+            if box.event.seq > next { return result.isEmpty ? nil : result }
+            if box.event.seq < next { break }
+            result.append(box.event)
+            next += 1
+        }
+        return result
+    }
+}

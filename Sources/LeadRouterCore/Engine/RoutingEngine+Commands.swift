@@ -1,0 +1,82 @@
+extension RoutingEngine {
+    /// Routes a lead: offers it to a rep or queues it. Routing the same lead id again returns the
+    /// existing assignment without any change, so callers may retry freely.
+    public func route(_ lead: Lead, detailed: Bool? = nil) throws -> RouteResult {
+        guard !lead.id.isEmpty else { throw RoutingError(.invalidArgument, "a lead needs a non-empty id") }
+        let detailed = detailed ?? configuration.detailedExplanations
+        return commit { $0.route(lead, detailed: detailed) }.0
+    }
+
+    /// Takes a lead from its rep and gives it to another eligible rep (or the queue).
+    public func reassign(_ lead: LeadID, reason: String = "reassigned") throws -> RouteResult {
+        try commit { try $0.reassign(lead, reason: reason, detailed: configuration.detailedExplanations) }.0
+    }
+
+    /// Records what a dialer reports. Takes effect on the very next route; freeing a rep dispatches
+    /// queued leads in the same call, and a rep leaving hands back offers not yet accepted.
+    @discardableResult
+    public func setAvailability(
+        _ rep: RepID, status: RepStatus, activeCalls: Int? = nil, capacity: Int? = nil
+    ) throws -> [EngineEvent] {
+        try commit { try $0.setAvailability(rep, status: status, activeCalls: activeCalls, capacity: capacity) }.1
+    }
+
+    @discardableResult
+    public func accept(_ lead: LeadID, by rep: RepID? = nil) throws -> Assignment {
+        try commit { try $0.accept(lead, by: rep) }.0
+    }
+
+    @discardableResult
+    public func complete(_ lead: LeadID, outcome: String, by rep: RepID? = nil) throws -> Assignment {
+        try commit { try $0.complete(lead, outcome: outcome, by: rep) }.0
+    }
+
+    /// Expires offers past their SLA and reroutes them, then offers waiting leads to reps that the
+    /// passing of time made eligible (working hours began, leave ended, a new day reset a daily cap).
+    /// The server calls this on a timer; everything else dispatches in the call that freed the rep.
+    @discardableResult
+    public func tick() -> [EngineEvent] {
+        commit {
+            $0.expireDue()
+            $0.dispatchQueue()
+        }.1
+    }
+
+    @discardableResult
+    public func upsertReps(_ reps: [Rep]) throws -> [EngineEvent] { try commit { try $0.upsertReps(reps) }.1 }
+
+    @discardableResult
+    public func removeRep(_ rep: RepID) throws -> [EngineEvent] { try commit { try $0.removeRep(rep) }.1 }
+
+    @discardableResult
+    public func setTerritories(_ territories: [Territory]) throws -> [EngineEvent] {
+        try commit { try $0.setTerritories(territories) }.1
+    }
+
+    @discardableResult
+    public func setAccountOwners(_ owners: [AccountOwner], replace: Bool = false) throws -> [EngineEvent] {
+        try commit { try $0.setAccountOwners(owners, replace: replace) }.1
+    }
+
+    /// Validates and applies a policy; returns lint warnings (which do not block applying).
+    @discardableResult
+    public func applyPolicy(_ policy: Policy) throws -> [PolicyProblem] {
+        try commit { try $0.applyPolicy(policy) }
+        return PolicyLinter.lint(policy, roster: state.roster)
+    }
+
+    /// Routes a lead against the live policy, or a candidate one, without changing anything.
+    public func dryRun(_ lead: Lead, policy: Policy? = nil) throws -> RouteResult {
+        var base = state
+        if let policy {
+            let problems = PolicyValidator.validate(policy)
+            if !problems.isEmpty {
+                throw RoutingError(.invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
+            }
+            base.policy = CompiledPolicy(policy)
+        }
+        base.assignments[lead.id] = nil
+        var transaction = Transaction(state: base, now: clock.now(), configuration: configuration)
+        return transaction.route(lead, detailed: true)
+    }
+}

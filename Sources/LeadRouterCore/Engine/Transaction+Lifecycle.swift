@@ -1,0 +1,123 @@
+extension Transaction {
+    /// Takes the lead back from its rep (if any) and routes it to someone else.
+    mutating func reassign(_ leadID: LeadID, reason: String, detailed: Bool) throws -> RouteResult {
+        let record = try assignment(leadID)
+        var previous: RepID?
+        switch record.state {
+        case .completed:
+            throw RoutingError(.failedPrecondition, "lead '\(leadID)' is completed; a completed lead cannot be reassigned")
+        case .queued:
+            break
+        case .offered, .accepted:
+            previous = record.rep
+            emit(.released(lead: leadID, rep: record.rep!, reason: reason))
+        }
+        placeAgain(leadID, detailed: detailed, alsoExcluding: previous)
+        if let previous { dispatchQueue(freed: previous) }
+        let now = state.assignments[leadID]!
+        return RouteResult(assignment: now, explanation: now.explanation, isNew: false)
+    }
+
+    mutating func accept(_ leadID: LeadID, by rep: RepID?) throws -> Assignment {
+        let record = try assignment(leadID)
+        if let rep, record.rep != rep {
+            throw RoutingError(
+                .failedPrecondition, "lead '\(leadID)' is assigned to \(record.rep ?? "nobody"), not to '\(rep)'")
+        }
+        switch record.state {
+        case .accepted:
+            return record
+        case .offered:
+            emit(.accepted(lead: leadID, rep: record.rep!))
+            return state.assignments[leadID]!
+        case .queued, .completed:
+            throw RoutingError(
+                .failedPrecondition, "lead '\(leadID)' is \(record.state.rawValue); only an offered lead can be accepted")
+        }
+    }
+
+    mutating func complete(_ leadID: LeadID, outcome: String, by rep: RepID?) throws -> Assignment {
+        let record = try assignment(leadID)
+        if let rep, record.rep != rep {
+            throw RoutingError(
+                .failedPrecondition, "lead '\(leadID)' is assigned to \(record.rep ?? "nobody"), not to '\(rep)'")
+        }
+        guard record.isOpen, let holder = record.rep else {
+            if record.state == .completed && record.outcome == outcome { return record }
+            throw RoutingError(
+                .failedPrecondition, "lead '\(leadID)' is \(record.state.rawValue); only an open assignment can be completed")
+        }
+        emit(.completed(lead: leadID, rep: holder, outcome: outcome))
+        dispatchQueue(freed: holder)
+        return state.assignments[leadID]!
+    }
+
+    mutating func setAvailability(_ rep: RepID, status: RepStatus, activeCalls: Int?, capacity: Int?) throws {
+        _ = try self.rep(rep)
+        if let activeCalls, activeCalls < 0 {
+            throw RoutingError(.invalidArgument, "active calls must be zero or more, got \(activeCalls)")
+        }
+        if let capacity, capacity < 0 { throw RoutingError(.invalidArgument, "capacity must be zero or more, got \(capacity)") }
+        let live = state.presence[rep]!
+        emit(.availabilityChanged(AvailabilityChange(
+            rep: rep, status: status, activeCalls: activeCalls ?? live.activeCalls, capacity: capacity)))
+        if status == .offline || status == .away {
+            releaseOffered(of: rep, reason: "rep is \(status.rawValue)")
+        }
+        dispatchQueue(freed: rep)
+    }
+
+    /// Offered (not yet accepted) leads go back to routing when their rep leaves; accepted work stays.
+    mutating func releaseOffered(of rep: RepID, reason: String) {
+        let open = state.openByRep[rep].map(Array.init) ?? []
+        for lead in open.sorted() where state.assignments[lead]?.state == .offered {
+            emit(.released(lead: lead, rep: rep, reason: reason))
+            placeAgain(lead, detailed: configuration.detailedExplanations, alsoExcluding: rep)
+        }
+    }
+
+    /// Expires every offer whose SLA ran out, escalates repeat misses, and routes each lead again.
+    mutating func expireDue() {
+        let due = state.slaBuckets.keys.filter { $0 <= now.seconds }.sorted()
+        for bucket in due {
+            for lead in (state.slaBuckets[bucket].map(Array.init) ?? []).sorted() {
+                guard let record = state.assignments[lead], record.state == .offered, let rep = record.rep,
+                    let deadline = record.slaDeadline, deadline <= now
+                else { continue }
+                emit(.expired(lead: lead, rep: rep))
+                if let rule = state.policy.rule(named: record.rule), let escalation = rule.escalation,
+                    !record.escalated, record.misses + 1 >= escalation.afterMisses
+                {
+                    emit(.escalated(lead: lead, rule: rule.name))
+                }
+                placeAgain(lead, detailed: configuration.detailedExplanations)
+                dispatchQueue(freed: rep)
+            }
+        }
+    }
+
+    /// Gives waiting leads, best first, to whoever is free now. Called after every change that can free
+    /// a rep, in the same transaction, so a freed rep never sits idle while leads wait.
+    mutating func dispatchQueue(freed rep: RepID) {
+        guard !state.queue.isEmpty, isFree(rep) else { return }
+        for entry in state.queueInOrder.prefix(configuration.maxQueueScan) {
+            guard isFree(rep) else { return }
+            guard state.assignments[entry.lead]?.state == .queued else { continue }
+            placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)
+        }
+    }
+
+    /// Tries waiting leads, best first, against every rep (bounded by `maxQueueScan`).
+    mutating func dispatchQueue() {
+        guard !state.queue.isEmpty else { return }
+        for entry in state.queueInOrder.prefix(configuration.maxQueueScan)
+        where state.assignments[entry.lead]?.state == .queued {
+            placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)
+        }
+    }
+
+    private func isFree(_ rep: RepID) -> Bool {
+        guard let profile = state.roster.reps[rep], let live = state.presence[rep] else { return false }
+        return live.status == .available && live.openAssignments < live.capacity(of: profile)
+    }
+}

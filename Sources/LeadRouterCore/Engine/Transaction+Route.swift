@@ -1,0 +1,70 @@
+extension Transaction {
+    /// Routes a new lead, or returns the existing record when the lead id was seen before.
+    mutating func route(_ lead: Lead, detailed: Bool) -> RouteResult {
+        if let existing = state.assignments[lead.id] {
+            var explanation = existing.explanation
+            explanation.outcome = .existing
+            return RouteResult(assignment: existing, explanation: explanation, isNew: false)
+        }
+        let (rule, notMatched) = state.policy.match(lead, exhaustive: detailed)
+        var explanation = Explanation(policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: notMatched)
+        place(lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed)
+        let record = state.assignments[lead.id]!
+        return RouteResult(assignment: record, explanation: explanation, isNew: true)
+    }
+
+    /// Offers the lead to the best eligible rep of the rule's chain, or queues it.
+    @discardableResult
+    mutating func place(
+        _ lead: Lead, rule: Rule, excluded: [RepID], escalated: Bool, explanation: inout Explanation, detailed: Bool,
+        queueIfUnplaced: Bool = true
+    ) -> Bool {
+        let chain = escalated ? (rule.escalation?.target.map { [$0] } ?? rule.chain) : rule.chain
+        let decider = RouteDecider(state: state, now: now, detailed: detailed)
+        let priority = (lead.score ?? 0) + rule.priority
+        if let pick = decider.decide(lead, rule: rule, chain: chain, excluded: excluded, into: &explanation) {
+            explanation.chosen = pick.rep
+            explanation.outcome = .assigned
+            emit(
+                .offered(
+                    Offer(
+                        lead: lead, rep: pick.rep, rule: rule.name, priority: priority,
+                        slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey,
+                        strategy: pick.strategy, joiningCredit: pick.joiningCredit, explanation: explanation)))
+            return true
+        } else {
+            guard queueIfUnplaced else { return false }
+            explanation.outcome = .queued
+            explanation.notes.append("no eligible rep in any pool of the chain; the lead waits in the queue")
+            emit(.queued(QueuedLead(lead: lead, rule: rule.name, priority: priority, explanation: explanation)))
+            return false
+        }
+    }
+
+    /// Routes an existing lead again, after an expiry, a release or an explicit reassign.
+    @discardableResult
+    mutating func placeAgain(
+        _ leadID: LeadID, detailed: Bool, alsoExcluding: RepID? = nil, queueIfUnplaced: Bool = true
+    ) -> Bool {
+        guard let record = state.assignments[leadID] else { return false }
+        let rule = state.policy.rule(named: record.rule) ?? state.policy.match(record.lead, exhaustive: false).rule
+        var explanation = Explanation(policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: [])
+        if record.escalated { explanation.notes.append("escalated after \(record.misses) missed SLAs") }
+        if !record.expiredReps.isEmpty {
+            explanation.notes.append("excluded after letting it expire: " + record.expiredReps.joined(separator: ", "))
+        }
+        var excluded = record.expiredReps
+        if let alsoExcluding { excluded.append(alsoExcluding) }
+        return place(
+            record.lead, rule: rule, excluded: excluded, escalated: record.escalated, explanation: &explanation,
+            detailed: detailed, queueIfUnplaced: queueIfUnplaced)
+    }
+}
+
+/// What `route` and `reassign` answer.
+public struct RouteResult: Sendable {
+    public var assignment: Assignment
+    public var explanation: Explanation
+    /// `false` when the lead id had been routed before and the existing assignment is returned.
+    public var isNew: Bool
+}

@@ -1,0 +1,36 @@
+/// One attempt at a command: reads a state snapshot, decides, and applies the resulting events to its
+/// private copy. The engine publishes the copy only if no other command committed in between.
+struct Transaction {
+    private(set) var state: EngineState
+    private(set) var events: [EngineEvent] = []
+    let now: Timestamp
+    let configuration: EngineConfiguration
+
+    init(state: EngineState, now: Timestamp, configuration: EngineConfiguration) {
+        self.state = state
+        // Never stamp an event before the last one, even if the wall clock steps back.
+        self.now = max(now, state.lastTime)
+        self.configuration = configuration
+    }
+
+    mutating func emit(_ kind: EngineEvent.Kind) {
+        let event = EngineEvent(seq: state.lastSeq + 1, time: now, kind: kind)
+        // Cannot fail: the sequence number is the successor by construction.
+        try! state.apply(event)
+        events.append(event)
+    }
+
+    func rep(_ id: RepID) throws -> Rep {
+        guard let rep = state.roster.reps[id] else {
+            throw RoutingError(.notFound, "rep '\(id)' does not exist; load it with an upsert first")
+        }
+        return rep
+    }
+
+    func assignment(_ lead: LeadID) throws -> Assignment {
+        guard let record = state.assignments[lead] else {
+            throw RoutingError(.notFound, "lead '\(lead)' has never been routed")
+        }
+        return record
+    }
+}

@@ -1,0 +1,35 @@
+/// A validated policy with its rule index, published as one immutable value.
+public final class CompiledPolicy: Hashable, Sendable {
+    public let policy: Policy
+    let index: RuleIndex
+    private let rulesByName: [String: Rule]
+
+    public init(_ policy: Policy) {
+        self.policy = policy
+        self.index = RuleIndex(rules: policy.rules)
+        self.rulesByName = Dictionary(policy.orderedRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The first rule matching the lead (the default rule when none does), and the evaluated rules
+    /// that did not match. `exhaustive` evaluates every earlier rule, for a complete explanation.
+    func match(_ lead: Lead, exhaustive: Bool) -> (rule: Rule, notMatched: [String]) {
+        var notMatched: [String] = []
+        let positions = exhaustive ? Array(policy.rules.indices) : index.candidates(for: lead)
+        for position in positions {
+            let rule = policy.rules[position]
+            if rule.condition.matches(lead) { return (rule, notMatched) }
+            notMatched.append(rule.name)
+        }
+        return (policy.defaultRule, notMatched)
+    }
+
+    func rule(named name: String) -> Rule? {
+        rulesByName[name]
+    }
+
+    public static func == (lhs: CompiledPolicy, rhs: CompiledPolicy) -> Bool {
+        lhs === rhs || lhs.policy == rhs.policy
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(policy.version) }
+}
