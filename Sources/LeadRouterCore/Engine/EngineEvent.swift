@@ -72,8 +72,9 @@ public struct Offer: Hashable, Sendable, Codable {
     /// The fairness ledger (and round-robin cursor) this pick counts against.
     public var poolKey: String
     public var strategy: RoutingStrategy
-    /// Calibration credit for a rep's first lead through this pool (see ``LedgerEntry/credit``).
-    public var joiningCredit: Int?
+    /// Eligible reps seen in this pool's ledger for the first time, with their calibration credit
+    /// (see ``LedgerEntry/credit``).
+    public var joining: [RepID: Int]
     public var explanation: Explanation
 }
 

@@ -32,7 +32,8 @@ extension EngineState {
         case .offered(let offer):
             applyOffer(offer, seq: event.seq, at: time)
         case .queued(let waiting):
-            var record = makeRecord(for: waiting.lead, rule: waiting.rule, priority: waiting.priority)
+            var record =
+                assignments[waiting.lead.id] ?? makeRecord(for: waiting.lead, rule: waiting.rule, priority: waiting.priority)
             record.state = .queued
             record.rep = nil
             record.seq = event.seq
@@ -102,9 +103,10 @@ extension EngineState {
             presence[offer.rep] = live
         }
         if offer.strategy == .roundRobin { cursors[offer.poolKey] = offer.rep }
-        var standing = ledger[offer.poolKey]?[offer.rep] ?? LedgerEntry(received: 0, credit: offer.joiningCredit ?? 0)
-        standing.received += 1
-        ledger[offer.poolKey, default: [:]][offer.rep] = standing
+        var entries = ledger[offer.poolKey] ?? [:]
+        for (rep, credit) in offer.joining where entries[rep] == nil { entries[rep] = LedgerEntry(received: 0, credit: credit) }
+        entries[offer.rep, default: LedgerEntry()].received += 1
+        ledger[offer.poolKey] = entries
     }
 
     private mutating func applyAvailability(_ change: AvailabilityChange, at time: Timestamp) {

@@ -6,5 +6,5 @@ public struct LedgerEntry: Hashable, Sendable, Codable {
     /// least-served active rep instead of far behind (flooded) or far ahead (starved).
     public var credit: Int = 0
 
-    var effective: Int { received + credit }
+    public var effective: Int { received + credit }
 }

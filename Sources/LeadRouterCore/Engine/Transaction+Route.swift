@@ -30,7 +30,7 @@ extension Transaction {
                     Offer(
                         lead: lead, rep: pick.rep, rule: rule.name, priority: priority,
                         slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey,
-                        strategy: pick.strategy, joiningCredit: pick.joiningCredit, explanation: explanation)))
+                        strategy: pick.strategy, joining: pick.joining, explanation: explanation)))
             return true
         } else {
             guard queueIfUnplaced else { return false }

@@ -29,5 +29,5 @@ public struct Policy: Hashable, Sendable, Codable {
         defaultRule: Rule(name: "default", target: .init(pool: Pool(), strategy: .roundRobin)))
 
     /// Rules in evaluation order, the default last.
-    var orderedRules: [Rule] { rules + [defaultRule] }
+    public var orderedRules: [Rule] { rules + [defaultRule] }
 }

@@ -69,5 +69,5 @@ public struct Rule: Hashable, Sendable, Codable {
     }
 
     /// The pool chain in the order it is tried.
-    var chain: [Target] { [target] + fallbacks }
+    public var chain: [Target] { [target] + fallbacks }
 }

@@ -6,7 +6,7 @@ struct RouteDecider {
         var rep: RepID
         var poolKey: String
         var strategy: RoutingStrategy
-        var joiningCredit: Int?
+        var joining: [RepID: Int] = [:]
     }
 
     let state: EngineState
@@ -34,18 +34,18 @@ struct RouteDecider {
         _ strategy: RoutingStrategy, in pool: ResolvedPool, eligibility: Eligibility,
         stage: inout Explanation.Stage
     ) -> Pick? {
-        let chosen: (rep: RepID, credit: Int?)?
+        let chosen: (rep: RepID, joining: [RepID: Int])?
         switch strategy {
         case .roundRobin:
-            chosen = roundRobin(pool, eligibility: eligibility, stage: &stage).map { ($0, nil) }
+            chosen = roundRobin(pool, eligibility: eligibility, stage: &stage).map { ($0, [:]) }
         case .weighted, .performanceWeighted:
             chosen = weighted(pool, byPerformance: strategy == .performanceWeighted, eligibility, &stage)
         case .leastLoaded, .longestIdle:
-            chosen = lowestScore(pool, strategy: strategy, eligibility, &stage).map { ($0, nil) }
+            chosen = lowestScore(pool, strategy: strategy, eligibility, &stage).map { ($0, [:]) }
         }
         guard let chosen else { return nil }
         stage.chosen = chosen.rep
-        return Pick(rep: chosen.rep, poolKey: pool.key, strategy: strategy, joiningCredit: chosen.credit)
+        return Pick(rep: chosen.rep, poolKey: pool.key, strategy: strategy, joining: chosen.joining)
     }
 
     private func record(_ rep: RepID, _ rejection: Explanation.Rejection?, score: Double?, in stage: inout Explanation.Stage) {
@@ -79,7 +79,7 @@ struct RouteDecider {
     /// lead of their target share.
     private func weighted(
         _ pool: ResolvedPool, byPerformance: Bool, _ eligibility: Eligibility, _ stage: inout Explanation.Stage
-    ) -> (RepID, Int?)? {
+    ) -> (RepID, [RepID: Int])? {
         let entries = state.ledger[pool.key] ?? [:]
         var eligible: [(rep: RepID, weight: Double, count: Int, known: Bool)] = []
         for rep in pool.members {
@@ -92,15 +92,14 @@ struct RouteDecider {
         }
         guard !eligible.isEmpty else { return nil }
         if byPerformance { scaleByPerformance(&eligible) }
-        // Calibration for reps new to this pool: start level with the least-served known member.
-        let lowestRatio = eligible.filter { $0.known && $0.weight > 0 }.map { Double($0.count) / $0.weight }.min()
-        var credits: [RepID: Int] = [:]
-        if let lowestRatio {
-            for index in eligible.indices where !eligible[index].known {
-                let credit = Int((lowestRatio * eligible[index].weight).rounded(.down))
-                eligible[index].count = credit
-                credits[eligible[index].rep] = credit
-            }
+        // Calibration for reps new to this pool: start level with the least-served known member
+        // (at zero when the pool itself is new). The offer records them so the ledger knows them.
+        let lowestRatio = eligible.filter { $0.known && $0.weight > 0 }.map { Double($0.count) / $0.weight }.min() ?? 0
+        var joining: [RepID: Int] = [:]
+        for index in eligible.indices where !eligible[index].known {
+            let credit = Int((lowestRatio * eligible[index].weight).rounded(.down))
+            eligible[index].count = credit
+            joining[eligible[index].rep] = credit
         }
         let totalWeight = eligible.reduce(0) { $0 + $1.weight }
         let totalCount = eligible.reduce(0) { $0 + $1.count }
@@ -118,7 +117,7 @@ struct RouteDecider {
         }
         let chosen = eligible[best].rep
         if detailed { stage.candidates.insert(.init(rep: chosen, rejection: nil, score: scores[best]), at: 0) }
-        return (chosen, credits[chosen])
+        return (chosen, joining)
     }
 
     /// Multiplies weights by conversion relative to the eligible mean, clamped to the policy's bounds.

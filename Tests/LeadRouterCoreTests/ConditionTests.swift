@@ -1,0 +1,91 @@
+@testable import LeadRouterCore
+import Testing
+
+@Suite("Conditions")
+struct ConditionTests {
+    static let lead = Fixtures.lead("c1") {
+        $0.source = "web"
+        $0.country = "de"
+        $0.postalCode = "80331"
+        $0.employees = 1200
+        $0.dealSize = 25_000
+        $0.intents = ["pricing_page", "whitepaper"]
+        $0.industry = "fintech"
+        $0.custom = ["segment": "smb"]
+    }
+
+    static let cases: [(String, Condition, Bool)] = [
+        ("equals", .equals(.source, "web"), true),
+        ("equals other", .equals(.source, "chat"), false),
+        ("equals country normalised", .equals(.country, "DE"), true),
+        ("in", .isIn(.industry, ["fintech", "retail"]), true),
+        ("in miss", .isIn(.industry, ["retail"]), false),
+        ("not in", .notIn(.custom("segment"), ["student"]), true),
+        ("not in hit", .notIn(.custom("segment"), ["smb"]), false),
+        ("not in missing field", .notIn(.product, ["x"]), true),
+        ("range inside", .range(.employees, min: 1000, max: 5000), true),
+        ("range open max", .range(.dealSize, min: 10_000, max: nil), true),
+        ("range below", .range(.employees, min: 5000, max: nil), false),
+        ("range missing field", .range(.score, min: 0, max: nil), false),
+        ("prefix", .prefix(.postalCode, "80"), true),
+        ("prefix miss", .prefix(.postalCode, "10"), false),
+        ("exists", .exists(.industry), true),
+        ("exists missing", .exists(.accountID), false),
+        ("contains intent", .contains(.intent, "pricing_page"), true),
+        ("contains intent miss", .contains(.intent, "demo"), false),
+        ("contains substring", .contains(.industry, "tech"), true),
+        ("all", .all([.equals(.source, "web"), .prefix(.postalCode, "8")]), true),
+        ("all one false", .all([.equals(.source, "web"), .prefix(.postalCode, "1")]), false),
+        ("any", .any([.equals(.source, "chat"), .exists(.industry)]), true),
+        ("any none", .any([.equals(.source, "chat"), .exists(.accountID)]), false),
+        ("not", .not(.equals(.source, "chat")), true),
+        ("always", .always, true),
+        ("custom equals", .equals(.custom("segment"), "smb"), true),
+        ("numeric equals", .equals(.employees, "1200"), true),
+    ]
+
+    @Test(arguments: cases.indices)
+    func operatorMatches(_ index: Int) throws {
+        let (name, condition, expected) = Self.cases[index]
+        let rule = Rule(name: "r", condition: condition, target: .init(pool: Pool(reps: ["hit"])))
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy([rule], default: .init(pool: Pool(reps: ["miss"]))),
+            reps: [Rep(id: "hit"), Rep(id: "miss")])
+        let result = try engine.dryRun(Self.lead)
+        #expect(result.explanation.rule == (expected ? "r" : "default"), "\(name)")
+    }
+
+    @Test func firstMatchingRuleWinsAndEarlierMissesAreExplained() throws {
+        let rules = [
+            Rule(name: "chat", condition: .equals(.source, "chat"), target: .init(pool: Pool(reps: ["a"]))),
+            Rule(name: "germany", condition: .equals(.country, "DE"), target: .init(pool: Pool(reps: ["b"]))),
+            Rule(name: "big", condition: .range(.employees, min: 1000, max: nil), target: .init(pool: Pool(reps: ["a"]))),
+        ]
+        let engine = try Fixtures.engine(policy: Fixtures.policy(rules), reps: [Rep(id: "a"), Rep(id: "b")])
+        let result = try engine.route(Self.lead)
+        #expect(result.explanation.rule == "germany")
+        #expect(result.explanation.rulesNotMatched == ["chat"])
+        #expect(result.assignment.rep == "b")
+    }
+
+    @Test func indexedRulesMatchLikeALinearScan() throws {
+        // Many indexed rules plus unindexed ones interleaved: the index must keep policy order.
+        var rules: [Rule] = []
+        for index in 0..<200 {
+            let condition: Condition = index % 7 == 0
+                ? .range(.score, min: Double(index), max: nil)
+                : .all([.equals(.country, "C\(index % 20)"), .isIn(.source, ["s\(index % 3)", "any"])])
+            rules.append(Rule(name: "r\(index)", condition: condition, target: .init(pool: Pool())))
+        }
+        let engine = try Fixtures.engine(policy: Fixtures.policy(rules), reps: [Rep(id: "x")])
+        for sample in 0..<300 {
+            let lead = Fixtures.lead("l\(sample)") {
+                $0.country = "C\(sample % 23)"
+                $0.source = sample % 5 == 0 ? "any" : "s\(sample % 4)"
+                $0.score = Double(sample % 250)
+            }
+            let linear = rules.first { $0.condition.matches(lead) }?.name ?? "default"
+            #expect(try engine.dryRun(lead).explanation.rule == linear)
+        }
+    }
+}

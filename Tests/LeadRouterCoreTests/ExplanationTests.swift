@@ -1,0 +1,90 @@
+import LeadRouterCore
+import Testing
+
+@Suite("Explanations, idempotency and events")
+struct ExplanationTests {
+    @Test func explanationNamesRuleCandidatesReasonsAndChoice() throws {
+        let rules = [
+            Rule(name: "chat", condition: .equals(.source, "chat"), target: .init(pool: .team("t"))),
+            Rule(name: "web", condition: .equals(.source, "web"), target: .init(pool: .team("t"))),
+        ]
+        let engine = try Fixtures.engine(policy: Fixtures.policy(rules), reps: Fixtures.team("t", ["a", "b", "c", "d"], capacity: 1))
+        try engine.setAvailability("a", status: .offline)
+        try engine.route(Fixtures.lead("first") { $0.source = "web" })  // b now at capacity
+        let result = try engine.route(Fixtures.lead("second") { $0.source = "web" })
+        let explanation = result.explanation
+        #expect(explanation.policyVersion == "test")
+        #expect(explanation.rule == "web")
+        #expect(explanation.rulesNotMatched == ["chat"])
+        #expect(explanation.outcome == .assigned)
+        #expect(explanation.chosen == "c")
+        let stage = try #require(explanation.stages.first)
+        #expect(stage.chosen == "c")
+        let reasons = Dictionary(uniqueKeysWithValues: stage.candidates.map { ($0.rep, $0.rejection) })
+        #expect(reasons == ["a": .offline, "b": .atCapacity, "c": nil, "d": .notSelected])
+        #expect(result.assignment.explanation == explanation)
+    }
+
+    @Test func summaryModeKeepsCountsWithoutCandidates() throws {
+        let engine = try Fixtures.engine(detailed: false, reps: Fixtures.team("t", ["a", "b", "c"]))
+        try engine.setAvailability("a", status: .onCall)
+        let result = try engine.route(Fixtures.lead("1"))
+        #expect(result.explanation.stages[0].candidates.isEmpty)
+        #expect(result.explanation.stages[0].rejectionCounts == [.onCall: 1])
+        #expect(result.explanation.chosen == "b")
+        let full = try engine.route(Fixtures.lead("2"), detailed: true)
+        #expect(full.explanation.stages[0].candidates.count == 3)
+    }
+
+    @Test func routingTheSameLeadTwiceReturnsTheExistingAssignment() throws {
+        let engine = try Fixtures.engine(reps: Fixtures.team("t", ["a", "b"]))
+        let first = try engine.route(Fixtures.lead("dup"))
+        let seq = engine.state.lastSeq
+        let second = try engine.route(Fixtures.lead("dup") { $0.source = "changed" })
+        #expect(!second.isNew && first.isNew)
+        #expect(second.assignment == first.assignment)
+        #expect(second.explanation.outcome == .existing)
+        #expect(engine.state.lastSeq == seq)
+        #expect(engine.state.presence["a"]?.openAssignments == 1)
+        #expect(engine.state.presence["b"]?.openAssignments == 0)
+    }
+
+    @Test func emptyLeadIdIsRejected() throws {
+        let engine = try Fixtures.engine(reps: [Rep(id: "a")])
+        let error = try #require(throws: RoutingError.self) { try engine.route(Fixtures.lead("")) }
+        #expect(error.code == .invalidArgument)
+    }
+
+    @Test func dryRunChangesNothingAndCanUseACandidatePolicy() throws {
+        let engine = try Fixtures.engine(reps: Fixtures.team("t", ["a"]) + Fixtures.team("u", ["z"]))
+        let before = engine.state
+        let live = try engine.dryRun(Fixtures.lead("x"))
+        #expect(live.assignment.rep == "a")
+        let candidate = Fixtures.policy(default: .init(pool: .team("u")))
+        #expect(try engine.dryRun(Fixtures.lead("x"), policy: candidate).assignment.rep == "z")
+        #expect(engine.state == before)
+    }
+
+    @Test func everyEventIsNumberedWithoutGapsAndReplayRebuildsTheState() throws {
+        let clock = ManualClock(Fixtures.start)
+        var events: [EngineEvent] = []
+        let engine = try Fixtures.engine(clock: clock, reps: Fixtures.team("t", ["a", "b", "c"], capacity: 2))
+        try engine.applyPolicy(Fixtures.policy([Rule(name: "sla", condition: .equals(.source, "x"), target: .init(pool: .team("t")), slaSeconds: 10)]))
+        try engine.setAccountOwners([AccountOwner(accountID: "acme", rep: "a")])
+        try engine.setTerritories([Territory(id: "de", countries: ["DE"])])
+        for index in 0..<12 { try engine.route(Fixtures.lead("l\(index)") { $0.source = index % 2 == 0 ? "x" : "y" }) }
+        try engine.accept("l1")
+        try engine.complete("l1", outcome: "won")
+        try engine.setAvailability("b", status: .away)
+        clock.advance(seconds: 11)
+        engine.tick()
+        try engine.reassign("l3")
+        try engine.removeRep("c")
+        events = try #require(engine.events(after: 0, limit: 100_000))
+        #expect(events.map(\.seq) == Array(1...engine.state.lastSeq))
+        let rebuilt = try EngineState(replaying: events)
+        #expect(rebuilt == engine.state)
+        // A gap is refused, not silently applied.
+        #expect(throws: RoutingError.self) { try EngineState(replaying: events.dropFirst()) }
+    }
+}

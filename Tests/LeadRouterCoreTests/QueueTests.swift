@@ -1,0 +1,86 @@
+import LeadRouterCore
+import Testing
+
+@Suite("Queue and fallback")
+struct QueueTests {
+    @Test func fallbackChainIsWalkedBeforeQueueing() throws {
+        let rule = Rule(
+            name: "r", condition: .always, target: .init(pool: .team("first")),
+            fallbacks: [.init(pool: .team("second")), .init(pool: .team("third"), strategy: .leastLoaded)])
+        let reps = Fixtures.team("first", ["f"]) + Fixtures.team("second", ["s"]) + Fixtures.team("third", ["t"])
+        let engine = try Fixtures.engine(policy: Fixtures.policy([rule]), reps: reps)
+        try engine.setAvailability("f", status: .offline)
+        try engine.setAvailability("s", status: .wrapUp)
+        let result = try engine.route(Fixtures.lead("1"))
+        #expect(result.assignment.rep == "t")
+        #expect(result.explanation.stages.map(\.pool) == ["teams=first", "teams=second", "teams=third"])
+        #expect(result.explanation.stages.map(\.chosen) == [nil, nil, "t"])
+        try engine.accept("1")
+        try engine.setAvailability("t", status: .offline)
+        let queued = try engine.route(Fixtures.lead("2"))
+        #expect(queued.assignment.state == .queued)
+        #expect(queued.explanation.outcome == .queued)
+        #expect(engine.state.queue.count == 1)
+    }
+
+    @Test func aFreedRepTakesTheBestWaitingLeadInTheSameCall() throws {
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.engine(clock: clock, reps: [Rep(id: "solo", capacity: 1)])
+        try engine.route(Fixtures.lead("busy"))
+        try engine.accept("busy")
+        clock.advance(seconds: 1)
+        try engine.route(Fixtures.lead("old-low") { $0.score = 10 })
+        clock.advance(seconds: 1)
+        try engine.route(Fixtures.lead("new-high") { $0.score = 90 })
+        clock.advance(seconds: 1)
+        try engine.route(Fixtures.lead("older-high") { $0.score = 90; $0.createdAt = Fixtures.start })
+        #expect(engine.state.queueInOrder.map(\.lead) == ["new-high", "older-high", "old-low"])
+        try engine.complete("busy", outcome: "won")
+        #expect(engine.state.assignments["new-high"]?.state == .offered)
+        #expect(engine.state.assignments["new-high"]?.rep == "solo")
+        #expect(engine.state.queueInOrder.map(\.lead) == ["older-high", "old-low"])
+    }
+
+    @Test func availabilityCapacityAndNewRepsDispatch() throws {
+        let engine = try Fixtures.engine(reps: [Rep(id: "a", capacity: 1)])
+        try engine.setAvailability("a", status: .onCall, activeCalls: 1)
+        try engine.route(Fixtures.lead("1"))
+        try engine.route(Fixtures.lead("2"))
+        try engine.route(Fixtures.lead("3"))
+        #expect(engine.state.queue.count == 3)
+        try engine.setAvailability("a", status: .available, activeCalls: 0)
+        #expect(engine.state.assignments["1"]?.rep == "a")
+        #expect(engine.state.queue.count == 2)
+        try engine.setAvailability("a", status: .available, capacity: 2)
+        #expect(engine.state.assignments["2"]?.rep == "a")
+        try engine.upsertReps([Rep(id: "b")])
+        #expect(engine.state.queue.count == 1)  // b is offline until its dialer says otherwise
+        try engine.setAvailability("b", status: .available)
+        #expect(engine.state.assignments["3"]?.rep == "b")
+        #expect(engine.state.queue.isEmpty)
+    }
+
+    @Test func aRepGoingAwayHandsBackOffersButKeepsAcceptedWork() throws {
+        let engine = try Fixtures.engine(reps: Fixtures.team("t", ["a", "b"]))
+        try engine.route(Fixtures.lead("1"))  // a
+        try engine.route(Fixtures.lead("2"))  // b
+        try engine.route(Fixtures.lead("3"))  // a
+        try engine.accept("1")
+        let events = try engine.setAvailability("a", status: .offline)
+        #expect(events.contains { if case .released(lead: "3", rep: "a", _) = $0.kind { true } else { false } })
+        #expect(engine.state.assignments["1"]?.rep == "a")
+        #expect(engine.state.assignments["1"]?.state == .accepted)
+        #expect(engine.state.assignments["3"]?.rep == "b")
+        #expect(engine.state.presence["a"]?.openAssignments == 1)
+    }
+
+    @Test func policyWithoutMatchingRepsNeverDropsALead() throws {
+        let engine = try Fixtures.engine(policy: Fixtures.policy(default: .init(pool: .team("nobody"))), reps: [Rep(id: "a", capacity: 100)])
+        for index in 0..<20 { try engine.route(Fixtures.lead("\(index)")) }
+        #expect(engine.state.assignments.count == 20)
+        #expect(engine.state.queue.count == 20)
+        try engine.applyPolicy(Fixtures.policy())
+        #expect(engine.state.queue.isEmpty)
+        #expect(engine.state.assignments.values.allSatisfy { $0.rep == "a" })
+    }
+}

@@ -1,0 +1,100 @@
+import LeadRouterCore
+import Testing
+
+@Suite("SLA and escalation")
+struct SLATests {
+    func engine(_ clock: ManualClock, escalation: Rule.Escalation? = nil) throws -> RoutingEngine {
+        let rule = Rule(name: "fast", condition: .always, target: .init(pool: .team("t")), slaSeconds: 60, escalation: escalation)
+        return try Fixtures.engine(
+            clock: clock, policy: Fixtures.policy([rule]),
+            reps: Fixtures.team("t", ["a", "b", "c"]) + Fixtures.team("managers", ["boss"]))
+    }
+
+    @Test func anUnacceptedOfferExpiresAndNeverGoesBackToWhoLetItExpire() throws {
+        let clock = ManualClock(Fixtures.start)
+        let engine = try engine(clock)
+        #expect(try engine.route(Fixtures.lead("1")).assignment.rep == "a")
+        clock.advance(seconds: 59)
+        #expect(engine.tick().isEmpty)
+        clock.advance(seconds: 1)
+        let events = engine.tick()
+        #expect(events.map(\.kind).first == .expired(lead: "1", rep: "a"))
+        let record = try #require(engine.state.assignments["1"])
+        #expect(record.rep == "b")
+        #expect(record.expiredReps == ["a"])
+        #expect(record.misses == 1)
+        #expect(engine.state.presence["a"]?.openAssignments == 0)
+        clock.advance(seconds: 60)
+        engine.tick()
+        #expect(engine.state.assignments["1"]?.rep == "c")
+        clock.advance(seconds: 60)
+        engine.tick()
+        // Everyone in the pool let it expire: it waits, rather than going back to a, b or c.
+        let waiting = try #require(engine.state.assignments["1"])
+        #expect(waiting.state == .queued, "\(waiting)")
+        #expect(waiting.explanation.stages[0].candidates.allSatisfy { $0.rejection == .previouslyExpired })
+    }
+
+    @Test func acceptingStopsTheClock() throws {
+        let clock = ManualClock(Fixtures.start)
+        let engine = try engine(clock)
+        try engine.route(Fixtures.lead("1"))
+        clock.advance(seconds: 30)
+        let accepted = try engine.accept("1", by: "a")
+        #expect(accepted.timeToAcceptMillis == 30_000)
+        #expect(accepted.timeToAssignMillis == 0)
+        clock.advance(seconds: 3600)
+        #expect(engine.tick().isEmpty)
+        #expect(engine.state.slaBuckets.isEmpty)
+    }
+
+    @Test func repeatedMissesEscalateToTheEscalationPool() throws {
+        let clock = ManualClock(Fixtures.start)
+        let escalation = Rule.Escalation(afterMisses: 2, target: .init(pool: .team("managers")))
+        let engine = try engine(clock, escalation: escalation)
+        try engine.route(Fixtures.lead("1"))
+        clock.advance(seconds: 60)
+        engine.tick()
+        #expect(engine.state.assignments["1"]?.escalated == false)
+        clock.advance(seconds: 60)
+        let events = engine.tick()
+        #expect(events.map(\.kind).contains(.escalated(lead: "1", rule: "fast")))
+        let record = try #require(engine.state.assignments["1"])
+        #expect(record.escalated)
+        #expect(record.rep == "boss")
+        #expect(record.explanation.notes.contains { $0.contains("escalated after 2 missed SLAs") })
+    }
+
+    @Test func escalationWithoutPoolOnlyFlags() throws {
+        let clock = ManualClock(Fixtures.start)
+        let engine = try engine(clock, escalation: .init(afterMisses: 1))
+        try engine.route(Fixtures.lead("1"))
+        clock.advance(seconds: 61)
+        engine.tick()
+        let record = try #require(engine.state.assignments["1"])
+        #expect(record.escalated)
+        #expect(record.rep == "b")
+    }
+
+    @Test func wrongRepCannotAcceptOrComplete() throws {
+        let engine = try engine(ManualClock(Fixtures.start))
+        try engine.route(Fixtures.lead("1"))
+        #expect(throws: RoutingError.self) { try engine.accept("1", by: "b") }
+        #expect(throws: RoutingError.self) { try engine.accept("nope") }
+        let error = try #require(throws: RoutingError.self) { try engine.complete("nope", outcome: "x") }
+        #expect(error.code == .notFound)
+        try engine.complete("1", outcome: "won", by: "a")
+        let again = try #require(throws: RoutingError.self) { try engine.reassign("1") }
+        #expect(again.code == .failedPrecondition)
+    }
+
+    @Test func manualReassignMovesToAnotherRep() throws {
+        let engine = try engine(ManualClock(Fixtures.start))
+        try engine.route(Fixtures.lead("1"))
+        let moved = try engine.reassign("1", reason: "customer asked")
+        #expect(moved.assignment.rep == "b")
+        #expect(moved.assignment.expiredReps.isEmpty)
+        #expect(engine.state.presence["a"]?.openAssignments == 0)
+        #expect(engine.state.presence["b"]?.openAssignments == 1)
+    }
+}
