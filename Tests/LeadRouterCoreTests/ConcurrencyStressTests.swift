@@ -1,14 +1,17 @@
 import Dispatch
+import Foundation
 import LeadRouterCore
-import Synchronization
 import Testing
 
 @Suite("Concurrency stress")
 struct ConcurrencyStressTests {
-    /// Collects events from whichever thread commits them.
-    final class EventCollector: Sendable {
-        let events = Mutex<[EngineEvent]>([])
-        func add(_ batch: [EngineEvent]) { events.withLock { $0.append(contentsOf: batch) } }
+    /// Collects events from whichever thread commits them. (NSLock rather than `Mutex`: the
+    /// standard library is not built for ThreadSanitizer, which then cannot see `Mutex` ordering.)
+    final class EventCollector: @unchecked Sendable {
+        private let lock = NSLock()
+        private var collected: [EngineEvent] = []
+        func add(_ batch: [EngineEvent]) { lock.withLock { collected.append(contentsOf: batch) } }
+        var events: [EngineEvent] { lock.withLock { collected } }
     }
 
     @Test func manyThreadsRoutingReassigningAndFlippingAvailabilityKeepEveryInvariant() throws {
@@ -20,10 +23,16 @@ struct ConcurrencyStressTests {
             eventSink: { collector.add($0) })
         let reps = (0..<12).map { Rep(id: "r\($0)", teams: ["t"], weight: Double($0 % 3 + 1), capacity: $0 % 5 + 2) }
         try engine.upsertReps(reps)
-        try engine.applyPolicy(Fixtures.policy([
-            Rule(name: "weighted", condition: .equals(.source, "w"), target: .init(pool: .team("t"), strategy: .weighted)),
-            Rule(name: "load", condition: .equals(.source, "l"), target: .init(pool: .team("t"), strategy: .leastLoaded)),
-        ], default: .init(pool: .team("t"))))
+        try engine.applyPolicy(
+            Fixtures.policy(
+                [
+                    Rule(
+                        name: "weighted", condition: .equals(.source, "w"),
+                        target: .init(pool: .team("t"), strategy: .weighted)),
+                    Rule(
+                        name: "load", condition: .equals(.source, "l"),
+                        target: .init(pool: .team("t"), strategy: .leastLoaded)),
+                ], default: .init(pool: .team("t"))))
         for rep in reps { try engine.setAvailability(rep.id, status: .available) }
 
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
@@ -38,7 +47,8 @@ struct ConcurrencyStressTests {
                     // The same lead from another thread must not create a second assignment.
                     _ = try? engine.route(Fixtures.lead("shared-\(step)"))
                 case 5:
-                    _ = try? engine.setAvailability(rep, status: [.available, .onCall, .away, .offline].randomElement(using: &random)!)
+                    _ = try? engine.setAvailability(
+                        rep, status: [.available, .onCall, .away, .offline].randomElement(using: &random)!)
                 case 6:
                     _ = try? engine.setAvailability(rep, status: .available)
                 case 7:
@@ -53,7 +63,7 @@ struct ConcurrencyStressTests {
 
         let state = engine.state
         InvariantChecks.checkState(state)
-        let events = collector.events.withLock { $0 }.sorted { $0.seq < $1.seq }
+        let events = collector.events.sorted { $0.seq < $1.seq }
         #expect(events.map(\.seq) == Array(1...state.lastSeq), "every sequence number exactly once")
         try InvariantChecks.checkOffers(events)
         #expect(try EngineState(replaying: events) == state)

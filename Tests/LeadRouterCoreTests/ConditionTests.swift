@@ -1,5 +1,6 @@
-@testable import LeadRouterCore
 import Testing
+
+@testable import LeadRouterCore
 
 @Suite("Conditions")
 struct ConditionTests {
@@ -59,7 +60,8 @@ struct ConditionTests {
         let rules = [
             Rule(name: "chat", condition: .equals(.source, "chat"), target: .init(pool: Pool(reps: ["a"]))),
             Rule(name: "germany", condition: .equals(.country, "DE"), target: .init(pool: Pool(reps: ["b"]))),
-            Rule(name: "big", condition: .range(.employees, min: 1000, max: nil), target: .init(pool: Pool(reps: ["a"]))),
+            Rule(
+                name: "big", condition: .range(.employees, min: 1000, max: nil), target: .init(pool: Pool(reps: ["a"]))),
         ]
         let engine = try Fixtures.engine(policy: Fixtures.policy(rules), reps: [Rep(id: "a"), Rep(id: "b")])
         let result = try engine.route(Self.lead)
@@ -72,7 +74,8 @@ struct ConditionTests {
         // Many indexed rules plus unindexed ones interleaved: the index must keep policy order.
         var rules: [Rule] = []
         for index in 0..<200 {
-            let condition: Condition = index % 7 == 0
+            let condition: Condition =
+                index % 7 == 0
                 ? .range(.score, min: Double(index), max: nil)
                 : .all([.equals(.country, "C\(index % 20)"), .isIn(.source, ["s\(index % 3)", "any"])])
             rules.append(Rule(name: "r\(index)", condition: condition, target: .init(pool: Pool())))

@@ -8,7 +8,8 @@ struct ExplanationTests {
             Rule(name: "chat", condition: .equals(.source, "chat"), target: .init(pool: .team("t"))),
             Rule(name: "web", condition: .equals(.source, "web"), target: .init(pool: .team("t"))),
         ]
-        let engine = try Fixtures.engine(policy: Fixtures.policy(rules), reps: Fixtures.team("t", ["a", "b", "c", "d"], capacity: 1))
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy(rules), reps: Fixtures.team("t", ["a", "b", "c", "d"], capacity: 1))
         try engine.setAvailability("a", status: .offline)
         try engine.route(Fixtures.lead("first") { $0.source = "web" })  // b now at capacity
         let result = try engine.route(Fixtures.lead("second") { $0.source = "web" })
@@ -69,7 +70,10 @@ struct ExplanationTests {
         let clock = ManualClock(Fixtures.start)
         var events: [EngineEvent] = []
         let engine = try Fixtures.engine(clock: clock, reps: Fixtures.team("t", ["a", "b", "c"], capacity: 2))
-        try engine.applyPolicy(Fixtures.policy([Rule(name: "sla", condition: .equals(.source, "x"), target: .init(pool: .team("t")), slaSeconds: 10)]))
+        try engine.applyPolicy(
+            Fixtures.policy([
+                Rule(name: "sla", condition: .equals(.source, "x"), target: .init(pool: .team("t")), slaSeconds: 10)
+            ]))
         try engine.setAccountOwners([AccountOwner(accountID: "acme", rep: "a")])
         try engine.setTerritories([Territory(id: "de", countries: ["DE"])])
         for index in 0..<12 { try engine.route(Fixtures.lead("l\(index)") { $0.source = index % 2 == 0 ? "x" : "y" }) }

@@ -22,7 +22,10 @@ enum Fixtures {
         ids.map { Rep(id: $0, teams: [team], weight: weight, capacity: capacity) }
     }
 
-    static func policy(_ rules: [Rule] = [], default target: Rule.Target = .init(pool: Pool(), strategy: .roundRobin), sla: Double = 300) -> Policy {
+    static func policy(
+        _ rules: [Rule] = [], default target: Rule.Target = .init(pool: Pool(), strategy: .roundRobin),
+        sla: Double = 300
+    ) -> Policy {
         Policy(version: "test", rules: rules, defaultRule: Rule(name: "default", target: target, slaSeconds: sla))
     }
 
@@ -33,7 +36,9 @@ enum Fixtures {
     }
 
     /// Routes `count` fresh leads and returns how many each rep received.
-    static func routeMany(_ engine: RoutingEngine, count: Int, prefix: String = "lead", _ configure: (inout Lead) -> Void = { _ in }) throws -> [RepID: Int] {
+    static func routeMany(
+        _ engine: RoutingEngine, count: Int, prefix: String = "lead", _ configure: (inout Lead) -> Void = { _ in }
+    ) throws -> [RepID: Int] {
         var shares: [RepID: Int] = [:]
         for index in 0..<count {
             let result = try engine.route(lead("\(prefix)-\(index)", configure))

@@ -12,20 +12,26 @@ enum InvariantChecks {
                 continue
             }
             open[rep, default: 0] += 1
-            #expect(state.openByRep[rep]?.contains(lead) == true, "lead \(lead) missing from \(rep)'s open set", sourceLocation: sourceLocation)
+            #expect(
+                state.openLeads(of: rep).contains(lead), "lead \(lead) missing from \(rep)'s open set",
+                sourceLocation: sourceLocation)
         }
         var holders: [LeadID: RepID] = [:]
-        for (rep, leads) in state.openByRep {
+        for (rep, live) in state.presence.all {
+            let leads = live.openLeads
             for lead in leads {
                 if let other = holders.updateValue(rep, forKey: lead) {
                     Issue.record("lead \(lead) held by \(other) and \(rep)", sourceLocation: sourceLocation)
                 }
             }
         }
-        for (id, live) in state.presence {
-            #expect(live.openAssignments == open[id, default: 0], "rep \(id) open count", sourceLocation: sourceLocation)
+        for (id, live) in state.presence.all {
+            #expect(
+                live.openAssignments == open[id, default: 0], "rep \(id) open count", sourceLocation: sourceLocation)
             if let rep = state.roster.reps[id] {
-                #expect(live.openAssignments <= live.capacityOverride ?? rep.capacity, "rep \(id) over capacity", sourceLocation: sourceLocation)
+                #expect(
+                    live.openAssignments <= live.capacityOverride ?? rep.capacity, "rep \(id) over capacity",
+                    sourceLocation: sourceLocation)
             }
         }
         for (lead, entry) in state.queue {
@@ -40,13 +46,21 @@ enum InvariantChecks {
         for event in events {
             if case .offered(let offer) = event.kind {
                 let previous = state.assignments[offer.lead.id]
-                #expect(previous == nil || previous?.state == .queued, "offer \(event.seq) of a lead another rep holds", sourceLocation: sourceLocation)
+                #expect(
+                    previous == nil || previous?.state == .queued, "offer \(event.seq) of a lead another rep holds",
+                    sourceLocation: sourceLocation)
                 let live = try #require(state.presence[offer.rep], sourceLocation: sourceLocation)
                 let rep = try #require(state.roster.reps[offer.rep], sourceLocation: sourceLocation)
-                #expect(live.status == .available, "offer \(event.seq) to \(offer.rep) while \(live.status)", sourceLocation: sourceLocation)
-                #expect(live.openAssignments < (live.capacityOverride ?? rep.capacity), "offer \(event.seq) over capacity", sourceLocation: sourceLocation)
+                #expect(
+                    live.status == .available, "offer \(event.seq) to \(offer.rep) while \(live.status)",
+                    sourceLocation: sourceLocation)
+                #expect(
+                    live.openAssignments < (live.capacityOverride ?? rep.capacity), "offer \(event.seq) over capacity",
+                    sourceLocation: sourceLocation)
                 let expired = state.assignments[offer.lead.id]?.expiredReps ?? []
-                #expect(!expired.contains(offer.rep), "offer \(event.seq) back to a rep who let it expire", sourceLocation: sourceLocation)
+                #expect(
+                    !expired.contains(offer.rep), "offer \(event.seq) back to a rep who let it expire",
+                    sourceLocation: sourceLocation)
             }
             try state.apply(event)
         }

@@ -6,7 +6,8 @@ import Testing
 struct PolicyTests {
     static var examplePolicy: String {
         get throws {
-            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/policy.yaml")
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../examples/policy.yaml")
             return try String(contentsOf: url, encoding: .utf8)
         }
     }
@@ -14,19 +15,29 @@ struct PolicyTests {
     @Test func theDocumentedExampleParsesWithEveryFeature() throws {
         let policy = try PolicyParser.parse(try Self.examplePolicy)
         #expect(policy.version == "2026-11-24.1")
-        #expect(policy.rules.map(\.name) == ["abm-owner", "enterprise-hot", "dach-territory", "partner-deals", "us-west-chat", "product-specialists"])
+        #expect(
+            policy.rules.map(\.name) == [
+                "abm-owner", "enterprise-hot", "dach-territory", "partner-deals", "us-west-chat", "product-specialists",
+            ])
         #expect(Set(policy.orderedRules.flatMap { $0.chain.map(\.strategy) }) == Set(RoutingStrategy.allCases))
         let hot = policy.rules[1]
-        #expect(hot.escalation == Rule.Escalation(afterMisses: 2, target: .init(pool: .team("managers"), strategy: .roundRobin)))
+        #expect(
+            hot.escalation
+                == Rule.Escalation(afterMisses: 2, target: .init(pool: .team("managers"), strategy: .roundRobin)))
         #expect(hot.skills == [.init(fromField: .industry, minLevel: 3)])
         #expect(hot.matchLanguage && hot.slaSeconds == 60 && hot.priority == 50)
-        #expect(hot.condition == .all([
-            .range(.employees, min: 1000, max: nil), .contains(.intent, "pricing_page"), .isIn(.country, ["US", "CA", "GB", "DE"]),
-        ]))
-        #expect(policy.rules[3].condition == .all([
-            .equals(.source, "partner"), .range(.dealSize, min: 50_000, max: 5_000_000),
-            .not(.isIn(.custom("segment"), ["student", "nonprofit"])),
-        ]))
+        #expect(
+            hot.condition
+                == .all([
+                    .range(.employees, min: 1000, max: nil), .contains(.intent, "pricing_page"),
+                    .isIn(.country, ["US", "CA", "GB", "DE"]),
+                ]))
+        #expect(
+            policy.rules[3].condition
+                == .all([
+                    .equals(.source, "partner"), .range(.dealSize, min: 50_000, max: 5_000_000),
+                    .not(.isIn(.custom("segment"), ["student", "nonprofit"])),
+                ]))
         #expect(policy.rules[0].target.pool.accountOwner)
         #expect(policy.rules[2].target.pool == Pool(teams: ["emea"], territory: true))
         #expect(policy.defaultRule.target == .init(pool: .team("inbound"), strategy: .roundRobin))
@@ -51,7 +62,8 @@ struct PolicyTests {
         let error = try #require(throws: PolicyLoadError.self) { try PolicyParser.parse(text) }
         let messages = error.problems.map(\.description)
         #expect(messages.contains { $0.hasPrefix("line 4: rules[0] (typo).when.field: unknown field 'contry'") })
-        #expect(messages.contains { $0.hasPrefix("line 8: rules[1] (bad-strategy).strategy: unknown strategy 'random'") })
+        #expect(
+            messages.contains { $0.hasPrefix("line 8: rules[1] (bad-strategy).strategy: unknown strategy 'random'") })
         #expect(messages.contains { $0.hasPrefix("line 11: rules[2] (bad-sla).sla: expected a number, got 'soon'") })
     }
 
@@ -96,7 +108,8 @@ struct PolicyTests {
     @Test func applyingAnInvalidPolicyIsRefusedAndChangesNothing() throws {
         let engine = try Fixtures.engine(reps: [Rep(id: "a")])
         let before = engine.state
-        let bad = Policy(version: "", rules: [], defaultRule: Rule(name: "default", target: .init(pool: Pool()), slaSeconds: -1))
+        let bad = Policy(
+            version: "", rules: [], defaultRule: Rule(name: "default", target: .init(pool: Pool()), slaSeconds: -1))
         let error = try #require(throws: RoutingError.self) { try engine.applyPolicy(bad) }
         #expect(error.code == .invalidArgument)
         #expect(error.message.contains("default.sla"))
@@ -107,9 +120,13 @@ struct PolicyTests {
         let rules = [
             Rule(name: "ghost-team", condition: .equals(.source, "web"), target: .init(pool: .team("nobody"))),
             Rule(name: "broad", condition: .isIn(.country, ["DE", "AT"]), target: .init(pool: .team("t"))),
-            Rule(name: "narrow", condition: .all([.equals(.country, "DE"), .exists(.score)]), target: .init(pool: .team("t"))),
+            Rule(
+                name: "narrow", condition: .all([.equals(.country, "DE"), .exists(.score)]),
+                target: .init(pool: .team("t"))),
             Rule(name: "impossible", condition: .range(.score, min: 10, max: 1), target: .init(pool: .team("t"))),
-            Rule(name: "contradiction", condition: .all([.equals(.source, "a"), .equals(.source, "b")]), target: .init(pool: .team("t"))),
+            Rule(
+                name: "contradiction", condition: .all([.equals(.source, "a"), .equals(.source, "b")]),
+                target: .init(pool: .team("t"))),
             Rule(name: "catch-all", condition: .always, target: .init(pool: .team("t"))),
             Rule(name: "after-catch-all", condition: .equals(.source, "chat"), target: .init(pool: .team("t"))),
         ]

@@ -11,7 +11,8 @@ struct PropertyTests {
             let routes = Int.random(in: 1...400, using: &random)
             let ids = (0..<size).map { "rep\($0)" }
             let engine = try Fixtures.engine(
-                policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: strategy)), reps: Fixtures.team("t", ids))
+                policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: strategy)),
+                reps: Fixtures.team("t", ids))
             let shares = try Fixtures.routeMany(engine, count: routes, prefix: "t\(trial)")
             let mean = Double(routes) / Double(size)
             for id in ids {
@@ -21,8 +22,11 @@ struct PropertyTests {
     }
 
     @Test func weightsOneTwoThreeStayWithinOneOfTargetAtEveryStep() throws {
-        let reps = [1.0, 2.0, 3.0].enumerated().map { Rep(id: "w\($0.offset + 1)", teams: ["t"], weight: $0.element, capacity: 10_000) }
-        let engine = try Fixtures.engine(policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: .weighted)), reps: reps)
+        let reps = [1.0, 2.0, 3.0].enumerated().map {
+            Rep(id: "w\($0.offset + 1)", teams: ["t"], weight: $0.element, capacity: 10_000)
+        }
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: .weighted)), reps: reps)
         var shares: [RepID: Int] = [:]
         for step in 1...600 {
             let rep = try #require(try engine.route(Fixtures.lead("l\(step)")).assignment.rep)
@@ -39,10 +43,13 @@ struct PropertyTests {
         var random = SeededGenerator(seed: 42)
         let clock = ManualClock(Fixtures.start)
         let reps = (0..<8).map {
-            Rep(id: "r\($0)", teams: ["t"], weight: Double($0 % 3 + 1), performance: Double($0) / 10, capacity: $0 % 4 + 1,
+            Rep(
+                id: "r\($0)", teams: ["t"], weight: Double($0 % 3 + 1), performance: Double($0) / 10,
+                capacity: $0 % 4 + 1,
                 dailyCap: $0 == 3 ? 5 : nil)
         }
-        let rule = Rule(name: "r", condition: .always, target: .init(pool: .team("t"), strategy: strategy), slaSeconds: 30)
+        let rule = Rule(
+            name: "r", condition: .always, target: .init(pool: .team("t"), strategy: strategy), slaSeconds: 30)
         let engine = try Fixtures.engine(clock: clock, policy: Fixtures.policy([rule]), reps: reps)
         var leads: [LeadID] = []
         for step in 0..<1500 {

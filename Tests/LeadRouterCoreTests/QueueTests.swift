@@ -33,7 +33,10 @@ struct QueueTests {
         clock.advance(seconds: 1)
         try engine.route(Fixtures.lead("new-high") { $0.score = 90 })
         clock.advance(seconds: 1)
-        try engine.route(Fixtures.lead("older-high") { $0.score = 90; $0.createdAt = Fixtures.start })
+        try engine.route(
+            Fixtures.lead("older-high") {
+                $0.score = 90; $0.createdAt = Fixtures.start
+            })
         #expect(engine.state.queueInOrder.map(\.lead) == ["new-high", "older-high", "old-low"])
         try engine.complete("busy", outcome: "won")
         #expect(engine.state.assignments["new-high"]?.state == .offered)
@@ -75,7 +78,8 @@ struct QueueTests {
     }
 
     @Test func policyWithoutMatchingRepsNeverDropsALead() throws {
-        let engine = try Fixtures.engine(policy: Fixtures.policy(default: .init(pool: .team("nobody"))), reps: [Rep(id: "a", capacity: 100)])
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy(default: .init(pool: .team("nobody"))), reps: [Rep(id: "a", capacity: 100)])
         for index in 0..<20 { try engine.route(Fixtures.lead("\(index)")) }
         #expect(engine.state.assignments.count == 20)
         #expect(engine.state.queue.count == 20)

@@ -4,7 +4,8 @@ import Testing
 @Suite("SLA and escalation")
 struct SLATests {
     func engine(_ clock: ManualClock, escalation: Rule.Escalation? = nil) throws -> RoutingEngine {
-        let rule = Rule(name: "fast", condition: .always, target: .init(pool: .team("t")), slaSeconds: 60, escalation: escalation)
+        let rule = Rule(
+            name: "fast", condition: .always, target: .init(pool: .team("t")), slaSeconds: 60, escalation: escalation)
         return try Fixtures.engine(
             clock: clock, policy: Fixtures.policy([rule]),
             reps: Fixtures.team("t", ["a", "b", "c"]) + Fixtures.team("managers", ["boss"]))
@@ -45,7 +46,8 @@ struct SLATests {
         #expect(accepted.timeToAssignMillis == 0)
         clock.advance(seconds: 3600)
         #expect(engine.tick().isEmpty)
-        #expect(engine.state.slaBuckets.isEmpty)
+        #expect(engine.state.offersDue(by: clock.now()).isEmpty)
+        #expect(engine.state.assignments["1"]?.slaDeadline == nil)
     }
 
     @Test func repeatedMissesEscalateToTheEscalationPool() throws {

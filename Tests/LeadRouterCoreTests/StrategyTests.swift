@@ -24,8 +24,12 @@ struct StrategyTests {
     }
 
     @Test func weightedGivesTwiceTheShareForWeightTwo() throws {
-        let reps = [Rep(id: "one", teams: ["t"], weight: 1, capacity: 1000), Rep(id: "two", teams: ["t"], weight: 2, capacity: 1000)]
-        let engine = try Fixtures.engine(policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: .weighted)), reps: reps)
+        let reps = [
+            Rep(id: "one", teams: ["t"], weight: 1, capacity: 1000),
+            Rep(id: "two", teams: ["t"], weight: 2, capacity: 1000),
+        ]
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: .weighted)), reps: reps)
         let shares = try Fixtures.routeMany(engine, count: 300)
         #expect(shares["one"] == 100)
         #expect(shares["two"] == 200)
@@ -49,7 +53,8 @@ struct StrategyTests {
 
     @Test func leastLoadedCountsOpenWorkAndCallsAgainstCapacity() throws {
         let reps = [Rep(id: "a", teams: ["t"], capacity: 10), Rep(id: "b", teams: ["t"], capacity: 2)]
-        let engine = try Fixtures.engine(policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: .leastLoaded)), reps: reps)
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: .leastLoaded)), reps: reps)
         // a: 0/10, b: 0/2 -> tie broken by idle time; then a stays less loaded until 2/10 vs 1/2
         var got: [RepID?] = []
         for index in 0..<4 { got.append(try engine.route(Fixtures.lead("l\(index)")).assignment.rep) }
@@ -61,7 +66,9 @@ struct StrategyTests {
 
     @Test func longestIdlePicksWhoWaitedLongest() throws {
         let clock = ManualClock(Fixtures.start)
-        let engine = try Fixtures.engine(clock: clock, policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: .longestIdle)), reps: Fixtures.team("t", ["a", "b", "c"]))
+        let engine = try Fixtures.engine(
+            clock: clock, policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: .longestIdle)),
+            reps: Fixtures.team("t", ["a", "b", "c"]))
         clock.advance(seconds: 10)
         #expect(try engine.route(Fixtures.lead("1")).assignment.rep == "a")
         clock.advance(seconds: 10)
@@ -79,13 +86,25 @@ struct StrategyTests {
             Rep(id: "berlin", teams: ["emea"], territories: ["de"]),
             Rep(id: "paris", teams: ["emea"], territories: ["fr"]),
         ]
-        let engine = try Fixtures.engine(policy: Fixtures.policy(default: .init(pool: Pool(teams: ["emea"], territory: true))), reps: reps)
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy(default: .init(pool: Pool(teams: ["emea"], territory: true))), reps: reps)
         try engine.setTerritories([
-            Territory(id: "de", countries: ["DE"]), Territory(id: "de-south", countries: ["DE"], postalPrefixes: ["8", "9"]),
+            Territory(id: "de", countries: ["DE"]),
+            Territory(id: "de-south", countries: ["DE"], postalPrefixes: ["8", "9"]),
             Territory(id: "fr", countries: ["fr"]),
         ])
-        #expect(try engine.route(Fixtures.lead("1") { $0.country = "de"; $0.postalCode = "80331" }).assignment.rep == "munich")
-        #expect(try engine.route(Fixtures.lead("2") { $0.country = "DE"; $0.postalCode = "10115" }).assignment.rep == "berlin")
+        #expect(
+            try engine.route(
+                Fixtures.lead("1") {
+                    $0.country = "de"; $0.postalCode = "80331"
+                }
+            ).assignment.rep == "munich")
+        #expect(
+            try engine.route(
+                Fixtures.lead("2") {
+                    $0.country = "DE"; $0.postalCode = "10115"
+                }
+            ).assignment.rep == "berlin")
         #expect(try engine.route(Fixtures.lead("3") { $0.country = "FR" }).assignment.rep == "paris")
         let outside = try engine.route(Fixtures.lead("4") { $0.country = "JP" })
         #expect(outside.assignment.state == .queued)
@@ -101,7 +120,10 @@ struct StrategyTests {
             name: "skilled", condition: .exists(.industry), target: .init(pool: .team("t")),
             skills: [.init(fromField: .industry, minLevel: 3)], matchLanguage: true)
         let engine = try Fixtures.engine(policy: Fixtures.policy([rule], default: .init(pool: .team("t"))), reps: reps)
-        let result = try engine.route(Fixtures.lead("1") { $0.industry = "fintech"; $0.language = "de" })
+        let result = try engine.route(
+            Fixtures.lead("1") {
+                $0.industry = "fintech"; $0.language = "de"
+            })
         #expect(result.assignment.rep == "expert")
         #expect(result.explanation.stages[0].candidates.first { $0.rep == "novice" }?.rejection == .missingSkill)
         let german = Rule(name: "de", condition: .always, target: .init(pool: .team("t")), matchLanguage: true)
@@ -115,8 +137,12 @@ struct StrategyTests {
         let rule = Rule(
             name: "abm", condition: .any([.exists(.accountID), .exists(.emailDomain)]),
             target: .init(pool: Pool(accountOwner: true)), fallbacks: [.init(pool: .team("t"), strategy: .leastLoaded)])
-        let engine = try Fixtures.engine(policy: Fixtures.policy([rule], default: .init(pool: .team("t"))), reps: Fixtures.team("t", ["owner", "other"]))
-        try engine.setAccountOwners([AccountOwner(accountID: "acme", rep: "owner"), AccountOwner(domain: "Globex.com", rep: "owner")])
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy([rule], default: .init(pool: .team("t"))),
+            reps: Fixtures.team("t", ["owner", "other"]))
+        try engine.setAccountOwners([
+            AccountOwner(accountID: "acme", rep: "owner"), AccountOwner(domain: "Globex.com", rep: "owner"),
+        ])
         #expect(try engine.route(Fixtures.lead("1") { $0.accountID = "acme" }).assignment.rep == "owner")
         #expect(try engine.route(Fixtures.lead("2") { $0.email = "ceo@globex.com" }).assignment.rep == "owner")
         try engine.setAvailability("owner", status: .away)
@@ -133,16 +159,20 @@ struct StrategyTests {
             Rep(id: "capped", teams: ["t"], capacity: 1),
             Rep(id: "daily", teams: ["t"], dailyCap: 1),
             Rep(id: "nine-to-five", teams: ["t"], workingHours: .weekdays(9 * 60, 17 * 60, in: utc)),
-            Rep(id: "on-leave", teams: ["t"], outOfOffice: [OutOfOffice(start: Fixtures.start, end: Fixtures.start.adding(seconds: 86_400))]),
+            Rep(
+                id: "on-leave", teams: ["t"],
+                outOfOffice: [OutOfOffice(start: Fixtures.start, end: Fixtures.start.adding(seconds: 86_400))]),
         ]
-        let engine = try Fixtures.engine(clock: clock, policy: Fixtures.policy(default: .init(pool: .team("t"))), reps: reps)
+        let engine = try Fixtures.engine(
+            clock: clock, policy: Fixtures.policy(default: .init(pool: .team("t"))), reps: reps)
         #expect(try engine.route(Fixtures.lead("1")).assignment.rep == "capped")
         try engine.accept("1")  // accepted work never expires
         #expect(try engine.route(Fixtures.lead("2")).assignment.rep == "daily")
         try engine.complete("2", outcome: "won")
         let third = try engine.route(Fixtures.lead("3"))
         #expect(third.assignment.state == .queued)
-        let reasons = Dictionary(uniqueKeysWithValues: third.explanation.stages[0].candidates.map { ($0.rep, $0.rejection) })
+        let reasons = Dictionary(
+            uniqueKeysWithValues: third.explanation.stages[0].candidates.map { ($0.rep, $0.rejection) })
         #expect(reasons["capped"] == .atCapacity)
         #expect(reasons["daily"] == .dailyCap)
         #expect(reasons["nine-to-five"] == .outsideHours)

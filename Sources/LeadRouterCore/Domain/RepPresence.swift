@@ -1,11 +1,14 @@
+import HashTreeCollections
+
 /// A rep's live state: what dialers report and what routing has given them.
 public struct RepPresence: Hashable, Sendable, Codable {
     public var status: RepStatus
     public var activeCalls: Int
     /// Overrides ``Rep/capacity`` when a dialer or admin sets it through `SetAvailability`.
     public var capacityOverride: Int?
-    /// Offered plus accepted assignments not yet completed.
-    public var openAssignments: Int
+    /// Offered plus accepted leads not yet completed, so a rep going offline releases work without a scan.
+    public var openLeads: TreeSet<LeadID>
+    public var openAssignments: Int { openLeads.count }
     /// Assignments received on ``assignedDay`` (the rep's local calendar day number).
     public var assignedToday: Int
     public var assignedDay: Int64
@@ -18,14 +21,14 @@ public struct RepPresence: Hashable, Sendable, Codable {
         self.status = status
         self.activeCalls = 0
         self.capacityOverride = nil
-        self.openAssignments = 0
+        self.openLeads = []
         self.assignedToday = 0
         self.assignedDay = 0
         self.lastActivity = lastActivity
         self.availableSince = lastActivity
     }
 
-    func capacity(of rep: Rep) -> Int { capacityOverride ?? rep.capacity }
+    func capacity(of profile: RepProfile) -> Int { capacityOverride ?? profile.rep.capacity }
 
     func assignedCount(onDay day: Int64) -> Int { assignedDay == day ? assignedToday : 0 }
 }

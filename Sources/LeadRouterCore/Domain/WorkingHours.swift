@@ -24,7 +24,9 @@ public struct WorkingHours: Hashable, Sendable, Codable {
 
     /// The same span on Monday to Friday, e.g. nine to five on weekdays.
     public static func weekdays(_ start: Int, _ end: Int, in timeZone: TimeZone) -> WorkingHours {
-        WorkingHours(timeZone: timeZone, days: Dictionary(uniqueKeysWithValues: (1...5).map { ($0, [Span(startMinute: start, endMinute: end)]) }))
+        WorkingHours(
+            timeZone: timeZone,
+            days: Dictionary(uniqueKeysWithValues: (1...5).map { ($0, [Span(startMinute: start, endMinute: end)]) }))
     }
 
     /// Whether the instant falls inside a working span.

@@ -13,14 +13,17 @@ extension EngineState {
         switch event.kind {
         case .repsUpserted(let reps):
             roster = roster.upserting(reps)
+            presence.follow(roster)
             for rep in reps where presence[rep.id] == nil {
-                presence[rep.id] = RepPresence(status: .offline, lastActivity: time)
+                presence.set(roster.indexOf[rep.id]!, RepPresence(status: .offline, lastActivity: time))
             }
         case .repRemoved(let rep):
+            if let index = roster.indexOf[rep] {
+                presence.set(index, nil)
+                for key in pools.keys where pools[key]?.entries[index] != nil { pools[key]!.entries[index] = nil }
+            }
             roster = roster.removing(rep)
-            presence[rep] = nil
-            openByRep[rep] = nil
-            for key in ledger.keys where ledger[key]?[rep] != nil { ledger[key]![rep] = nil }
+            presence.follow(roster)
         case .territoriesSet(let territories):
             roster = roster.replacingTerritories(territories)
         case .accountOwnersSet(let owners, let replace):
@@ -33,7 +36,8 @@ extension EngineState {
             applyOffer(offer, seq: event.seq, at: time)
         case .queued(let waiting):
             var record =
-                assignments[waiting.lead.id] ?? makeRecord(for: waiting.lead, rule: waiting.rule, priority: waiting.priority)
+                assignments[waiting.lead.id]
+                ?? makeRecord(for: waiting.lead, rule: waiting.rule, priority: waiting.priority)
             record.state = .queued
             record.rep = nil
             record.seq = event.seq
@@ -79,7 +83,8 @@ extension EngineState {
     }
 
     private mutating func applyOffer(_ offer: Offer, seq: UInt64, at time: Timestamp) {
-        var record = assignments[offer.lead.id] ?? makeRecord(for: offer.lead, rule: offer.rule, priority: offer.priority)
+        var record =
+            assignments[offer.lead.id] ?? makeRecord(for: offer.lead, rule: offer.rule, priority: offer.priority)
         record.lead = offer.lead
         record.rule = offer.rule
         record.priority = offer.priority
@@ -90,27 +95,30 @@ extension EngineState {
         record.slaDeadline = offer.slaDeadline
         record.explanation = offer.explanation
         assignments[offer.lead.id] = record
-        queue[offer.lead.id] = nil
-        slaBuckets[offer.slaDeadline.seconds, default: []].insert(offer.lead.id)
-        openByRep[offer.rep, default: []].insert(offer.lead.id)
+        if queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
+        let bucket = offer.slaDeadline.seconds
+        slaBuckets[bucket] = LeadList(offer.lead.id, next: slaBuckets[bucket])
 
-        if var live = presence[offer.rep] {
-            let day = LocalClock.dayNumber(time, in: roster.reps[offer.rep]?.workingHours?.timeZone)
-            live.assignedToday = live.assignedCount(onDay: day) + 1
-            live.assignedDay = day
-            live.openAssignments += 1
-            live.lastActivity = time
-            presence[offer.rep] = live
+        guard let index = roster.indexOf[offer.rep], var live = presence[dense: index] else { return }
+        let day = LocalClock.dayNumber(time, in: roster.profile(index)?.rep.workingHours?.timeZone)
+        live.assignedToday = live.assignedCount(onDay: day) + 1
+        live.assignedDay = day
+        live.openLeads.insert(offer.lead.id)
+        live.lastActivity = time
+        presence.set(index, live)
+        var pool = pools[offer.poolKey] ?? PoolState()
+        if offer.strategy == .roundRobin { pool.cursor = index }
+        for (rep, credit) in offer.joining {
+            if let joiner = roster.indexOf[rep], pool.entries[joiner] == nil {
+                pool.entries[joiner] = LedgerEntry(received: 0, credit: credit)
+            }
         }
-        if offer.strategy == .roundRobin { cursors[offer.poolKey] = offer.rep }
-        var entries = ledger[offer.poolKey] ?? [:]
-        for (rep, credit) in offer.joining where entries[rep] == nil { entries[rep] = LedgerEntry(received: 0, credit: credit) }
-        entries[offer.rep, default: LedgerEntry()].received += 1
-        ledger[offer.poolKey] = entries
+        pool.entries[index, default: LedgerEntry()].received += 1
+        pools[offer.poolKey] = pool
     }
 
     private mutating func applyAvailability(_ change: AvailabilityChange, at time: Timestamp) {
-        guard var live = presence[change.rep] else { return }
+        guard let index = roster.indexOf[change.rep], var live = presence[dense: index] else { return }
         let wasAbsent = live.status == .away || live.status == .offline
         let callEnded = change.activeCalls < live.activeCalls || (live.status == .onCall && change.status != .onCall)
         live.status = change.status
@@ -119,29 +127,29 @@ extension EngineState {
         if callEnded { live.lastActivity = time }
         if wasAbsent && change.status == .available {
             live.availableSince = time
-            presence[change.rep] = live
-            calibrate(change.rep)
+            presence.set(index, live)
+            calibrate(index)
         } else {
-            presence[change.rep] = live
+            presence.set(index, live)
         }
     }
 
     /// Lifts a returning rep's ledger standing in every pool to the least-served available member's
     /// level (scaled by weight), so they get their fair share from now on without a catch-up flood.
-    private mutating func calibrate(_ rep: RepID) {
-        let weight = roster.reps[rep]?.weight ?? 1
-        for (poolKey, entries) in ledger where entries[rep] != nil {
+    private mutating func calibrate(_ rep: Int32) {
+        let weight = roster.profile(rep)?.rep.weight ?? 1
+        for (poolKey, pool) in pools where pool.entries[rep] != nil {
             var lowestRatio: Double?
-            for (member, entry) in entries where member != rep && presence[member]?.status == .available {
-                let ratio = Double(entry.effective) / max(roster.reps[member]?.weight ?? 1, 0.0001)
+            for (member, entry) in pool.entries where member != rep && presence[dense: member]?.status == .available {
+                let ratio = Double(entry.effective) / max(roster.profile(member)?.rep.weight ?? 1, 0.0001)
                 lowestRatio = min(lowestRatio ?? ratio, ratio)
             }
             guard let lowestRatio else { continue }
             let level = Int((lowestRatio * weight).rounded(.down))
-            var entry = entries[rep]!
+            var entry = pool.entries[rep]!
             if entry.effective < level {
                 entry.credit += level - entry.effective
-                ledger[poolKey]![rep] = entry
+                pools[poolKey]!.entries[rep] = entry
             }
         }
     }
@@ -150,7 +158,8 @@ extension EngineState {
         Assignment(
             lead: lead, state: .queued, rep: nil, rule: rule, seq: 0, priority: priority, offeredAt: nil,
             acceptedAt: nil, completedAt: nil, slaDeadline: nil, expiredReps: [], misses: 0, escalated: false,
-            outcome: nil, explanation: Explanation(policyVersion: policy.policy.version, rule: rule, rulesNotMatched: []))
+            outcome: nil,
+            explanation: Explanation(policyVersion: policy.policy.version, rule: rule, rulesNotMatched: []))
     }
 
     private mutating func update(_ lead: LeadID, seq: UInt64, _ change: (inout Assignment) -> Void) {
@@ -160,24 +169,18 @@ extension EngineState {
         assignments[lead] = record
     }
 
+    /// Stops the SLA clock. The bucket entry stays (removing it would copy the bucket); expiry skips
+    /// leads without a deadline, and the bucket goes when its second has passed.
     private mutating func clearDeadline(of lead: LeadID) {
-        guard let deadline = assignments[lead]?.slaDeadline else { return }
-        let bucket = deadline.seconds
-        guard var leads = slaBuckets[bucket] else { return }
-        leads.remove(lead)
-        slaBuckets[bucket] = leads.isEmpty ? nil : leads
+        guard assignments[lead]?.slaDeadline != nil else { return }
         assignments[lead]?.slaDeadline = nil
     }
 
     /// Frees one open slot of the rep; `activityAt` marks the end of work for longest-idle.
     private mutating func releaseSlot(of rep: RepID, lead: LeadID, at activityAt: Timestamp?) {
-        if var open = openByRep[rep] {
-            open.remove(lead)
-            openByRep[rep] = open.isEmpty ? nil : open
-        }
-        guard var live = presence[rep] else { return }
-        live.openAssignments = max(0, live.openAssignments - 1)
+        guard let index = roster.indexOf[rep], var live = presence[dense: index] else { return }
+        live.openLeads.remove(lead)
         if let activityAt { live.lastActivity = activityAt }
-        presence[rep] = live
+        presence.set(index, live)
     }
 }

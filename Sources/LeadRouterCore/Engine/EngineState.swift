@@ -4,21 +4,18 @@ import HashTreeCollections
 /// maps: a change copies only the paths it touches, and any reader may keep a state as long as it likes.
 public struct EngineState: Hashable, Sendable {
     public internal(set) var lastSeq: UInt64 = 0
-    public internal(set) var policy = CompiledPolicy(.initial)
-    public internal(set) var roster = Roster.empty
-    public internal(set) var presence: TreeDictionary<RepID, RepPresence> = [:]
-    public internal(set) var assignments: TreeDictionary<LeadID, Assignment> = [:]
-    public internal(set) var queue: TreeDictionary<LeadID, QueueEntry> = [:]
     /// The latest event time; the engine never stamps an event earlier than this.
     public internal(set) var lastTime = Timestamp(millis: 0)
-    /// Round-robin cursor per pool key: the rep picked last.
-    public internal(set) var cursors: TreeDictionary<String, RepID> = [:]
-    /// Fairness ledger: pool key → rep → standing.
-    public internal(set) var ledger: TreeDictionary<String, TreeDictionary<RepID, LedgerEntry>> = [:]
-    /// Offered and accepted leads per rep, so a rep going offline releases work without a scan.
-    public internal(set) var openByRep: TreeDictionary<RepID, TreeSet<LeadID>> = [:]
-    /// Offered leads by the second their SLA runs out, so expiry never scans every assignment.
-    public internal(set) var slaBuckets: TreeDictionary<Int64, TreeSet<LeadID>> = [:]
+    public internal(set) var policy = CompiledPolicy(.initial)
+    public internal(set) var roster = Roster.empty
+    public internal(set) var presence = PresenceTable()
+    public internal(set) var assignments = AssignmentTable()
+    public internal(set) var queue: TreeDictionary<LeadID, QueueEntry> = [:]
+    /// Round-robin cursor and fairness ledger per pool key.
+    public internal(set) var pools: TreeDictionary<String, PoolState> = [:]
+    /// Offered leads by the second their SLA runs out, so expiry never scans every assignment. Entries
+    /// are not removed on acceptance; expiry checks each lead's record before acting.
+    var slaBuckets: TreeDictionary<Int64, LeadList> = [:]
 
     public init() {}
 
@@ -32,4 +29,52 @@ public struct EngineState: Hashable, Sendable {
 
     /// Waiting leads in dispatch order.
     public var queueInOrder: [QueueEntry] { queue.values.sorted(by: QueueEntry.comesBefore) }
+
+    /// One pool's fairness ledger by rep id.
+    public func ledger(pool: String) -> [RepID: LedgerEntry] {
+        guard let entries = pools[pool]?.entries else { return [:] }
+        var byRep: [RepID: LedgerEntry] = [:]
+        for (index, entry) in entries {
+            if let profile = roster.profile(index) { byRep[profile.rep.id] = entry }
+        }
+        return byRep
+    }
+
+    /// Forgets SLA buckets whose second has passed. The buckets are an index derived from the
+    /// assignments (not part of the state's identity), so trimming them needs no event.
+    mutating func dropSLABuckets(_ seconds: [Int64]) {
+        for second in seconds { slaBuckets[second] = nil }
+    }
+
+    /// States are equal when everything but the derived SLA index is.
+    public static func == (lhs: EngineState, rhs: EngineState) -> Bool {
+        lhs.lastSeq == rhs.lastSeq && lhs.lastTime == rhs.lastTime && lhs.policy == rhs.policy
+            && lhs.roster == rhs.roster
+            && lhs.presence == rhs.presence && lhs.assignments == rhs.assignments && lhs.queue == rhs.queue
+            && lhs.pools == rhs.pools
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(lastSeq)
+        hasher.combine(assignments.count)
+    }
+
+    /// Leads currently offered or accepted to a rep.
+    public func openLeads(of rep: RepID) -> Set<LeadID> { Set(presence[rep]?.openLeads ?? []) }
+
+    /// Offers whose SLA runs out at or before `time`, by deadline.
+    public func offersDue(by time: Timestamp) -> [LeadID] {
+        slaBuckets.keys.filter { $0 <= time.seconds }.sorted().flatMap { slaBuckets[$0]!.all.reversed() }
+            .filter { lead in
+                guard let record = assignments[lead], record.state == .offered, let deadline = record.slaDeadline else {
+                    return false
+                }
+                return deadline <= time
+            }
+    }
+
+    /// The rep round-robin picked last in a pool.
+    public func cursor(pool: String) -> RepID? {
+        pools[pool]?.cursor.flatMap { roster.profile($0)?.rep.id }
+    }
 }

@@ -1,37 +1,53 @@
 /// Reps, territories and account owners with the indexes routing needs, as one immutable value.
 ///
-/// Admin changes build a new roster (O(reps)); routing only reads it, so it is shared by every state
-/// snapshot that does not change it.
+/// Every rep gets a dense index when first loaded (in event order, so replay assigns the same ones);
+/// indexes are never reused, and pools, live state and ledgers are keyed by them. Admin changes build
+/// a new roster (O(reps)); routing only reads it, so it is shared by every state that does not change it.
 public final class Roster: Hashable, Sendable {
-    public let reps: [RepID: Rep]
+    public let reps: [RepID: RepProfile]
     public let territories: [TerritoryID: Territory]
     public let accountOwners: [String: RepID]
     public let domainOwners: [String: RepID]
+    let indexOf: [RepID: Int32]
+    /// By dense index; `nil` where a rep was removed.
+    let profiles: [RepProfile?]
     /// Members per team and per territory, sorted by rep id so round-robin order is stable.
-    let teamMembers: [TeamID: [RepID]]
-    let territoryMembers: [TerritoryID: [RepID]]
+    let teamMembers: [TeamID: [Int32]]
+    let territoryMembers: [TerritoryID: [Int32]]
     let territoriesByCountry: [String: [Territory]]
     let territoriesAnyCountry: [Territory]
-    let allReps: [RepID]
+    let allReps: [Int32]
 
-    public static let empty = Roster(reps: [:], territories: [:], accountOwners: [:], domainOwners: [:])
+    public static let empty = Roster(profiles: [], territories: [:], accountOwners: [:], domainOwners: [:])
 
     init(
-        reps: [RepID: Rep], territories: [TerritoryID: Territory], accountOwners: [String: RepID],
+        profiles: [RepProfile?], territories: [TerritoryID: Territory], accountOwners: [String: RepID],
         domainOwners: [String: RepID]
     ) {
-        self.reps = reps
+        self.profiles = profiles
         self.territories = territories
         self.accountOwners = accountOwners
         self.domainOwners = domainOwners
-        var teams: [TeamID: [RepID]] = [:]
-        var covered: [TerritoryID: [RepID]] = [:]
-        for rep in reps.values {
-            for team in rep.teams { teams[team, default: []].append(rep.id) }
-            for territory in rep.territories { covered[territory, default: []].append(rep.id) }
+        var reps: [RepID: RepProfile] = [:]
+        var indexOf: [RepID: Int32] = [:]
+        var teams: [TeamID: [Int32]] = [:]
+        var covered: [TerritoryID: [Int32]] = [:]
+        for (index, profile) in profiles.enumerated() {
+            guard let profile else { continue }
+            let dense = Int32(index)
+            reps[profile.rep.id] = profile
+            indexOf[profile.rep.id] = dense
+            for team in profile.rep.teams { teams[team, default: []].append(dense) }
+            for territory in profile.rep.territories { covered[territory, default: []].append(dense) }
         }
-        teamMembers = teams.mapValues { $0.sorted() }
-        territoryMembers = covered.mapValues { $0.sorted() }
+        let byID: ([Int32]) -> [Int32] = { members in
+            members.sorted { profiles[Int($0)]!.rep.id < profiles[Int($1)]!.rep.id }
+        }
+        self.reps = reps
+        self.indexOf = indexOf
+        teamMembers = teams.mapValues(byID)
+        territoryMembers = covered.mapValues(byID)
+        allReps = byID(Array(indexOf.values))
         var byCountry: [String: [Territory]] = [:]
         var anyCountry: [Territory] = []
         for territory in territories.values.sorted(by: { $0.id < $1.id }) {
@@ -40,26 +56,37 @@ public final class Roster: Hashable, Sendable {
         }
         territoriesByCountry = byCountry
         territoriesAnyCountry = anyCountry
-        allReps = reps.keys.sorted()
     }
 
+    /// Next dense index a new rep would get.
+    var nextIndex: Int { profiles.count }
+
     func upserting(_ changed: [Rep]) -> Roster {
-        var reps = self.reps
-        for rep in changed { reps[rep.id] = rep }
-        return Roster(reps: reps, territories: territories, accountOwners: accountOwners, domainOwners: domainOwners)
+        var profiles = self.profiles
+        var assigned = indexOf
+        for rep in changed {
+            if let index = assigned[rep.id] {
+                profiles[Int(index)] = RepProfile(rep)
+            } else {
+                assigned[rep.id] = Int32(profiles.count)
+                profiles.append(RepProfile(rep))
+            }
+        }
+        return Roster(
+            profiles: profiles, territories: territories, accountOwners: accountOwners, domainOwners: domainOwners)
     }
 
     func removing(_ id: RepID) -> Roster {
-        var reps = self.reps
-        reps[id] = nil
+        var profiles = self.profiles
+        if let index = indexOf[id] { profiles[Int(index)] = nil }
         return Roster(
-            reps: reps, territories: territories, accountOwners: accountOwners.filter { $0.value != id },
+            profiles: profiles, territories: territories, accountOwners: accountOwners.filter { $0.value != id },
             domainOwners: domainOwners.filter { $0.value != id })
     }
 
     func replacingTerritories(_ list: [Territory]) -> Roster {
         Roster(
-            reps: reps, territories: Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { $1 }),
+            profiles: profiles, territories: Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { $1 }),
             accountOwners: accountOwners, domainOwners: domainOwners)
     }
 
@@ -70,7 +97,7 @@ public final class Roster: Hashable, Sendable {
             if let account = owner.accountID { accounts[account] = owner.rep }
             if let domain = owner.domain { domains[domain] = owner.rep }
         }
-        return Roster(reps: reps, territories: territories, accountOwners: accounts, domainOwners: domains)
+        return Roster(profiles: profiles, territories: territories, accountOwners: accounts, domainOwners: domains)
     }
 
     /// The most specific territory containing the lead; ties go to the smaller id.
@@ -93,12 +120,14 @@ public final class Roster: Hashable, Sendable {
         return nil
     }
 
-    func members(ofTeam team: TeamID) -> [RepID] { teamMembers[team] ?? [] }
+    func members(ofTeam team: TeamID) -> [Int32] { teamMembers[team] ?? [] }
+
+    func profile(_ index: Int32) -> RepProfile? { profiles[Int(index)] }
 
     public static func == (lhs: Roster, rhs: Roster) -> Bool {
         lhs === rhs
-            || (lhs.reps == rhs.reps && lhs.territories == rhs.territories && lhs.accountOwners == rhs.accountOwners
-                && lhs.domainOwners == rhs.domainOwners)
+            || (lhs.profiles == rhs.profiles && lhs.territories == rhs.territories
+                && lhs.accountOwners == rhs.accountOwners && lhs.domainOwners == rhs.domainOwners)
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(reps.count) }

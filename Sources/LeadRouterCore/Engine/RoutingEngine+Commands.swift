@@ -71,7 +71,8 @@ extension RoutingEngine {
         if let policy {
             let problems = PolicyValidator.validate(policy)
             if !problems.isEmpty {
-                throw RoutingError(.invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
+                throw RoutingError(
+                    .invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
             }
             base.policy = CompiledPolicy(policy)
         }

@@ -2,8 +2,12 @@ extension Transaction {
     mutating func upsertReps(_ reps: [Rep]) throws {
         for rep in reps {
             if rep.id.isEmpty { throw RoutingError(.invalidArgument, "a rep needs a non-empty id") }
-            if rep.capacity < 0 { throw RoutingError(.invalidArgument, "rep '\(rep.id)': capacity must be zero or more") }
-            if !(rep.weight >= 0) { throw RoutingError(.invalidArgument, "rep '\(rep.id)': weight must be zero or more") }
+            if rep.capacity < 0 {
+                throw RoutingError(.invalidArgument, "rep '\(rep.id)': capacity must be zero or more")
+            }
+            if !(rep.weight >= 0) {
+                throw RoutingError(.invalidArgument, "rep '\(rep.id)': weight must be zero or more")
+            }
             if let cap = rep.dailyCap, cap < 0 {
                 throw RoutingError(.invalidArgument, "rep '\(rep.id)': daily cap must be zero or more")
             }
@@ -18,8 +22,7 @@ extension Transaction {
 
     mutating func removeRep(_ id: RepID) throws {
         _ = try rep(id)
-        let open = state.openByRep[id].map(Array.init) ?? []
-        for lead in open.sorted() {
+        for lead in state.openLeads(of: id).sorted() {
             emit(.released(lead: lead, rep: id, reason: "rep removed"))
             placeAgain(lead, detailed: configuration.detailedExplanations, alsoExcluding: id)
         }
@@ -40,10 +43,12 @@ extension Transaction {
     mutating func setAccountOwners(_ owners: [AccountOwner], replace: Bool) throws {
         for (index, owner) in owners.enumerated() {
             if owner.accountID == nil && owner.domain == nil {
-                throw RoutingError(.invalidArgument, "account owner #\(index + 1) names neither an account id nor a domain")
+                throw RoutingError(
+                    .invalidArgument, "account owner #\(index + 1) names neither an account id nor a domain")
             }
             if state.roster.reps[owner.rep] == nil {
-                throw RoutingError(.notFound, "account owner #\(index + 1) names rep '\(owner.rep)', which does not exist")
+                throw RoutingError(
+                    .notFound, "account owner #\(index + 1) names rep '\(owner.rep)', which does not exist")
             }
         }
         emit(.accountOwnersSet(owners, replace: replace))
@@ -52,10 +57,10 @@ extension Transaction {
     mutating func applyPolicy(_ policy: Policy) throws {
         let problems = PolicyValidator.validate(policy)
         if !problems.isEmpty {
-            throw RoutingError(.invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
+            throw RoutingError(
+                .invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
         }
         emit(.policyApplied(policy))
-        let available = state.presence.filter { $0.value.status == .available }.keys.sorted()
-        for rep in available { dispatchQueue(freed: rep) }
+        dispatchQueue()
     }
 }

@@ -5,7 +5,8 @@ extension Transaction {
         var previous: RepID?
         switch record.state {
         case .completed:
-            throw RoutingError(.failedPrecondition, "lead '\(leadID)' is completed; a completed lead cannot be reassigned")
+            throw RoutingError(
+                .failedPrecondition, "lead '\(leadID)' is completed; a completed lead cannot be reassigned")
         case .queued:
             break
         case .offered, .accepted:
@@ -32,7 +33,8 @@ extension Transaction {
             return state.assignments[leadID]!
         case .queued, .completed:
             throw RoutingError(
-                .failedPrecondition, "lead '\(leadID)' is \(record.state.rawValue); only an offered lead can be accepted")
+                .failedPrecondition,
+                "lead '\(leadID)' is \(record.state.rawValue); only an offered lead can be accepted")
         }
     }
 
@@ -45,7 +47,8 @@ extension Transaction {
         guard record.isOpen, let holder = record.rep else {
             if record.state == .completed && record.outcome == outcome { return record }
             throw RoutingError(
-                .failedPrecondition, "lead '\(leadID)' is \(record.state.rawValue); only an open assignment can be completed")
+                .failedPrecondition,
+                "lead '\(leadID)' is \(record.state.rawValue); only an open assignment can be completed")
         }
         emit(.completed(lead: leadID, rep: holder, outcome: outcome))
         dispatchQueue(freed: holder)
@@ -57,10 +60,14 @@ extension Transaction {
         if let activeCalls, activeCalls < 0 {
             throw RoutingError(.invalidArgument, "active calls must be zero or more, got \(activeCalls)")
         }
-        if let capacity, capacity < 0 { throw RoutingError(.invalidArgument, "capacity must be zero or more, got \(capacity)") }
+        if let capacity, capacity < 0 {
+            throw RoutingError(.invalidArgument, "capacity must be zero or more, got \(capacity)")
+        }
         let live = state.presence[rep]!
-        emit(.availabilityChanged(AvailabilityChange(
-            rep: rep, status: status, activeCalls: activeCalls ?? live.activeCalls, capacity: capacity)))
+        emit(
+            .availabilityChanged(
+                AvailabilityChange(
+                    rep: rep, status: status, activeCalls: activeCalls ?? live.activeCalls, capacity: capacity)))
         if status == .offline || status == .away {
             releaseOffered(of: rep, reason: "rep is \(status.rawValue)")
         }
@@ -69,8 +76,7 @@ extension Transaction {
 
     /// Offered (not yet accepted) leads go back to routing when their rep leaves; accepted work stays.
     mutating func releaseOffered(of rep: RepID, reason: String) {
-        let open = state.openByRep[rep].map(Array.init) ?? []
-        for lead in open.sorted() where state.assignments[lead]?.state == .offered {
+        for lead in state.openLeads(of: rep).sorted() where state.assignments[lead]?.state == .offered {
             emit(.released(lead: lead, rep: rep, reason: reason))
             placeAgain(lead, detailed: configuration.detailedExplanations, alsoExcluding: rep)
         }
@@ -78,21 +84,23 @@ extension Transaction {
 
     /// Expires every offer whose SLA ran out, escalates repeat misses, and routes each lead again.
     mutating func expireDue() {
-        let due = state.slaBuckets.keys.filter { $0 <= now.seconds }.sorted()
-        for bucket in due {
-            for lead in (state.slaBuckets[bucket].map(Array.init) ?? []).sorted() {
-                guard let record = state.assignments[lead], record.state == .offered, let rep = record.rep,
-                    let deadline = record.slaDeadline, deadline <= now
-                else { continue }
-                emit(.expired(lead: lead, rep: rep))
-                if let rule = state.policy.rule(named: record.rule), let escalation = rule.escalation,
-                    !record.escalated, record.misses + 1 >= escalation.afterMisses
-                {
-                    emit(.escalated(lead: lead, rule: rule.name))
-                }
-                placeAgain(lead, detailed: configuration.detailedExplanations)
-                dispatchQueue(freed: rep)
+        let due = state.slaBuckets.keys.filter { $0 <= now.seconds }
+        guard !due.isEmpty else { return }
+        let leads = state.offersDue(by: now)
+        dropSLABuckets(due)
+        var seen = Set<LeadID>()
+        for lead in leads where seen.insert(lead).inserted {
+            guard let record = state.assignments[lead], record.state == .offered, let rep = record.rep,
+                let deadline = record.slaDeadline, deadline <= now
+            else { continue }
+            emit(.expired(lead: lead, rep: rep))
+            if let rule = state.policy.rule(named: record.rule), let escalation = rule.escalation,
+                !record.escalated, record.misses + 1 >= escalation.afterMisses
+            {
+                emit(.escalated(lead: lead, rule: rule.name))
             }
+            placeAgain(lead, detailed: configuration.detailedExplanations)
+            dispatchQueue(freed: rep)
         }
     }
 

@@ -7,7 +7,8 @@ extension Transaction {
             return RouteResult(assignment: existing, explanation: explanation, isNew: false)
         }
         let (rule, notMatched) = state.policy.match(lead, exhaustive: detailed)
-        var explanation = Explanation(policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: notMatched)
+        var explanation = Explanation(
+            policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: notMatched)
         place(lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed)
         let record = state.assignments[lead.id]!
         return RouteResult(assignment: record, explanation: explanation, isNew: true)

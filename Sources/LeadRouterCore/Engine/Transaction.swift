@@ -20,11 +20,14 @@ struct Transaction {
         events.append(event)
     }
 
+    /// Trims the derived SLA index; kept only if the transaction also commits events.
+    mutating func dropSLABuckets(_ seconds: [Int64]) { state.dropSLABuckets(seconds) }
+
     func rep(_ id: RepID) throws -> Rep {
         guard let rep = state.roster.reps[id] else {
             throw RoutingError(.notFound, "rep '\(id)' does not exist; load it with an upsert first")
         }
-        return rep
+        return rep.rep
     }
 
     func assignment(_ lead: LeadID) throws -> Assignment {

@@ -7,7 +7,8 @@ public final class CompiledPolicy: Hashable, Sendable {
     public init(_ policy: Policy) {
         self.policy = policy
         self.index = RuleIndex(rules: policy.rules)
-        self.rulesByName = Dictionary(policy.orderedRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.rulesByName = Dictionary(
+            policy.orderedRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The first rule matching the lead (the default rule when none does), and the evaluated rules

@@ -12,7 +12,8 @@ public enum PolicyLinter {
                 let earlier = policy.rules[..<index].first(where: { shadows($0.condition, rule.condition) })
             {
                 problems.append(
-                    .init(.warning, path: path, message: "is shadowed by earlier rule '\(earlier.name)' and never runs"))
+                    .init(.warning, path: path, message: "is shadowed by earlier rule '\(earlier.name)' and never runs")
+                )
             }
             for (stage, target) in rule.chain.enumerated() {
                 let targetPath = stage == 0 ? path + ".pool" : "\(path).fallback[\(stage - 1)].pool"
@@ -26,7 +27,9 @@ public enum PolicyLinter {
 
     /// Why a pool can never contain a rep, or `nil`.
     static func emptyPool(_ pool: Pool, roster: Roster) -> String? {
-        if pool.accountOwner { return roster.accountOwners.isEmpty && roster.domainOwners.isEmpty ? "no account owners are loaded" : nil }
+        if pool.accountOwner {
+            return roster.accountOwners.isEmpty && roster.domainOwners.isEmpty ? "no account owners are loaded" : nil
+        }
         let missingTeams = pool.teams.filter { roster.members(ofTeam: $0).isEmpty }
         if !pool.teams.isEmpty && missingTeams.count == pool.teams.count {
             return "no rep is in team " + missingTeams.joined(separator: ", ")
@@ -50,9 +53,12 @@ public enum PolicyLinter {
     private static func implies(_ have: Condition, _ need: Condition) -> Bool {
         if have == need { return true }
         switch (have, need) {
-        case (.equals(let field, let value), .isIn(let needField, let values)): return field == needField && values.contains(value)
-        case (.isIn(let field, let have), .isIn(let needField, let values)): return field == needField && Set(have).isSubset(of: values)
-        case (.equals(let field, _), .exists(let needField)), (.isIn(let field, _), .exists(let needField)): return field == needField
+        case (.equals(let field, let value), .isIn(let needField, let values)):
+            return field == needField && values.contains(value)
+        case (.isIn(let field, let have), .isIn(let needField, let values)):
+            return field == needField && Set(have).isSubset(of: values)
+        case (.equals(let field, _), .exists(let needField)), (.isIn(let field, _), .exists(let needField)):
+            return field == needField
         default: return false
         }
     }
@@ -72,9 +78,11 @@ public enum PolicyLinter {
             for part in parts {
                 let allowed: Set<String>
                 switch part {
-                case .equals(let field, let value): allowed = [value]
+                case .equals(let field, let value):
+                    allowed = [value]
                     required[field] = required[field].map { $0.intersection(allowed) } ?? allowed
-                case .isIn(let field, let values) where field != .intent: allowed = Set(values)
+                case .isIn(let field, let values) where field != .intent:
+                    allowed = Set(values)
                     required[field] = required[field].map { $0.intersection(allowed) } ?? allowed
                 default: continue
                 }

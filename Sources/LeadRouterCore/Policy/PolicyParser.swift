@@ -52,7 +52,8 @@ public struct PolicyParser {
             fail("default", root.mark?.line, "a policy needs a default rule so that no lead is ever dropped")
         }
         var performance = Policy.PerformanceBounds()
-        if let node = mapping["performance"], let bounds = self.mapping(node, "performance", allowed: ["floor", "cap"]) {
+        if let node = mapping["performance"], let bounds = self.mapping(node, "performance", allowed: ["floor", "cap"])
+        {
             performance.floor = number(bounds["floor"], "performance.floor") ?? performance.floor
             performance.cap = number(bounds["cap"], "performance.cap") ?? performance.cap
         }
@@ -91,7 +92,9 @@ public struct PolicyParser {
             for (index, item) in items.enumerated() {
                 let skillPath = "\(rulePath).skills[\(index)]"
                 guard let skill = mapping(item, skillPath, allowed: ["skill", "from", "min"]) else { continue }
-                let from = string(skill["from"], skillPath + ".from").flatMap { field($0, skillPath + ".from", skill["from"]) }
+                let from = string(skill["from"], skillPath + ".from").flatMap {
+                    field($0, skillPath + ".from", skill["from"])
+                }
                 skills.append(
                     Rule.SkillRequirement(
                         skill: string(skill["skill"], skillPath + ".skill"), fromField: from,
@@ -119,13 +122,17 @@ public struct PolicyParser {
             if let known = RoutingStrategy(rawValue: name) {
                 strategy = known
             } else {
-                fail(path + ".strategy", map["strategy"]?.mark?.line,
-                    "unknown strategy '\(name)' (one of: \(RoutingStrategy.allCases.map(\.rawValue).joined(separator: ", ")))")
+                fail(
+                    path + ".strategy", map["strategy"]?.mark?.line,
+                    "unknown strategy '\(name)' (one of: \(RoutingStrategy.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
         }
         var pool = Pool()
         if let node = map["pool"] {
-            if let poolMap = mapping(node, path + ".pool", allowed: ["teams", "team", "reps", "territory", "account_owner"]) {
+            if let poolMap = mapping(
+                node, path + ".pool", allowed: ["teams", "team", "reps", "territory", "account_owner"])
+            {
                 pool.teams = strings(poolMap["teams"], path + ".pool.teams") ?? []
                 if let team = string(poolMap["team"], path + ".pool.team") { pool.teams.append(team) }
                 pool.reps = strings(poolMap["reps"], path + ".pool.reps") ?? []
@@ -155,7 +162,9 @@ public struct PolicyParser {
         guard let field = field(fieldName, path + ".field", map["field"]) else { return .always }
         let present = Self.operators.filter { map[$0] != nil }
         guard present.count == 1, let op = present.first, let operand = map[op] else {
-            fail(path, node.mark?.line, "give exactly one operator (\(Self.operators.joined(separator: ", "))), found \(present.count)")
+            fail(
+                path, node.mark?.line,
+                "give exactly one operator (\(Self.operators.joined(separator: ", "))), found \(present.count)")
             return .always
         }
         let normalise: (String) -> String = field == .country ? { $0.uppercased() } : { $0 }
@@ -170,7 +179,8 @@ public struct PolicyParser {
             return wanted ? .exists(field) : .not(.exists(field))
         default:
             guard let bounds = mapping(operand, path + ".range", allowed: ["min", "max"]) else { return .always }
-            return .range(field, min: number(bounds["min"], path + ".range.min"), max: number(bounds["max"], path + ".range.max"))
+            return .range(
+                field, min: number(bounds["min"], path + ".range.min"), max: number(bounds["max"], path + ".range.max"))
         }
     }
 
@@ -198,7 +208,9 @@ public struct PolicyParser {
         }
         for key in map.keys {
             guard let name = key.string, allowed.contains(name) else {
-                fail(path, key.mark?.line, "unknown key '\(key.string ?? "?")' (allowed: \(allowed.sorted().joined(separator: ", ")))")
+                fail(
+                    path, key.mark?.line,
+                    "unknown key '\(key.string ?? "?")' (allowed: \(allowed.sorted().joined(separator: ", ")))")
                 continue
             }
         }

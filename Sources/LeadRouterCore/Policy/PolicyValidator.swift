@@ -5,7 +5,9 @@ public enum PolicyValidator {
         if policy.version.isEmpty { problems.append(.init(path: "version", message: "a policy needs a version")) }
         let bounds = policy.performance
         if !(bounds.floor > 0 && bounds.floor <= bounds.cap) {
-            problems.append(.init(path: "performance", message: "need 0 < floor <= cap, got floor \(bounds.floor) cap \(bounds.cap)"))
+            problems.append(
+                .init(
+                    path: "performance", message: "need 0 < floor <= cap, got floor \(bounds.floor) cap \(bounds.cap)"))
         }
         var names = Set<String>()
         for (index, rule) in policy.orderedRules.enumerated() {
@@ -30,7 +32,8 @@ public enum PolicyValidator {
                 problems.append(.init(path: skillPath, message: "give exactly one of 'skill' or 'from'"))
             }
             if !(1...5).contains(skill.minLevel) {
-                problems.append(.init(path: skillPath + ".min", message: "levels run from 1 to 5, got \(skill.minLevel)"))
+                problems.append(
+                    .init(path: skillPath + ".min", message: "levels run from 1 to 5, got \(skill.minLevel)"))
             }
         }
         if let escalation = rule.escalation, escalation.afterMisses < 1 {
@@ -47,9 +50,15 @@ public enum PolicyValidator {
         case .range(let field, let min, let max):
             var problems: [PolicyProblem] = []
             if !field.isNumeric && !field.isCustom {
-                problems.append(.init(path: path + ".field", message: "'\(field)' is not numeric; ranges need employees, deal_size, score or a custom field"))
+                problems.append(
+                    .init(
+                        path: path + ".field",
+                        message: "'\(field)' is not numeric; ranges need employees, deal_size, score or a custom field")
+                )
             }
-            if min == nil && max == nil { problems.append(.init(path: path + ".range", message: "give min, max or both")) }
+            if min == nil && max == nil {
+                problems.append(.init(path: path + ".range", message: "give min, max or both"))
+            }
             return problems
         case .all(let parts), .any(let parts):
             if parts.isEmpty { return [.init(path: path, message: "an empty all/any list is not allowed")] }

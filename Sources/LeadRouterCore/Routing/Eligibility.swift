@@ -7,8 +7,10 @@ struct Eligibility {
     /// Reps who let this lead expire.
     let excluded: [RepID]
 
-    func rejection(of id: RepID) -> Explanation.Rejection? {
-        guard let rep = state.roster.reps[id], let live = state.presence[id] else { return .unknownRep }
+    func rejection(of index: Int32) -> Explanation.Rejection? {
+        guard let profile = state.roster.profile(index), let live = state.presence[dense: index] else {
+            return .unknownRep
+        }
         switch live.status {
         case .available: break
         case .offline: return .offline
@@ -16,19 +18,21 @@ struct Eligibility {
         case .onCall: return .onCall
         case .wrapUp: return .wrapUp
         }
-        if excluded.contains(id) { return .previouslyExpired }
-        if live.openAssignments >= live.capacity(of: rep) { return .atCapacity }
-        if let cap = rep.dailyCap {
-            let day = LocalClock.dayNumber(now, in: rep.workingHours?.timeZone)
+        // Fields are read through the shared profile one at a time: copying the whole `Rep` out would
+        // retain every array and string in it, per candidate.
+        if live.openAssignments >= (live.capacityOverride ?? profile.rep.capacity) { return .atCapacity }
+        if !excluded.isEmpty && excluded.contains(profile.rep.id) { return .previouslyExpired }
+        if let cap = profile.rep.dailyCap {
+            let day = LocalClock.dayNumber(now, in: profile.rep.workingHours?.timeZone)
             if live.assignedCount(onDay: day) >= cap { return .dailyCap }
         }
-        if !rep.outOfOffice.isEmpty && rep.isOutOfOffice(at: now) { return .outOfOffice }
-        if let hours = rep.workingHours, !hours.contains(now) { return .outsideHours }
+        if !profile.rep.outOfOffice.isEmpty && profile.rep.isOutOfOffice(at: now) { return .outOfOffice }
+        if let hours = profile.rep.workingHours, !hours.contains(now) { return .outsideHours }
         for requirement in rule.skills {
             guard let skill = requirement.skillName(for: lead) else { continue }
-            if (rep.skills[skill] ?? 0) < requirement.minLevel { return .missingSkill }
+            if (profile.rep.skills[skill] ?? 0) < requirement.minLevel { return .missingSkill }
         }
-        if rule.matchLanguage, let language = lead.language, !rep.languages.contains(language) {
+        if rule.matchLanguage, let language = lead.language, !profile.rep.languages.contains(language) {
             return .missingLanguage
         }
         return nil

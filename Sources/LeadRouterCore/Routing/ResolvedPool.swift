@@ -1,42 +1,39 @@
-/// A pool turned into concrete members for one lead.
+/// A pool turned into concrete members (dense rep indexes) for one lead.
 struct ResolvedPool {
     /// Ledger and cursor key: pools with the same members share fairness.
     var key: String
-    var members: [RepID]
-    /// Whether `members` is sorted by id (enables binary search for the round-robin cursor).
-    var sorted: Bool
+    var members: [Int32]
+    /// Reps the pool names that are not loaded.
+    var missing: [RepID] = []
     var note: String?
 
     init(_ pool: Pool, for lead: Lead, in roster: Roster) {
         note = nil
         if pool.accountOwner {
-            if let owner = roster.owner(of: lead) {
+            if let owner = roster.owner(of: lead), let index = roster.indexOf[owner] {
                 key = "owner=\(owner)"
-                members = [owner]
+                members = [index]
                 note = "account owner is \(owner)"
             } else {
                 key = "owner=none"
                 members = []
                 note = "lead has no account owner"
             }
-            sorted = true
             return
         }
-        var base: [RepID]
+        var base: [Int32]
         var key = pool.teams.isEmpty ? "" : "teams=" + pool.teams.joined(separator: ",")
         if !pool.reps.isEmpty {
-            base = pool.reps
+            base = pool.reps.compactMap { roster.indexOf[$0] }
+            missing = pool.reps.filter { roster.indexOf[$0] == nil }
             key += "reps=" + pool.reps.joined(separator: ",")
-            sorted = false
         } else if pool.teams.count == 1 {
             base = roster.members(ofTeam: pool.teams[0])
-            sorted = true
         } else if !pool.teams.isEmpty {
-            base = Array(Set(pool.teams.flatMap(roster.members(ofTeam:)))).sorted()
-            sorted = true
+            var seen = Set<Int32>()
+            base = pool.teams.flatMap(roster.members(ofTeam:)).filter { seen.insert($0).inserted }
         } else {
             base = roster.allReps
-            sorted = true
         }
         if pool.territory {
             if let territory = roster.territory(of: lead) {
@@ -47,11 +44,11 @@ struct ResolvedPool {
                     let allowed = Set(covering)
                     base = base.filter(allowed.contains)
                 }
-                key += " territory=\(territory.id)"
+                key += key.isEmpty ? "territory=\(territory.id)" : " territory=\(territory.id)"
                 note = "lead is in territory \(territory.id)"
             } else {
                 base = []
-                key += " territory=none"
+                key += key.isEmpty ? "territory=none" : " territory=none"
                 note = "lead matches no territory"
             }
         }
@@ -59,18 +56,9 @@ struct ResolvedPool {
         self.members = base
     }
 
-    /// Index of the member after `last` in cyclic order.
-    func start(after last: RepID?) -> Int {
-        guard let last, !members.isEmpty else { return 0 }
-        if sorted {
-            var low = 0
-            var high = members.count
-            while low < high {
-                let mid = (low + high) / 2
-                if members[mid] <= last { low = mid + 1 } else { high = mid }
-            }
-            return low % members.count
-        }
-        return members.firstIndex(of: last).map { ($0 + 1) % members.count } ?? 0
+    /// Position of the member after `last` in cyclic order.
+    func start(after last: Int32?) -> Int {
+        guard let last, !members.isEmpty, let position = members.firstIndex(of: last) else { return 0 }
+        return (position + 1) % members.count
     }
 }

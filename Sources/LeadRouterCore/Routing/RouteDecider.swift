@@ -1,3 +1,5 @@
+import HashTreeCollections
+
 /// Walks a rule's pool chain and picks one eligible rep, recording why every candidate lost.
 ///
 /// Reads a state snapshot only; the caller turns the pick into an event.
@@ -7,6 +9,14 @@ struct RouteDecider {
         var poolKey: String
         var strategy: RoutingStrategy
         var joining: [RepID: Int] = [:]
+    }
+
+    /// An eligible candidate with what the strategies score it by.
+    struct Contender {
+        var index: Int32
+        var weight: Double
+        var count: Int
+        var known: Bool
     }
 
     let state: EngineState
@@ -23,6 +33,7 @@ struct RouteDecider {
             var stage = Explanation.Stage(
                 pool: pool.key, strategy: target.strategy, candidates: [], rejectionCounts: [:], chosen: nil)
             if let note = pool.note { explanation.notes.append(note) }
+            for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }
             let pick = select(target.strategy, in: pool, eligibility: eligibility, stage: &stage)
             explanation.stages.append(stage)
             if let pick { return pick }
@@ -31,46 +42,59 @@ struct RouteDecider {
     }
 
     private func select(
-        _ strategy: RoutingStrategy, in pool: ResolvedPool, eligibility: Eligibility,
-        stage: inout Explanation.Stage
+        _ strategy: RoutingStrategy, in pool: ResolvedPool, eligibility: Eligibility, stage: inout Explanation.Stage
     ) -> Pick? {
-        let chosen: (rep: RepID, joining: [RepID: Int])?
+        var joining: [RepID: Int] = [:]
+        let chosen: (index: Int32, score: Double?)?
         switch strategy {
         case .roundRobin:
-            chosen = roundRobin(pool, eligibility: eligibility, stage: &stage).map { ($0, [:]) }
+            chosen = roundRobin(pool, eligibility, &stage).map { ($0, nil) }
         case .weighted, .performanceWeighted:
-            chosen = weighted(pool, byPerformance: strategy == .performanceWeighted, eligibility, &stage)
+            chosen = weighted(pool, byPerformance: strategy == .performanceWeighted, eligibility, &stage, &joining)
         case .leastLoaded, .longestIdle:
-            chosen = lowestScore(pool, strategy: strategy, eligibility, &stage).map { ($0, [:]) }
+            chosen = lowestScore(pool, strategy: strategy, eligibility, &stage)
         }
-        guard let chosen else { return nil }
-        stage.chosen = chosen.rep
-        return Pick(rep: chosen.rep, poolKey: pool.key, strategy: strategy, joining: chosen.joining)
+        guard let chosen, let rep = state.roster.profile(chosen.index)?.rep.id else { return nil }
+        stage.chosen = rep
+        if detailed { stage.candidates.insert(.init(rep: rep, rejection: nil, score: chosen.score), at: 0) }
+        return Pick(rep: rep, poolKey: pool.key, strategy: strategy, joining: joining)
     }
 
-    private func record(_ rep: RepID, _ rejection: Explanation.Rejection?, score: Double?, in stage: inout Explanation.Stage) {
-        if let rejection { stage.rejectionCounts[rejection, default: 0] += 1 }
+    private func record(
+        _ index: Int32, _ rejection: Explanation.Rejection, score: Double?, in stage: inout Explanation.Stage
+    ) {
+        stage.rejectionCounts[rejection, default: 0] += 1
+        if detailed, let rep = state.roster.profile(index)?.rep.id {
+            stage.candidates.append(.init(rep: rep, rejection: rejection, score: score))
+        }
+    }
+
+    private func record(
+        _ rep: RepID, _ rejection: Explanation.Rejection, score: Double?, in stage: inout Explanation.Stage
+    ) {
+        stage.rejectionCounts[rejection, default: 0] += 1
         if detailed { stage.candidates.append(.init(rep: rep, rejection: rejection, score: score)) }
     }
 
     /// The first eligible member after the cursor. Without a detailed trace it stops at the first
     /// eligible rep, so a pick costs the number of skipped reps, not the pool size.
-    private func roundRobin(_ pool: ResolvedPool, eligibility: Eligibility, stage: inout Explanation.Stage) -> RepID? {
+    private func roundRobin(_ pool: ResolvedPool, _ eligibility: Eligibility, _ stage: inout Explanation.Stage)
+        -> Int32?
+    {
         let count = pool.members.count
-        let start = pool.start(after: state.cursors[pool.key])
-        var picked: RepID?
+        let start = pool.start(after: state.pools[pool.key]?.cursor)
+        var picked: Int32?
         for offset in 0..<count {
-            let rep = pool.members[(start + offset) % count]
-            if let rejection = eligibility.rejection(of: rep) {
-                record(rep, rejection, score: nil, in: &stage)
+            let index = pool.members[(start + offset) % count]
+            if let rejection = eligibility.rejection(of: index) {
+                record(index, rejection, score: nil, in: &stage)
             } else if picked == nil {
-                picked = rep
+                picked = index
                 if !detailed { break }
             } else {
-                record(rep, .notSelected, score: nil, in: &stage)
+                record(index, .notSelected, score: nil, in: &stage)
             }
         }
-        if let picked, detailed { stage.candidates.insert(.init(rep: picked, rejection: nil, score: nil), at: 0) }
         return picked
     }
 
@@ -78,89 +102,117 @@ struct RouteDecider {
     /// weighted share of the next pick, `(n + 1) * w / W - received`. This keeps every rep within one
     /// lead of their target share.
     private func weighted(
-        _ pool: ResolvedPool, byPerformance: Bool, _ eligibility: Eligibility, _ stage: inout Explanation.Stage
-    ) -> (RepID, [RepID: Int])? {
-        let entries = state.ledger[pool.key] ?? [:]
-        var eligible: [(rep: RepID, weight: Double, count: Int, known: Bool)] = []
-        for rep in pool.members {
-            if let rejection = eligibility.rejection(of: rep) {
-                record(rep, rejection, score: nil, in: &stage)
+        _ pool: ResolvedPool, byPerformance: Bool, _ eligibility: Eligibility, _ stage: inout Explanation.Stage,
+        _ joining: inout [RepID: Int]
+    ) -> (Int32, Double?)? {
+        let entries = state.pools[pool.key]?.entries ?? [:]
+        var eligible: [Contender] = []
+        eligible.reserveCapacity(pool.members.count)
+        for index in pool.members {
+            if let rejection = eligibility.rejection(of: index) {
+                record(index, rejection, score: nil, in: &stage)
             } else {
-                let entry = entries[rep]
-                eligible.append((rep, max(state.roster.reps[rep]?.weight ?? 1, 0), entry?.effective ?? 0, entry != nil))
+                let entry = entries[index]
+                let weight = max(state.roster.profile(index)!.rep.weight, 0)
+                eligible.append(
+                    Contender(index: index, weight: weight, count: entry?.effective ?? 0, known: entry != nil))
             }
         }
         guard !eligible.isEmpty else { return nil }
         if byPerformance { scaleByPerformance(&eligible) }
         // Calibration for reps new to this pool: start level with the least-served known member
         // (at zero when the pool itself is new). The offer records them so the ledger knows them.
-        let lowestRatio = eligible.filter { $0.known && $0.weight > 0 }.map { Double($0.count) / $0.weight }.min() ?? 0
-        var joining: [RepID: Int] = [:]
-        for index in eligible.indices where !eligible[index].known {
-            let credit = Int((lowestRatio * eligible[index].weight).rounded(.down))
-            eligible[index].count = credit
-            joining[eligible[index].rep] = credit
+        var lowestRatio = Double.infinity
+        for contender in eligible where contender.known && contender.weight > 0 {
+            lowestRatio = min(lowestRatio, Double(contender.count) / contender.weight)
         }
-        let totalWeight = eligible.reduce(0) { $0 + $1.weight }
-        let totalCount = eligible.reduce(0) { $0 + $1.count }
+        if lowestRatio == .infinity { lowestRatio = 0 }
+        for position in eligible.indices where !eligible[position].known {
+            let credit = Int((lowestRatio * eligible[position].weight).rounded(.down))
+            eligible[position].count = credit
+            if let rep = state.roster.profile(eligible[position].index)?.rep.id { joining[rep] = credit }
+        }
+        var totalWeight = 0.0
+        var totalCount = 0
+        for contender in eligible {
+            totalWeight += contender.weight
+            totalCount += contender.count
+        }
         guard totalWeight > 0 else { return nil }
+        let next = Double(totalCount + 1) / totalWeight
         var best = 0
-        var scores: [Double] = []
-        scores.reserveCapacity(eligible.count)
-        for (index, candidate) in eligible.enumerated() {
-            let score = Double(totalCount + 1) * candidate.weight / totalWeight - Double(candidate.count)
-            scores.append(score)
-            if score > scores[best] + 1e-9 { best = index }
+        var bestScore = -Double.infinity
+        for (position, contender) in eligible.enumerated() {
+            let score = next * contender.weight - Double(contender.count)
+            if score > bestScore + 1e-9 {
+                best = position
+                bestScore = score
+            }
         }
-        for (index, candidate) in eligible.enumerated() where index != best {
-            record(candidate.rep, .notSelected, score: scores[index], in: &stage)
+        for (position, contender) in eligible.enumerated() where position != best {
+            record(contender.index, .notSelected, score: next * contender.weight - Double(contender.count), in: &stage)
         }
-        let chosen = eligible[best].rep
-        if detailed { stage.candidates.insert(.init(rep: chosen, rejection: nil, score: scores[best]), at: 0) }
-        return (chosen, joining)
+        return (eligible[best].index, bestScore)
     }
 
     /// Multiplies weights by conversion relative to the eligible mean, clamped to the policy's bounds.
-    private func scaleByPerformance(_ eligible: inout [(rep: RepID, weight: Double, count: Int, known: Bool)]) {
-        let figures = eligible.compactMap { state.roster.reps[$0.rep]?.performance }
-        guard !figures.isEmpty else { return }
-        let mean = figures.reduce(0, +) / Double(figures.count)
-        guard mean > 0 else { return }
+    private func scaleByPerformance(_ eligible: inout [Contender]) {
+        var sum = 0.0
+        var known = 0
+        for contender in eligible {
+            if let figure = state.roster.profile(contender.index)?.rep.performance {
+                sum += figure
+                known += 1
+            }
+        }
+        guard known > 0, sum > 0 else { return }
+        let mean = sum / Double(known)
         let bounds = state.policy.policy.performance
-        for index in eligible.indices {
-            let figure = state.roster.reps[eligible[index].rep]?.performance ?? mean
-            eligible[index].weight *= min(max(figure / mean, bounds.floor), bounds.cap)
+        for position in eligible.indices {
+            let figure = state.roster.profile(eligible[position].index)?.rep.performance ?? mean
+            eligible[position].weight *= min(max(figure / mean, bounds.floor), bounds.cap)
         }
     }
 
     /// Least-loaded (open + active calls over capacity) or longest-idle (oldest last activity).
     private func lowestScore(
         _ pool: ResolvedPool, strategy: RoutingStrategy, _ eligibility: Eligibility, _ stage: inout Explanation.Stage
-    ) -> RepID? {
-        var best: (rep: RepID, score: Double, idle: Timestamp)?
-        var losers: [(RepID, Double)] = []
-        for rep in pool.members {
-            if let rejection = eligibility.rejection(of: rep) {
-                record(rep, rejection, score: nil, in: &stage)
+    ) -> (Int32, Double?)? {
+        var best: (index: Int32, score: Double, idle: Timestamp)?
+        var losers: [(index: Int32, score: Double)] = []
+        for index in pool.members {
+            if let rejection = eligibility.rejection(of: index) {
+                record(index, rejection, score: nil, in: &stage)
                 continue
             }
-            let live = state.presence[rep]!
+            let live = state.presence[dense: index]!
             let score: Double
             if strategy == .leastLoaded {
-                let capacity = max(live.capacity(of: state.roster.reps[rep]!), 1)
+                let capacity = max(live.capacityOverride ?? state.roster.profile(index)!.rep.capacity, 1)
                 score = Double(live.openAssignments + live.activeCalls) / Double(capacity)
             } else {
                 score = Double(live.lastActivity.millis)
             }
-            if let current = best, !(score < current.score || (score == current.score && live.lastActivity < current.idle)) {
-                losers.append((rep, score))
+            if let current = best,
+                !(score < current.score || (score == current.score && live.lastActivity < current.idle))
+            {
+                if detailed {
+                    losers.append((index, score))
+                } else {
+                    stage.rejectionCounts[.notSelected, default: 0] += 1
+                }
             } else {
-                if let current = best { losers.append((current.rep, current.score)) }
-                best = (rep, score, live.lastActivity)
+                if let current = best {
+                    if detailed {
+                        losers.append((current.index, current.score))
+                    } else {
+                        stage.rejectionCounts[.notSelected, default: 0] += 1
+                    }
+                }
+                best = (index, score, live.lastActivity)
             }
         }
-        for (rep, score) in losers { record(rep, .notSelected, score: score, in: &stage) }
-        if let best, detailed { stage.candidates.insert(.init(rep: best.rep, rejection: nil, score: best.score), at: 0) }
-        return best?.rep
+        for loser in losers { record(loser.index, .notSelected, score: loser.score, in: &stage) }
+        return best.map { ($0.index, $0.score) }
     }
 }

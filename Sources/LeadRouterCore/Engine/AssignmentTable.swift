@@ -1,0 +1,32 @@
+import HashTreeCollections
+
+/// Assignment records by lead id.
+///
+/// Records are boxed so that the persistent map's path copies (on every route) move references, not
+/// whole records: copying a 32-slot node then costs 32 retains instead of 32 deep struct copies.
+public struct AssignmentTable: Hashable, Sendable, Sequence {
+    final class Box: Hashable, Sendable {
+        let record: Assignment
+        init(_ record: Assignment) { self.record = record }
+        static func == (lhs: Box, rhs: Box) -> Bool { lhs === rhs || lhs.record == rhs.record }
+        func hash(into hasher: inout Hasher) { hasher.combine(record) }
+    }
+
+    private var boxes: TreeDictionary<LeadID, Box> = [:]
+
+    public init() {}
+
+    public subscript(lead: LeadID) -> Assignment? {
+        get { boxes[lead]?.record }
+        set { boxes[lead] = newValue.map(Box.init) }
+    }
+
+    public var count: Int { boxes.count }
+    public var isEmpty: Bool { boxes.isEmpty }
+    public var keys: some Collection<LeadID> { boxes.keys }
+    public var values: some Collection<Assignment> { boxes.values.lazy.map(\.record) }
+
+    public func makeIterator() -> some IteratorProtocol<(key: LeadID, value: Assignment)> {
+        boxes.lazy.map { (key: $0.key, value: $0.value.record) }.makeIterator()
+    }
+}
