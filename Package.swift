@@ -5,12 +5,22 @@ let package = Package(
     name: "LeadRouter",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "LeadRouterCore", targets: ["LeadRouterCore"])
+        .library(name: "LeadRouterCore", targets: ["LeadRouterCore"]),
+        .library(name: "LeadRouterClient", targets: ["LeadRouterClient"]),
+        .library(name: "LeadRouterServer", targets: ["LeadRouterServer"]),
+        .library(name: "LeadRouterTesting", targets: ["LeadRouterTesting"]),
+        .executable(name: "leadrouter", targets: ["leadrouter"]),
+        .executable(name: "leadctl", targets: ["leadctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -21,9 +31,65 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "LeadRouterWire",
+            dependencies: [
+                "LeadRouterCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(
+            name: "LeadRouterServer",
+            dependencies: [
+                "LeadRouterCore",
+                "LeadRouterWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "LeadRouterClient",
+            dependencies: [
+                "LeadRouterWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "LeadRouterTesting",
+            dependencies: ["LeadRouterServer", "LeadRouterClient", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "leadrouter",
+            dependencies: [
+                "LeadRouterServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "leadctl",
+            dependencies: [
+                "LeadRouterClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Clients/leadctl"
+        ),
         .testTarget(
             name: "LeadRouterCoreTests",
             dependencies: ["LeadRouterCore"]
+        ),
+        .testTarget(
+            name: "LeadRouterWireTests",
+            dependencies: ["LeadRouterWire", .product(name: "NIOTestUtils", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "LeadRouterIntegrationTests",
+            dependencies: ["LeadRouterTesting"]
         ),
     ]
 )

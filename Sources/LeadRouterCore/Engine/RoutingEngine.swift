@@ -15,7 +15,7 @@ public final class RoutingEngine: Sendable {
     }
 
     public let configuration: EngineConfiguration
-    let clock: any EngineClock
+    public let clock: any EngineClock
     private let current: ManagedAtomic<StateBox>
     private let history: EventHistory
     private let sink: (@Sendable ([EngineEvent]) -> Void)?
@@ -51,6 +51,13 @@ public final class RoutingEngine: Sendable {
                 return (result, transaction.events)
             }
         }
+    }
+
+    /// The oldest sequence number still in the in-memory history (1 while nothing was dropped).
+    public var oldestRetainedSeq: UInt64 {
+        let last = state.lastSeq
+        let capacity = UInt64(history.capacity)
+        return last >= capacity ? last - capacity + 1 : 1
     }
 
     /// Recent events after `seq`, in order; `nil` if they have left the in-memory history.

@@ -1,0 +1,113 @@
+import LeadRouterCore
+import LeadRouterWire
+
+/// Reads: one assignment, a filtered page of them, stats, health.
+enum QueryCalls {
+    static let getAssignment: UnaryMethod = { call in
+        let request = try Leadrouter_V1_GetAssignmentRequest(payload: call.payload)
+        guard let record = call.engine.state.assignments[request.leadID] else {
+            throw RPCError(.notFound, "lead '\(request.leadID)' has never been routed")
+        }
+        var reply = Leadrouter_V1_AssignmentReply()
+        reply.assignment = record.wire
+        return reply.payload()
+    }
+
+    static let listAssignments: UnaryMethod = { call in
+        let request = try Leadrouter_V1_ListAssignmentsRequest(payload: call.payload)
+        let pageSize = Int(request.pageSize == 0 ? 100 : min(request.pageSize, 1000))
+        if !request.state.isEmpty, AssignmentState(rawValue: request.state) == nil {
+            throw RPCError(
+                .invalidArgument, "state must be queued, offered, accepted or completed, not '\(request.state)'")
+        }
+        let state = call.engine.state
+        // Ordered by lead id; the page token is the last id of the previous page.
+        let matching = state.assignments.lazy.filter { entry in
+            (request.pageToken.isEmpty || entry.key > request.pageToken)
+                && (request.rep.isEmpty || entry.value.rep == request.rep)
+                && (request.state.isEmpty || entry.value.state.rawValue == request.state)
+                && (request.rule.isEmpty || entry.value.rule == request.rule)
+        }
+        let page = matching.map(\.key).sorted().prefix(pageSize + 1)
+        var reply = Leadrouter_V1_ListAssignmentsReply()
+        reply.assignments = page.prefix(pageSize).compactMap { state.assignments[$0]?.wire }
+        if page.count > pageSize, let last = reply.assignments.last { reply.nextPageToken = last.lead.id }
+        return reply.payload()
+    }
+
+    static let stats: UnaryMethod = { call in
+        let state = call.engine.state
+        var reply = Leadrouter_V1_StatsReply()
+        reply.lastSeq = state.lastSeq
+        reply.queueDepth = UInt32(state.queue.count)
+        reply.totalAssignments = UInt32(state.assignments.count)
+        var open = 0
+        var toAssign: [Int64] = []
+        var toAccept: [Int64] = []
+        for (_, record) in state.assignments {
+            if record.state == .offered || record.state == .accepted { open += 1 }
+            if let millis = record.timeToAssignMillis { toAssign.append(millis) }
+            if let millis = record.timeToAcceptMillis { toAccept.append(millis) }
+        }
+        reply.openAssignments = UInt32(open)
+        reply.accepted = UInt32(toAccept.count)
+        (reply.timeToAssignP50Ms, reply.timeToAssignP99Ms) = percentiles(toAssign)
+        (reply.timeToAcceptP50Ms, reply.timeToAcceptP99Ms) = percentiles(toAccept)
+        reply.reps = repStats(state)
+        return reply.payload()
+    }
+
+    static let health: UnaryMethod = { call in
+        let state = call.engine.state
+        var reply = Leadrouter_V1_HealthReply()
+        reply.status = call.server.draining.load(ordering: .relaxed) ? "DRAINING" : "SERVING"
+        reply.version = call.server.configuration.version
+        reply.lastSeq = state.lastSeq
+        reply.reps = UInt32(state.roster.reps.count)
+        reply.policyVersion = state.policy.policy.version
+        return reply.payload()
+    }
+
+    private static func percentiles(_ values: [Int64]) -> (Double, Double) {
+        guard !values.isEmpty else { return (0, 0) }
+        let sorted = values.sorted()
+        let at = { (fraction: Double) in Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]) }
+        return (at(0.5), at(0.99))
+    }
+
+    /// Each rep's load and share of the leads given through the pools they belong to, against the
+    /// share their weight entitles them to.
+    private static func repStats(_ state: EngineState) -> [Leadrouter_V1_RepStats] {
+        var received: [RepID: Int] = [:]
+        var poolTotals: [RepID: Int] = [:]
+        var weightShare: [RepID: Double] = [:]
+        var poolsOfRep: [RepID: Int] = [:]
+        for poolKey in state.pools.keys {
+            let ledger = state.ledger(pool: poolKey)
+            let total = ledger.values.reduce(0) { $0 + $1.received }
+            let totalWeight = ledger.keys.reduce(0.0) { $0 + (state.roster.reps[$1]?.weight ?? 0) }
+            for (rep, entry) in ledger {
+                received[rep, default: 0] += entry.received
+                poolTotals[rep, default: 0] += total
+                if totalWeight > 0 {
+                    weightShare[rep, default: 0] += (state.roster.reps[rep]?.weight ?? 0) / totalWeight
+                }
+                poolsOfRep[rep, default: 0] += 1
+            }
+        }
+        return state.roster.reps.keys.sorted().map { id in
+            var stats = Leadrouter_V1_RepStats()
+            stats.rep = id
+            if let live = state.presence[id], let profile = state.roster.reps[id] {
+                stats.status = live.status.rawValue
+                stats.openAssignments = Int32(live.openAssignments)
+                stats.capacity = Int32(live.capacityOverride ?? profile.rep.capacity)
+            }
+            stats.received = Int32(received[id] ?? 0)
+            let total = poolTotals[id] ?? 0
+            stats.share = total > 0 ? Double(stats.received) / Double(total) : 0
+            stats.target = poolsOfRep[id].map { (weightShare[id] ?? 0) / Double($0) } ?? 0
+            return stats
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import LeadRouterCore
+import LeadRouterWire
+
+/// Route, Reassign, SetAvailability, Accept, Complete: the hot path.
+enum RoutingCalls {
+    static let route: UnaryMethod = { call in
+        let request = try Leadrouter_V1_RouteRequest(payload: call.payload)
+        guard request.hasLead else { throw RPCError(.invalidArgument, "lead is required") }
+        let lead = try Lead(wire: request.lead, now: call.engine.clock.now())
+        let result = try call.engine.route(lead, detailed: request.explain ? true : nil)
+        var reply = Leadrouter_V1_RouteReply()
+        reply.assignment = result.assignment.wire
+        reply.created = result.isNew
+        return reply.payload()
+    }
+
+    static let reassign: UnaryMethod = { call in
+        let request = try Leadrouter_V1_ReassignRequest(payload: call.payload)
+        guard !request.leadID.isEmpty else { throw RPCError(.invalidArgument, "lead_id is required") }
+        let result = try call.engine.reassign(
+            request.leadID, reason: request.reason.isEmpty ? "reassigned" : request.reason)
+        var reply = Leadrouter_V1_RouteReply()
+        reply.assignment = result.assignment.wire
+        return reply.payload()
+    }
+
+    static let setAvailability: UnaryMethod = { call in
+        let request = try Leadrouter_V1_SetAvailabilityRequest(payload: call.payload)
+        guard !request.rep.isEmpty else { throw RPCError(.invalidArgument, "rep is required") }
+        let status = try RepStatus(wire: request.status)
+        let events = try call.engine.setAvailability(
+            request.rep, status: status, activeCalls: request.hasActiveCalls ? Int(request.activeCalls) : nil,
+            capacity: request.hasCapacity ? Int(request.capacity) : nil)
+        let state = call.engine.state
+        var reply = Leadrouter_V1_SetAvailabilityReply()
+        reply.rep = AdminCalls.repState(request.rep, in: state)
+        reply.seq = events.last?.seq ?? state.lastSeq
+        reply.dispatchedLeads = events.compactMap {
+            if case .offered(let offer) = $0.kind { return offer.lead.id }
+            return nil
+        }
+        return reply.payload()
+    }
+
+    static let accept: UnaryMethod = { call in
+        let request = try Leadrouter_V1_AcceptRequest(payload: call.payload)
+        let record = try call.engine.accept(request.leadID, by: request.rep.isEmpty ? nil : request.rep)
+        var reply = Leadrouter_V1_AssignmentReply()
+        reply.assignment = record.wire
+        return reply.payload()
+    }
+
+    static let complete: UnaryMethod = { call in
+        let request = try Leadrouter_V1_CompleteRequest(payload: call.payload)
+        guard !request.outcome.isEmpty else {
+            throw RPCError(.invalidArgument, "outcome is required (e.g. won, lost, no_answer)")
+        }
+        let record = try call.engine.complete(
+            request.leadID, outcome: request.outcome, by: request.rep.isEmpty ? nil : request.rep)
+        var reply = Leadrouter_V1_AssignmentReply()
+        reply.assignment = record.wire
+        return reply.payload()
+    }
+}

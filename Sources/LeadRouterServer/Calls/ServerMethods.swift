@@ -1,0 +1,38 @@
+import LeadRouterCore
+import LeadRouterWire
+
+/// The unary methods by wire name, and how errors become statuses.
+enum ServerMethods {
+    static let unary: [String: UnaryMethod] = [
+        "Route": RoutingCalls.route,
+        "Reassign": RoutingCalls.reassign,
+        "SetAvailability": RoutingCalls.setAvailability,
+        "Accept": RoutingCalls.accept,
+        "Complete": RoutingCalls.complete,
+        "UpsertReps": AdminCalls.upsertReps,
+        "RemoveRep": AdminCalls.removeRep,
+        "ListReps": AdminCalls.listReps,
+        "SetTerritories": AdminCalls.setTerritories,
+        "SetAccountOwners": AdminCalls.setAccountOwners,
+        "ValidatePolicy": PolicyCalls.validate,
+        "ApplyPolicy": PolicyCalls.apply,
+        "GetPolicy": PolicyCalls.get,
+        "DryRun": PolicyCalls.dryRun,
+        "GetAssignment": QueryCalls.getAssignment,
+        "ListAssignments": QueryCalls.listAssignments,
+        "GetStats": QueryCalls.stats,
+        "Health": QueryCalls.health,
+    ]
+
+    static let names: [String] = (Array(unary.keys) + ["StreamAssignments"]).sorted()
+
+    /// Every error that leaves the server carries a canonical code and a readable message.
+    static func wireError(_ error: any Error) -> RPCError {
+        switch error {
+        case let error as RPCError: error
+        case let error as RoutingError: RPCError(error)
+        case let error as PolicyLoadError: RPCError(.invalidArgument, "policy is invalid:\n\(error)")
+        default: RPCError(.internal, "internal error: \(error)")
+        }
+    }
+}

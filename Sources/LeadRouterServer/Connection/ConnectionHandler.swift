@@ -1,0 +1,283 @@
+import LeadRouterCore
+import LeadRouterWire
+import Logging
+import NIOCore
+
+/// One client connection: handshake, then calls multiplexed by call id.
+///
+/// Unary calls are decoded, executed against the engine and answered right here on the connection's
+/// event loop, with no hop to another thread. Streams are registered with the loop's ``LoopStreams``.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = Frame
+    typealias OutboundOut = Frame
+
+    private let server: ServerState
+    private var logger: Logger
+    private var greeted = false
+    private var streams: [UInt32: StreamSubscription] = [:]
+    private var handle: ConnectionHandle?
+    private var closing = false
+
+    init(server: ServerState) {
+        self.server = server
+        self.logger = server.logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let handle = ConnectionHandle(channel: channel) {
+            channel.eventLoop.execute { loopBound.value.drain(channel: channel) }
+        }
+        logger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
+        guard server.connections.admit(handle) else {
+            logger.warning("refusing connection: server is at its connection limit")
+            goAway(
+                context: context,
+                RPCError(
+                    .resourceExhausted,
+                    "server is at its limit of \(server.configuration.limits.maximumConnections) connections; retry later"
+                ))
+            return
+        }
+        self.handle = handle
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let loopStreams = server.streams.streams(on: context.eventLoop)
+        for stream in streams.values { loopStreams.remove(stream) }
+        streams.removeAll()
+        if let handle { server.connections.remove(handle) }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        let frame = unwrapInboundIn(data)
+        guard greeted else {
+            greet(context: context, frame)
+            return
+        }
+        switch frame.type {
+        case .request:
+            handleRequest(context: context, frame)
+        case .cancel:
+            streams[frame.callID]?.finish(RPCError(.cancelled, "cancelled by the client"))
+        case .credit:
+            do {
+                let credit = try Leadrouter_V1_Credit(payload: frame.payload)
+                streams[frame.callID]?.grant(credit.messages, engine: server.engine)
+            } catch {
+                goAway(context: context, error)
+            }
+        case .hello:
+            goAway(context: context, RPCError(.failedPrecondition, "HELLO sent twice on one connection"))
+        case .helloOK, .response, .streamMessage, .status, .goAway:
+            goAway(
+                context: context, RPCError(.invalidArgument, "frame type \(frame.type) is sent by servers, not clients")
+            )
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            for stream in streams.values { stream.pump(server.engine) }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent, streams.isEmpty {
+            logger.info("closing idle connection")
+            goAway(
+                context: context,
+                RPCError(
+                    .unavailable,
+                    "connection idle for \(Int(server.configuration.limits.idleTimeoutSeconds)) s; reconnect when needed"
+                ))
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let violation = error as? ProtocolViolation {
+            logger.warning("protocol violation, closing connection", metadata: ["error": "\(violation)"])
+            goAway(context: context, RPCError(violation.code, violation.message))
+        } else if let decoderError = error as? ByteToMessageDecoderError, case .leftoverDataWhenDone = decoderError {
+            context.close(promise: nil)
+        } else {
+            logger.debug("connection error", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: handshake
+
+    private func greet(context: ChannelHandlerContext, _ frame: Frame) {
+        guard frame.type == .hello else {
+            goAway(
+                context: context,
+                RPCError(.failedPrecondition, "the first frame must be HELLO (type 0x01), got \(frame.type)"))
+            return
+        }
+        let hello: Leadrouter_V1_Hello
+        do {
+            hello = try Leadrouter_V1_Hello(payload: frame.payload)
+        } catch {
+            goAway(context: context, error)
+            return
+        }
+        guard hello.protocolVersion == ProtocolVersion.current else {
+            goAway(
+                context: context,
+                RPCError(
+                    .failedPrecondition,
+                    "protocol version \(hello.protocolVersion) is not supported; this server speaks version \(ProtocolVersion.current)"
+                ))
+            return
+        }
+        greeted = true
+        logger[metadataKey: "client"] = "\(hello.clientName)"
+        var reply = Leadrouter_V1_HelloReply()
+        reply.protocolVersion = ProtocolVersion.current
+        reply.serverVersion = server.configuration.version
+        reply.maxFrameSize = UInt32(server.configuration.limits.maximumFrameSize)
+        reply.maxConcurrentCalls = UInt32(server.configuration.limits.maximumConcurrentCalls)
+        context.write(wrapOutboundOut(Frame(type: .helloOK, callID: 0, payload: reply.payload())), promise: nil)
+    }
+
+    // MARK: calls
+
+    private func handleRequest(context: ChannelHandlerContext, _ frame: Frame) {
+        let callID = frame.callID
+        if streams[callID] != nil {
+            goAway(context: context, RPCError(.invalidArgument, "call id \(callID) is already in use by an open call"))
+            return
+        }
+        if server.draining.load(ordering: .relaxed) {
+            reply(
+                context: context, callID,
+                error: RPCError(.unavailable, "server is shutting down; retry on another instance"))
+            return
+        }
+        let request: Leadrouter_V1_Request
+        do {
+            request = try Leadrouter_V1_Request(payload: frame.payload)
+        } catch {
+            reply(context: context, callID, error: error)
+            return
+        }
+        if request.method == "StreamAssignments" {
+            openStream(context: context, callID, request)
+            return
+        }
+        guard let method = ServerMethods.unary[request.method] else {
+            reply(
+                context: context, callID,
+                error: RPCError(
+                    .unimplemented,
+                    "unknown method '\(request.method)'; known: \(ServerMethods.names.joined(separator: ", "))"))
+            return
+        }
+        let started = NIODeadline.now()
+        do {
+            let payload = try method(
+                CallContext(payload: ByteBuffer(bytes: request.payload), metadata: request.metadata, server: server))
+            if request.timeoutMs > 0, NIODeadline.now() - started > .milliseconds(Int64(request.timeoutMs)) {
+                reply(
+                    context: context, callID,
+                    error: RPCError(.deadlineExceeded, "the call took longer than its \(request.timeoutMs) ms deadline")
+                )
+                return
+            }
+            context.write(wrapOutboundOut(Frame(type: .response, callID: callID, payload: payload)), promise: nil)
+        } catch {
+            reply(context: context, callID, error: error)
+        }
+    }
+
+    private func reply(context: ChannelHandlerContext, _ callID: UInt32, error: Error) {
+        let rpcError = ServerMethods.wireError(error)
+        if rpcError.code == .internal { logger.error("call failed", metadata: ["error": "\(error)"]) }
+        context.write(
+            wrapOutboundOut(Frame(type: .status, callID: callID, payload: rpcError.status.payload())), promise: nil)
+    }
+
+    private func openStream(context: ChannelHandlerContext, _ callID: UInt32, _ request: Leadrouter_V1_Request) {
+        let limits = server.configuration.limits
+        guard streams.count < limits.maximumConcurrentCalls else {
+            reply(
+                context: context, callID,
+                error: RPCError(
+                    .resourceExhausted, "at most \(limits.maximumConcurrentCalls) concurrent calls per connection"))
+            return
+        }
+        let subscribe: Leadrouter_V1_StreamAssignmentsRequest
+        do {
+            subscribe = try Leadrouter_V1_StreamAssignmentsRequest(payload: ByteBuffer(bytes: request.payload))
+        } catch {
+            reply(context: context, callID, error: error)
+            return
+        }
+        let engine = server.engine
+        let last = engine.state.lastSeq
+        let startAfter: UInt64
+        if subscribe.fromSeq > 0 {
+            guard subscribe.fromSeq <= last else {
+                reply(
+                    context: context, callID,
+                    error: RPCError(
+                        .outOfRange, "from_seq \(subscribe.fromSeq) is beyond the server's last sequence number \(last)"
+                    ))
+                return
+            }
+            startAfter = subscribe.fromSeq
+        } else if subscribe.fromStart {
+            startAfter = engine.oldestRetainedSeq - 1
+        } else {
+            startAfter = last
+        }
+        let loopStreams = server.streams.streams(on: context.eventLoop)
+        let stream = StreamSubscription(
+            callID: callID, channel: context.channel, request: subscribe, startAfter: startAfter,
+            credit: subscribe.initialCredit > 0 ? subscribe.initialCredit : limits.defaultStreamCredit
+        ) { [weak self] finished in
+            loopStreams.remove(finished)
+            self?.streams[finished.callID] = nil
+        }
+        streams[callID] = stream
+        if request.timeoutMs > 0 {
+            context.eventLoop.scheduleTask(in: .milliseconds(Int64(request.timeoutMs))) {
+                stream.finish(RPCError(.deadlineExceeded, "stream reached its \(request.timeoutMs) ms deadline"))
+            }
+        }
+        loopStreams.add(stream)
+    }
+
+    // MARK: ending
+
+    /// Sends a connection-level error and closes: the byte stream cannot be trusted any more.
+    private func goAway(context: ChannelHandlerContext, _ error: Error) {
+        guard !closing else { return }
+        closing = true
+        let rpcError = ServerMethods.wireError(error)
+        for stream in streams.values { stream.finish(rpcError) }
+        context.writeAndFlush(wrapOutboundOut(Frame(type: .goAway, callID: 0, payload: rpcError.status.payload())))
+            .whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// Graceful shutdown: end every stream with UNAVAILABLE, say GOAWAY, close.
+    private func drain(channel: any Channel) {
+        guard !closing, let context = try? channel.pipeline.syncOperations.context(handlerType: ConnectionHandler.self)
+        else {
+            return
+        }
+        goAway(context: context, RPCError(.unavailable, "server is shutting down; reconnect to resume"))
+    }
+}

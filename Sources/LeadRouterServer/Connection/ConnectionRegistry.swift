@@ -1,0 +1,40 @@
+import NIOCore
+import Synchronization
+
+/// Open connections, for the connection limit and for draining at shutdown.
+///
+/// Touched when a connection opens or closes, never per call, so a mutex is fine here.
+final class ConnectionRegistry: Sendable {
+    private let limit: Int
+    private let open = Mutex<[ObjectIdentifier: ConnectionHandle]>([:])
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Registers a connection; `false` when the server is full.
+    func admit(_ handle: ConnectionHandle) -> Bool {
+        open.withLock { open in
+            guard open.count < limit else { return false }
+            open[ObjectIdentifier(handle)] = handle
+            return true
+        }
+    }
+
+    func remove(_ handle: ConnectionHandle) {
+        _ = open.withLock { $0.removeValue(forKey: ObjectIdentifier(handle)) }
+    }
+
+    var all: [ConnectionHandle] { open.withLock { Array($0.values) } }
+    var count: Int { open.withLock { $0.count } }
+}
+
+/// A way to reach a connection from outside its event loop.
+final class ConnectionHandle: Sendable {
+    let channel: any Channel
+    /// Runs on the connection's loop: ends streams with UNAVAILABLE, says GOAWAY and closes.
+    let drain: @Sendable () -> Void
+
+    init(channel: any Channel, drain: @escaping @Sendable () -> Void) {
+        self.channel = channel
+        self.drain = drain
+    }
+}

@@ -1,0 +1,32 @@
+import LeadRouterCore
+import NIOCore
+
+/// Everything `leadrouter serve` can be told, with production defaults.
+public struct ServerConfiguration: Sendable {
+    public struct Limits: Sendable {
+        /// Largest frame accepted, checked on the length prefix before the payload is buffered.
+        public var maximumFrameSize: Int = 4 << 20
+        /// Streams open at once on one connection (unary calls finish as they arrive).
+        public var maximumConcurrentCalls: Int = 128
+        public var maximumConnections: Int = 4096
+        /// A connection with no frames and no open stream for this long is closed.
+        public var idleTimeoutSeconds: Double = 300
+        /// Events a stream may be sent before the client grants more credit, if it asks for none.
+        public var defaultStreamCredit: UInt32 = 64
+        public init() {}
+    }
+
+    public var host: String = "127.0.0.1"
+    public var port: Int = 7411
+    public var limits = Limits()
+    public var engine = EngineConfiguration.defaults
+    /// How often SLA expiry and time-based dispatch run.
+    public var tickIntervalMilliseconds: Int64 = 250
+    /// Event loop threads; defaults to one per core.
+    public var threads: Int = System.coreCount
+    public var version: String = "0.1.0"
+
+    public init() {}
+
+    public static let defaults = ServerConfiguration()
+}

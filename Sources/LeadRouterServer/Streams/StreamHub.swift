@@ -1,0 +1,27 @@
+import Atomics
+import LeadRouterCore
+import NIOCore
+
+/// Wakes the event loops that have assignment streams when the engine commits events.
+///
+/// The engine calls `notify` on the committing thread. Each loop is woken at most once per burst
+/// (see ``LoopStreams``), so routing pays one atomic exchange per loop with subscribers, never a wait.
+final class StreamHub: Sendable {
+    private let loops: [ObjectIdentifier: LoopStreams]
+
+    init(group: any EventLoopGroup, engine: @escaping @Sendable () -> RoutingEngine) {
+        var loops: [ObjectIdentifier: LoopStreams] = [:]
+        for loop in group.makeIterator() {
+            loops[ObjectIdentifier(loop)] = LoopStreams(eventLoop: loop, engine: engine)
+        }
+        self.loops = loops
+    }
+
+    func streams(on loop: any EventLoop) -> LoopStreams {
+        loops[ObjectIdentifier(loop)]!
+    }
+
+    func notify() {
+        for loop in loops.values { loop.wake() }
+    }
+}

@@ -1,0 +1,83 @@
+import LeadRouterCore
+import LeadRouterWire
+import NIOCore
+
+/// One `StreamAssignments` call: which events it wants, where it stands, and how much it may send.
+///
+/// Lives on its connection's event loop. Events are read from the engine's history when there is
+/// credit and the socket is writable, so a slow dialer holds back only its own stream: nothing is
+/// buffered for it beyond what the socket accepts, and routing never waits for it.
+final class StreamSubscription {
+    let callID: UInt32
+    private let channel: any Channel
+    private let rep: String?
+    private let team: String?
+    private(set) var lastSeq: UInt64
+    private var credit: UInt32
+    private(set) var finished = false
+    private let onFinish: (StreamSubscription) -> Void
+
+    init(
+        callID: UInt32, channel: any Channel, request: Leadrouter_V1_StreamAssignmentsRequest, startAfter: UInt64,
+        credit: UInt32, onFinish: @escaping (StreamSubscription) -> Void
+    ) {
+        self.callID = callID
+        self.channel = channel
+        self.rep = request.rep.isEmpty ? nil : request.rep
+        self.team = request.team.isEmpty ? nil : request.team
+        self.lastSeq = startAfter
+        self.credit = credit
+        self.onFinish = onFinish
+    }
+
+    func grant(_ messages: UInt32, engine: RoutingEngine) {
+        credit = credit.addingReportingOverflow(messages).overflow ? .max : credit + messages
+        pump(engine)
+    }
+
+    /// Sends what the credit and the socket allow.
+    func pump(_ engine: RoutingEngine) {
+        guard !finished else { return }
+        var roster: Roster?
+        var wrote = false
+        defer { if wrote { channel.flush() } }
+        while credit > 0 && channel.isWritable {
+            guard let events = engine.events(after: lastSeq, limit: 256) else {
+                finish(
+                    RPCError(
+                        .outOfRange,
+                        "events after \(lastSeq) are no longer kept; resubscribe from a later sequence number"))
+                return
+            }
+            if events.isEmpty { return }
+            for event in events {
+                lastSeq = event.seq
+                guard matches(event, roster: &roster, engine: engine) else { continue }
+                channel.write(Frame(type: .streamMessage, callID: callID, payload: event.wire.payload()), promise: nil)
+                wrote = true
+                credit -= 1
+                if credit == 0 { return }
+            }
+        }
+    }
+
+    private func matches(_ event: EngineEvent, roster: inout Roster?, engine: RoutingEngine) -> Bool {
+        if rep == nil && team == nil { return true }
+        guard let eventRep = event.rep else { return false }
+        if let rep, eventRep != rep { return false }
+        if let team {
+            if roster == nil { roster = engine.state.roster }
+            return roster!.reps[eventRep]?.teams.contains(team) ?? false
+        }
+        return true
+    }
+
+    /// Ends the stream with a status frame.
+    func finish(_ error: RPCError?) {
+        guard !finished else { return }
+        finished = true
+        let status = error ?? RPCError(.ok, "")
+        channel.writeAndFlush(Frame(type: .status, callID: callID, payload: status.status.payload()), promise: nil)
+        onFinish(self)
+    }
+}

@@ -1,0 +1,4 @@
+/// The protocol version a connection's HELLO must carry.
+public enum ProtocolVersion {
+    public static let current: UInt32 = 1
+}
