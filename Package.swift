@@ -68,6 +68,7 @@ let package = Package(
                 "LeadRouterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -75,7 +76,9 @@ let package = Package(
             name: "leadctl",
             dependencies: [
                 "LeadRouterClient",
+                "LeadRouterWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Clients/leadctl"
         ),
@@ -89,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LeadRouterIntegrationTests",
-            dependencies: ["LeadRouterTesting"]
+            dependencies: ["LeadRouterTesting", .product(name: "Atomics", package: "swift-atomics")]
         ),
     ]
 )

@@ -7,25 +7,30 @@ public struct AssignmentStream: AsyncSequence, Sendable {
     static let window: UInt32 = 256
 
     let events: AsyncThrowingStream<Element, any Error>
+    let initialCredit: UInt32
     let grant: @Sendable (UInt32) -> Void
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<Element, any Error>.AsyncIterator
         let grant: @Sendable (UInt32) -> Void
-        var consumed: UInt32 = 0
+        /// Events the server may still send without more credit.
+        var outstanding: UInt32
 
+        /// Tops the credit back up to a full window once half of it has been consumed, so the
+        /// server never runs more than one window ahead of this consumer.
         public mutating func next() async throws -> Element? {
             guard let event = try await base.next() else { return nil }
-            consumed += 1
-            if consumed == AssignmentStream.window / 2 {
-                grant(consumed)
-                consumed = 0
+            outstanding = outstanding > 0 ? outstanding - 1 : 0
+            if outstanding <= AssignmentStream.window / 2 {
+                let more = AssignmentStream.window - outstanding
+                grant(more)
+                outstanding += more
             }
             return event
         }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: events.makeAsyncIterator(), grant: grant)
+        AsyncIterator(base: events.makeAsyncIterator(), grant: grant, outstanding: initialCredit)
     }
 }

@@ -73,6 +73,11 @@ final class ClientHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    /// Also covers a channel closed before this handler saw it become active.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        shutDown(RPCError(.unavailable, "connection to the server closed"))
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let rpcError =
             (error as? ProtocolViolation).map { RPCError($0.code, "malformed reply from server: \($0.message)") }

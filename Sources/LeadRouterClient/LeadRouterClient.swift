@@ -57,16 +57,34 @@ public final class LeadRouterClient: Sendable {
         }
         let handler = try await channel.eventLoop.submit {
             let handler = ClientHandler(greeting: channel.eventLoop.makePromise())
-            try channel.pipeline.syncOperations.addHandlers(
-                ByteToMessageHandler(FrameDecoder(maximumFrameSize: 64 << 20)), MessageToByteHandler(FrameEncoder()),
-                handler)
+            do {
+                try channel.pipeline.syncOperations.addHandlers(
+                    ByteToMessageHandler(FrameDecoder(maximumFrameSize: 64 << 20)),
+                    MessageToByteHandler(FrameEncoder()),
+                    handler)
+            } catch {
+                handler.greeting.fail(RPCError(.unavailable, "server closed the connection at once"))
+                throw RPCError(.unavailable, "server closed the connection at once")
+            }
+            if !channel.isActive {
+                handler.greeting.fail(RPCError(.unavailable, "server closed the connection at once"))
+            }
             return NIOLoopBound(handler, eventLoop: channel.eventLoop)
         }.get()
         var hello = Leadrouter_V1_Hello()
         hello.protocolVersion = ProtocolVersion.current
         hello.clientName = configuration.clientName
-        try await channel.writeAndFlush(Frame(type: .hello, callID: 0, payload: hello.payload()))
-        let reply = try await channel.eventLoop.flatSubmit { handler.value.greeting.futureResult }.get()
+        // A server that refuses us (e.g. at its connection limit) may close before HELLO is written;
+        // its GOAWAY status, if it sent one, arrives through the greeting either way.
+        try? await channel.writeAndFlush(Frame(type: .hello, callID: 0, payload: hello.payload()))
+        let reply: Leadrouter_V1_HelloReply
+        do {
+            reply = try await channel.eventLoop.flatSubmit { handler.value.greeting.futureResult }.get()
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(.unavailable, "handshake with \(configuration.host):\(configuration.port) failed: \(error)")
+        }
         return LeadRouterClient(configuration: configuration, channel: channel, handler: handler, hello: reply)
     }
 
@@ -139,7 +157,7 @@ public final class LeadRouterClient: Sendable {
             }
         }
         return AssignmentStream(
-            events: events,
+            events: events, initialCredit: request.initialCredit,
             grant: { messages in
                 var credit = Leadrouter_V1_Credit()
                 credit.messages = messages

@@ -35,6 +35,20 @@ public final class LeadRouterServer: Service, Sendable {
         self.bound = group.next().makePromise()
     }
 
+    /// Assignment streams open right now, across all connections.
+    public var openStreams: Int { state.streams.openStreams }
+
+    /// Connections open right now.
+    public var openConnections: Int { state.connections.count }
+
+    /// Ends the connections of clients that said this name in their HELLO (streams end with
+    /// UNAVAILABLE, so resuming clients reconnect). For moving dialers off an instance, and for tests.
+    public func disconnect(clientName: String) {
+        for connection in state.connections.all where connection.clientName.withLock({ $0 }) == clientName {
+            connection.drain()
+        }
+    }
+
     /// The address the server listens on, once it does (the real port when configured with port 0).
     public var localAddress: SocketAddress {
         get async throws { try await bound.futureResult.get() }

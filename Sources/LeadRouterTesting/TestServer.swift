@@ -9,6 +9,10 @@ public struct TestServer: Sendable {
     public let server: LeadRouterServer
     public let host: String
     public let port: Int
+    let group: ServiceGroup
+
+    /// Starts graceful shutdown now (streams end with UNAVAILABLE); `with` waits for it to finish.
+    public func shutdown() async { await group.triggerGracefulShutdown() }
 
     public var engine: RoutingEngine { server.engine }
 
@@ -35,7 +39,8 @@ public struct TestServer: Sendable {
             tasks.addTask { try await group.run() }
             do {
                 let address = try await server.localAddress
-                let result = try await body(TestServer(server: server, host: "127.0.0.1", port: address.port!))
+                let result = try await body(
+                    TestServer(server: server, host: "127.0.0.1", port: address.port!, group: group))
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return result

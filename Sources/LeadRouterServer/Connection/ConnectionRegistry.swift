@@ -32,6 +32,8 @@ final class ConnectionHandle: Sendable {
     let channel: any Channel
     /// Runs on the connection's loop: ends streams with UNAVAILABLE, says GOAWAY and closes.
     let drain: @Sendable () -> Void
+    /// The name the client gave in its HELLO.
+    let clientName = Mutex("")
 
     init(channel: any Channel, drain: @escaping @Sendable () -> Void) {
         self.channel = channel

@@ -21,6 +21,8 @@ final class LoopStreams: @unchecked Sendable {
         self.engine = engine
     }
 
+    var count: Int { subscriberCount.load(ordering: .relaxed) }
+
     func wake() {
         guard subscriberCount.load(ordering: .relaxed) > 0 else { return }
         guard !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }

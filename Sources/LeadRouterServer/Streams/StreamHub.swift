@@ -21,6 +21,8 @@ final class StreamHub: Sendable {
         loops[ObjectIdentifier(loop)]!
     }
 
+    var openStreams: Int { loops.values.reduce(0) { $0 + $1.count } }
+
     func notify() {
         for loop in loops.values { loop.wake() }
     }

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import LeadRouterClient
+import LeadRouterWire
+
+/// Options every command shares.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "Server address HOST:PORT (default: $LEADROUTER_SERVER or 127.0.0.1:7411).")
+    var server: String?
+
+    @Flag(help: "Print JSON instead of tables.")
+    var json = false
+
+    @Option(help: "Seconds before a call gives up.")
+    var timeout: Double = 10
+
+    func connect() async throws -> LeadRouterClient {
+        let address = server ?? ProcessInfo.processInfo.environment["LEADROUTER_SERVER"] ?? "127.0.0.1:7411"
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw ValidationError("--server wants HOST:PORT, got '\(address)'")
+        }
+        return try await LeadRouterClient.connect(
+            .init(
+                host: String(address[..<colon]), port: port, clientName: "leadctl",
+                defaultTimeout: .milliseconds(Int64(timeout * 1000))))
+    }
+}
+
+/// Runs a command body, turning server errors into a readable message and a non-zero exit.
+func withClient(_ options: ConnectionOptions, _ body: (LeadRouterClient) async throws -> Void) async throws {
+    let client: LeadRouterClient
+    do {
+        client = try await options.connect()
+    } catch let error as RPCError {
+        throw Failure(error)
+    }
+    defer { Task { await client.close() } }
+    do {
+        try await body(client)
+    } catch let error as RPCError {
+        throw Failure(error)
+    }
+}
+
+/// A failed call, printed as `error: CODE: message` plus what to do about it.
+struct Failure: Error, CustomStringConvertible {
+    let error: RPCError
+    init(_ error: RPCError) { self.error = error }
+
+    var description: String {
+        "\(error.code): \(error.message)" + (hint.map { "\nhint: \($0)" } ?? "")
+    }
+
+    private var hint: String? {
+        switch error.code {
+        case .unavailable: "is the server running? start it with `swift run leadrouter`, or pass --server HOST:PORT"
+        case .notFound: "check the id; `leadctl reps list` and `leadctl assignments` show what exists"
+        case .invalidArgument: "fix the input named above and retry"
+        case .failedPrecondition: "the record is not in a state that allows this; `leadctl get LEAD` shows its state"
+        case .deadlineExceeded: "raise --timeout or check server load with `leadctl stats`"
+        default: nil
+        }
+    }
+}
+
+extension Failure: LocalizedError {
+    var errorDescription: String? { description }
+}

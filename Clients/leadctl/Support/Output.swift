@@ -1,0 +1,31 @@
+import Foundation
+import SwiftProtobuf
+
+/// Printing: aligned tables for people, protobuf JSON for scripts.
+enum Output {
+    static func json(_ message: some SwiftProtobuf.Message) {
+        var options = JSONEncodingOptions()
+        options.preserveProtoFieldNames = true
+        print((try? message.jsonString(options: options)) ?? "{}")
+    }
+
+    static func jsonLines(_ messages: [some SwiftProtobuf.Message]) {
+        for message in messages { json(message) }
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) {
+        let widths = header.indices.map { column in
+            ([header[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
+        }
+        let line = { (cells: [String]) in
+            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        print(line(header))
+        for row in rows { print(line(row)) }
+    }
+
+    static func time(_ millis: Int64) -> String {
+        millis == 0 ? "-" : Date(timeIntervalSince1970: Double(millis) / 1000).formatted(.iso8601)
+    }
+}

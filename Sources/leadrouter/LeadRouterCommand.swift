@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import LeadRouterServer
+import Logging
+import ServiceLifecycle
+
+@main
+struct LeadRouterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leadrouter",
+        abstract: "The LeadRouter routing server.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server. With no flags: 127.0.0.1:7411, data in ./data, embedded defaults.")
+
+    @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port).")
+    var listen: String?
+
+    @Option(help: "Data folder (created if missing).")
+    var data: String?
+
+    @Option(help: "Configuration file (YAML); flags override it. See docs/OPERATIONS.md.")
+    var config: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var settings = try ServerSettings.load(file: config)
+        if let listen { try settings.setListen(listen) }
+        if let data { settings.dataDirectory = data }
+        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "leadrouter")
+        let host = settings.server.host
+        let server = LeadRouterServer(configuration: settings.server, logger: logger) { address in
+            // One line on stdout when ready: scripts and tests wait for it to learn the port.
+            FileHandle.standardOutput.write(
+                Data("listening on \(address.ipAddress ?? host):\(address.port ?? 0)\n".utf8))
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

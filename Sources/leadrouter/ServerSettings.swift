@@ -1,0 +1,63 @@
+import Foundation
+import LeadRouterServer
+import Yams
+
+/// The server's settings: embedded defaults, then the config file, then flags.
+struct ServerSettings {
+    var server = ServerConfiguration.defaults
+    var dataDirectory = "data"
+
+    static func load(file: String?) throws -> ServerSettings {
+        var settings = ServerSettings()
+        guard let file else { return settings }
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw SettingsError("cannot read config file \(file): \(error.localizedDescription)")
+        }
+        guard let values = try Yams.load(yaml: text) as? [String: Any] else {
+            throw SettingsError("config file \(file) must be a mapping of keys to values")
+        }
+        for (key, value) in values {
+            let text = "\(value)"
+            switch key {
+            case "listen": try settings.setListen(text)
+            case "data": settings.dataDirectory = text
+            case "max_frame_size": settings.server.limits.maximumFrameSize = try int(text, key)
+            case "max_concurrent_calls": settings.server.limits.maximumConcurrentCalls = try int(text, key)
+            case "max_connections": settings.server.limits.maximumConnections = try int(text, key)
+            case "idle_timeout_seconds": settings.server.limits.idleTimeoutSeconds = Double(try int(text, key))
+            case "tick_interval_ms": settings.server.tickIntervalMilliseconds = Int64(try int(text, key))
+            case "threads": settings.server.threads = try int(text, key)
+            case "detailed_explanations": settings.server.engine.detailedExplanations = text == "true"
+            case "history_events": settings.server.engine.historyCapacity = try int(text, key)
+            default:
+                throw SettingsError("config file \(file): unknown key '\(key)' (see docs/OPERATIONS.md)")
+            }
+        }
+        return settings
+    }
+
+    mutating func setListen(_ value: String) throws {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            throw SettingsError("--listen wants HOST:PORT, e.g. 127.0.0.1:7411 or 0.0.0.0:0; got '\(value)'")
+        }
+        server.host = String(value[..<colon])
+        server.port = port
+    }
+
+    private static func int(_ text: String, _ key: String) throws -> Int {
+        guard let value = Int(text), value > 0 else {
+            throw SettingsError("config key '\(key)' wants a positive whole number, got '\(text)'")
+        }
+        return value
+    }
+}
+
+struct SettingsError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

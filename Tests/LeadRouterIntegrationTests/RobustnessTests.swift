@@ -1,0 +1,118 @@
+import LeadRouterClient
+import LeadRouterTesting
+import LeadRouterWire
+import NIOCore
+import Testing
+
+@Suite("Bad input and limits")
+struct RobustnessTests {
+    /// Each bad connection gets a final status (GOAWAY) and a closed socket; nothing changes state.
+    static let violations: [(name: String, greet: Bool, bytes: [UInt8], code: StatusCode)] = [
+        ("oversized length prefix", true, [0x7F, 0xFF, 0xFF, 0xFF], .resourceExhausted),
+        ("garbage bytes", true, Array("GET / HTTP/1.1\r\n\r\n".utf8), .resourceExhausted),
+        ("unknown frame type", true, [0, 0, 0, 5, 0x66, 0, 0, 0, 1], .invalidArgument),
+        ("length shorter than a header", true, [0, 0, 0, 1, 0x10], .invalidArgument),
+        ("request before the handshake", false, [0, 0, 0, 5, 0x10, 0, 0, 0, 1], .failedPrecondition),
+        ("undecodable hello", false, [0, 0, 0, 7, 0x01, 0, 0, 0, 0, 0xFF, 0xFF], .invalidArgument),
+        ("server-only frame from a client", true, [0, 0, 0, 5, 0x11, 0, 0, 0, 1], .invalidArgument),
+    ]
+
+    @Test func everyProtocolViolationGetsAStatusAndACloseWhileOthersKeepRouting() async throws {
+        try await TestServer.with { server in
+            let good = try await server.client(name: "good")
+            try await WireFixtures.seed(good, reps: ["ana", "bo"])
+            for (index, violation) in Self.violations.enumerated() {
+                let before = server.engine.state.lastSeq
+                let raw = try await RawConnection.connect(port: server.port)
+                if violation.greet { try await raw.hello() }
+                try await raw.send(violation.bytes)
+                let (frames, closed) = try await raw.framesUntilClosed()
+                #expect(closed, "\(violation.name): connection closed")
+                let goAway = frames.last { $0.type == .goAway }
+                #expect(
+                    goAway?.status?.code == violation.code, "\(violation.name): \(String(describing: goAway?.status))")
+                #expect(server.engine.state.lastSeq == before, "\(violation.name): no state change")
+                let routed = try await good.route(WireFixtures.lead("after-\(index)"))
+                #expect(routed.created, "\(violation.name): other clients keep routing")
+            }
+        }
+    }
+
+    @Test func wrongProtocolVersionIsRefusedClearly() async throws {
+        try await TestServer.with { server in
+            let raw = try await RawConnection.connect(port: server.port)
+            try await raw.hello(version: 99)
+            let (frames, closed) = try await raw.framesUntilClosed()
+            #expect(closed)
+            let status = try #require(frames.first { $0.type == .goAway }?.status)
+            #expect(status.code == .failedPrecondition)
+            #expect(status.message.contains("protocol version 99 is not supported"))
+        }
+    }
+
+    @Test func truncatedFrameThenCloseLeavesTheServerServing() async throws {
+        try await TestServer.with { server in
+            let raw = try await RawConnection.connect(port: server.port)
+            try await raw.hello()
+            try await raw.send([0, 0, 0, 50, 0x10, 0, 0, 0, 1, 1, 2, 3])
+            await raw.close()
+            let client = try await server.client()
+            #expect(try await client.health().status == "SERVING")
+        }
+    }
+
+    @Test func reusingAnOpenCallIdClosesTheConnectionWithAStatus() async throws {
+        try await TestServer.with { server in
+            let raw = try await RawConnection.connect(port: server.port)
+            try await raw.hello()
+            var request = Leadrouter_V1_Request()
+            request.method = "StreamAssignments"
+            request.payload = try Leadrouter_V1_StreamAssignmentsRequest().serializedData()
+            try await raw.send(Frame(type: .request, callID: 5, payload: request.payload()))
+            try await raw.send(Frame(type: .request, callID: 5, payload: request.payload()))
+            let (frames, closed) = try await raw.framesUntilClosed()
+            #expect(closed)
+            #expect(
+                frames.contains {
+                    $0.type == .goAway && $0.status?.message.contains("call id 5 is already in use") == true
+                })
+        }
+    }
+
+    @Test func idleConnectionsAreClosed() async throws {
+        try await TestServer.with(configure: { $0.limits.idleTimeoutSeconds = 0.3 }) { server in
+            let raw = try await RawConnection.connect(port: server.port)
+            try await raw.hello()
+            let (frames, closed) = try await raw.framesUntilClosed(seconds: 5)
+            #expect(closed)
+            #expect(frames.last?.status?.code == .unavailable)
+        }
+    }
+
+    @Test func connectionFloodBeyondTheLimitIsRefused() async throws {
+        try await TestServer.with(configure: { $0.limits.maximumConnections = 3 }) { server in
+            var clients: [LeadRouterClient] = []
+            for index in 0..<3 { clients.append(try await server.client(name: "c\(index)")) }
+            let refused = await #expect(throws: RPCError.self) { _ = try await server.client(name: "extra") }
+            // The GOAWAY status normally arrives; if the close wins the race the client reports UNAVAILABLE.
+            #expect(refused?.code == .resourceExhausted || refused?.code == .unavailable)
+            #expect(try await clients[0].health().status == "SERVING")
+            await clients[2].close()
+            try await Task.sleep(for: .milliseconds(100))
+            let later = try await server.client(name: "later")
+            #expect(try await later.health().status == "SERVING")
+        }
+    }
+
+    @Test func tooManyConcurrentStreamsOnOneConnectionAreRefused() async throws {
+        try await TestServer.with(configure: { $0.limits.maximumConcurrentCalls = 2 }) { server in
+            let client = try await server.client()
+            let first = client.assignments(.init())
+            let second = client.assignments(.init())
+            var third = client.assignments(.init()).makeAsyncIterator()
+            let error = await #expect(throws: RPCError.self) { _ = try await third.next() }
+            #expect(error?.code == .resourceExhausted)
+            _ = (first, second)
+        }
+    }
+}
