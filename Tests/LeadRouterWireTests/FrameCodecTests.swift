@@ -1,3 +1,4 @@
+import Foundation
 import LeadRouterWire
 import NIOCore
 import NIOTestUtils
@@ -64,5 +65,28 @@ struct FrameCodecTests {
             _ = try Leadrouter_V1_RouteRequest(payload: ByteBuffer(bytes: [0x0A, 0xFF, 0x01]))
         }
         #expect(error?.code == .invalidArgument)
+    }
+}
+
+@Suite("docs/PROTOCOL.md worked example")
+struct ProtocolExampleTests {
+    @Test func theDocumentedRouteCallBytesAreWhatTheCodeProduces() throws {
+        var lead = Leadrouter_V1_Lead()
+        lead.id = "lead-1"
+        lead.source = "web"
+        lead.country = "DE"
+        var route = Leadrouter_V1_RouteRequest()
+        route.lead = lead
+        var request = Leadrouter_V1_Request()
+        request.method = "Route"
+        request.timeoutMs = 1000
+        request.payload = try route.serializedData()
+        var buffer = ByteBuffer()
+        Frame(type: .request, callID: 1, payload: request.payload()).write(to: &buffer)
+        let hex = buffer.readableBytesView.map { String(format: "%02x", $0) }.joined(separator: " ")
+        #expect(
+            hex
+                == "00 00 00 24 10 00 00 00 01 0a 05 52 6f 75 74 65 10 e8 07 22 13 0a 11 0a 06 6c 65 61 64 2d 31 1a 03 77 65 62 22 02 44 45"
+        )
     }
 }
