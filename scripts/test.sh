@@ -12,4 +12,4 @@ if [ ${#need_debian[@]} -gt 0 ]; then
 fi
 
 swift build --build-tests
-swift test --skip-build --parallel
+swift test --skip-build
