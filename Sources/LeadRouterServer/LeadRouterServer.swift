@@ -1,5 +1,7 @@
 import Atomics
+import Foundation
 import LeadRouterCore
+import LeadRouterStorage
 import LeadRouterWire
 import Logging
 import NIOCore
@@ -17,21 +19,57 @@ public final class LeadRouterServer: Service, Sendable {
     private let bound: EventLoopPromise<SocketAddress>
     private let onListening: @Sendable (SocketAddress) -> Void
 
+    /// Builds the server; with storage configured, first recovers the state from the data folder
+    /// (and throws, touching nothing, if it cannot).
     public init(
         configuration: ServerConfiguration = .defaults, logger: Logger, clock: any EngineClock = SystemClock(),
         onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
-    ) {
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
+        var recovered = Recovery.Outcome(state: EngineState(), snapshotSeq: 0, replayedEvents: 0, warnings: [])
+        var store: JournalStore?
+        if let storage = configuration.storage {
+            let opened = try JournalStore(configuration: storage, logger: logger)
+            recovered = try Recovery.recover(opened, logger: logger)
+            store = opened
+            logger.info(
+                "recovered",
+                metadata: [
+                    "path": "\(opened.path)", "snapshot_seq": "\(recovered.snapshotSeq)",
+                    "replayed": "\(recovered.replayedEvents)", "last_seq": "\(recovered.state.lastSeq)",
+                ])
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         self.group = group
-        let slot = ManagedAtomicLazyReference<RoutingEngine>()
-        let streams = StreamHub(group: group) { slot.load()! }
-        let engine = RoutingEngine(configuration: configuration.engine, clock: clock) { _ in streams.notify() }
-        _ = slot.storeIfNilThenLoad(engine)
+        let engineSlot = ManagedAtomicLazyReference<RoutingEngine>()
+        let journalSlot = ManagedAtomicLazyReference<JournalWriter>()
+        let streams = StreamHub(group: group) { engineSlot.load()! }
+        let engine = RoutingEngine(configuration: configuration.engine, clock: clock, state: recovered.state) {
+            events in
+            journalSlot.load()?.submit(events)
+            streams.notify()
+        }
+        _ = engineSlot.storeIfNilThenLoad(engine)
+        var gate: DurabilityGate?
+        var journal: JournalWriter?
+        if let store, let storage = configuration.storage {
+            let gateSlot = ManagedAtomicLazyReference<DurabilityGate>()
+            let writer = JournalWriter(
+                store: store, configuration: storage, logger: logger, recoveredSeq: recovered.state.lastSeq,
+                snapshotSeq: recovered.snapshotSeq, currentState: { engine.state }
+            ) { _ in gateSlot.load()?.advanced() }
+            if storage.durability == .sync {
+                gate = gateSlot.storeIfNilThenLoad(DurabilityGate(group: group, durable: writer.durableSeq))
+            }
+            _ = journalSlot.storeIfNilThenLoad(writer)
+            journal = writer
+        }
         self.engine = engine
-        self.state = ServerState(engine: engine, configuration: configuration, logger: logger, streams: streams)
+        self.state = ServerState(
+            engine: engine, configuration: configuration, logger: logger, streams: streams, journal: journal, gate: gate
+        )
         self.bound = group.next().makePromise()
     }
 
@@ -55,6 +93,7 @@ public final class LeadRouterServer: Service, Sendable {
     }
 
     public func run() async throws {
+        state.journal?.start()
         let channel: any Channel
         do {
             channel = try await bootstrap().bind(host: configuration.host, port: configuration.port).get()
@@ -81,6 +120,14 @@ public final class LeadRouterServer: Service, Sendable {
         }
         ticker.cancel()
         await waitForConnectionsToClose()
+        if let journal = state.journal {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    journal.stop()
+                    done.resume()
+                }
+            }
+        }
         logger.info("stopped", metadata: ["last_seq": "\(engine.state.lastSeq)"])
         try await group.shutdownGracefully()
     }

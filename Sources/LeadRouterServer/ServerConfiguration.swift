@@ -1,4 +1,5 @@
 import LeadRouterCore
+import LeadRouterStorage
 import NIOCore
 
 /// Everything `leadrouter serve` can be told, with production defaults.
@@ -25,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     /// Event loop threads; defaults to one per core.
     public var threads: Int = System.coreCount
     public var version: String = "0.1.0"
+    /// Journal and snapshots; `nil` keeps everything in memory only.
+    public var storage: StorageConfiguration?
 
     public init() {}
 

@@ -1,5 +1,6 @@
 import Atomics
 import LeadRouterCore
+import LeadRouterStorage
 import Logging
 import Synchronization
 
@@ -13,12 +14,21 @@ final class ServerState: Sendable {
     /// The text of the applied policy, for `GetPolicy` (admin path only).
     let policyText = Mutex<String>("")
     let draining = ManagedAtomic<Bool>(false)
+    /// Present with durable storage.
+    let journal: JournalWriter?
+    /// Present with `durability: sync`.
+    let gate: DurabilityGate?
 
-    init(engine: RoutingEngine, configuration: ServerConfiguration, logger: Logger, streams: StreamHub) {
+    init(
+        engine: RoutingEngine, configuration: ServerConfiguration, logger: Logger, streams: StreamHub,
+        journal: JournalWriter?, gate: DurabilityGate?
+    ) {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
         self.streams = streams
+        self.journal = journal
+        self.gate = gate
         self.connections = ConnectionRegistry(limit: configuration.limits.maximumConnections)
     }
 }

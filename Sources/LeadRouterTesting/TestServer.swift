@@ -33,7 +33,7 @@ public struct TestServer: Sendable {
         configure(&configuration)
         var logger = Logger(label: "leadrouter.test")
         logger.logLevel = .warning
-        let server = LeadRouterServer(configuration: configuration, logger: logger, clock: clock)
+        let server = try LeadRouterServer(configuration: configuration, logger: logger, clock: clock)
         let group = ServiceGroup(services: [server], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

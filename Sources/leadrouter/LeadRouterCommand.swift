@@ -42,10 +42,20 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "leadrouter")
         let host = settings.server.host
-        let server = LeadRouterServer(configuration: settings.server, logger: logger) { address in
-            // One line on stdout when ready: scripts and tests wait for it to learn the port.
-            FileHandle.standardOutput.write(
-                Data("listening on \(address.ipAddress ?? host):\(address.port ?? 0)\n".utf8))
+        var serverConfiguration = settings.server
+        var storage = settings.storage
+        storage.directory = settings.dataDirectory
+        serverConfiguration.storage = storage
+        let server: LeadRouterServer
+        do {
+            server = try LeadRouterServer(configuration: serverConfiguration, logger: logger) { address in
+                // One line on stdout when ready: scripts and tests wait for it to learn the port.
+                FileHandle.standardOutput.write(
+                    Data("listening on \(address.ipAddress ?? host):\(address.port ?? 0)\n".utf8))
+            }
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(3)
         }
         let group = ServiceGroup(
             configuration: .init(

@@ -1,11 +1,13 @@
 import Foundation
 import LeadRouterServer
+import LeadRouterStorage
 import Yams
 
 /// The server's settings: embedded defaults, then the config file, then flags.
 struct ServerSettings {
     var server = ServerConfiguration.defaults
     var dataDirectory = "data"
+    var storage = StorageConfiguration(directory: "data")
 
     static func load(file: String?) throws -> ServerSettings {
         var settings = ServerSettings()
@@ -32,6 +34,16 @@ struct ServerSettings {
             case "threads": settings.server.threads = try int(text, key)
             case "detailed_explanations": settings.server.engine.detailedExplanations = text == "true"
             case "history_events": settings.server.engine.historyCapacity = try int(text, key)
+            case "durability":
+                guard let mode = StorageConfiguration.Durability(rawValue: text) else {
+                    throw SettingsError("config key 'durability' is sync or async, got '\(text)'")
+                }
+                settings.storage.durability = mode
+            case "fsync": settings.storage.fsync = text == "true"
+            case "group_commit_window_us": settings.storage.groupCommitWindowMicroseconds = try int(text, key)
+            case "snapshot_every_events": settings.storage.snapshotEveryEvents = UInt64(try int(text, key))
+            case "snapshot_every_seconds": settings.storage.snapshotEverySeconds = Double(try int(text, key))
+            case "retained_events": settings.storage.retainedEvents = UInt64(try int(text, key))
             default:
                 throw SettingsError("config file \(file): unknown key '\(key)' (see docs/OPERATIONS.md)")
             }

@@ -31,17 +31,21 @@ struct CLITests {
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, out: String(decoding: output, as: UTF8.self), err: String(decoding: errors, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, out: String(decoding: output, as: UTF8.self),
+            err: String(decoding: errors, as: UTF8.self))
     }
 
     @Test func theWalkthroughWorksEndToEnd() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.leadctl.path), "build leadctl first (swift build)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.leadctl.path), "build leadctl first (swift build)")
         try await TestServer.with { server in
             let run = { (arguments: [String]) in try await Self.leadctl(arguments, port: server.port) }
             let ex = Self.examples
             #expect(try await run(["health"]).out.hasPrefix("SERVING"))
             #expect(try await run(["reps", "import", "\(ex)/reps.json"]).out.contains("upserted 6 reps"))
-            #expect(try await run(["territories", "import", "\(ex)/territories.json"]).out.contains("set 3 territories"))
+            #expect(
+                try await run(["territories", "import", "\(ex)/territories.json"]).out.contains("set 3 territories"))
             #expect(try await run(["accounts", "import", "\(ex)/accounts.json"]).out.contains("set 2 account owners"))
             for rep in ["ana", "bo", "cy", "di", "ed", "fay"] {
                 let line = try await run(["availability", rep, "available"]).out
@@ -49,7 +53,8 @@ struct CLITests {
             }
             let validated = try await run(["policy", "validate", "\(ex)/policy.yaml"])
             #expect(validated.status == 0 && validated.out.contains("policy 2026-11-24.1 is valid"))
-            #expect(try await run(["policy", "apply", "\(ex)/policy.yaml"]).out.contains("applied policy 2026-11-24.1"))
+            #expect(
+                try await run(["policy", "apply", "\(ex)/policy.yaml"]).out.contains("applied policy 2026-11-24.1"))
             #expect(try await run(["policy", "show"]).out.contains("enterprise-hot"))
             let tested = try await run(["policy", "test", "\(ex)/policy.yaml", "--leads", "\(ex)/leads.jsonl"]).out
             #expect(tested.contains("lead-1004: → ana by rule 'abm-owner'"))
@@ -58,7 +63,9 @@ struct CLITests {
             let routed = try await run(["route", "--file", "\(ex)/leads.jsonl"])
             #expect(routed.out.contains("routed 6 leads"))
             #expect(routed.err.contains("6/6"))
-            let single = try await run(["route", "--id", "lead-2000", "--source", "web", "--country", "DE", "--postal-code", "10115"])
+            let single = try await run([
+                "route", "--id", "lead-2000", "--source", "web", "--country", "DE", "--postal-code", "10115",
+            ])
             #expect(single.out.hasPrefix("routed lead-2000: → bo by rule 'dach-territory'"))
             let explained = try await run(["explain", "lead-1003"]).out
             #expect(explained.contains("rule 'enterprise-hot'"))
@@ -82,7 +89,8 @@ struct CLITests {
     }
 
     @Test func errorsPrintTheStatusAndWhatToDoAndExitNonZero() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.leadctl.path), "build leadctl first (swift build)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.leadctl.path), "build leadctl first (swift build)")
         try await TestServer.with { server in
             let missing = try await Self.leadctl(["get", "nope"], port: server.port)
             #expect(missing.status != 0)
@@ -91,7 +99,8 @@ struct CLITests {
             let badStatus = try await Self.leadctl(["availability", "x", "sleeping"], port: server.port)
             #expect(badStatus.status != 0 && badStatus.err.contains("status must be available"))
             let policy = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).yaml")
-            try "version: v\nrules:\n  - name: x\n    pool: {}\n    strategy: lottery\ndefault:\n  pool: {}\n".write(to: policy, atomically: true, encoding: .utf8)
+            try "version: v\nrules:\n  - name: x\n    pool: {}\n    strategy: lottery\ndefault:\n  pool: {}\n".write(
+                to: policy, atomically: true, encoding: .utf8)
             let invalid = try await Self.leadctl(["policy", "validate", policy.path], port: server.port)
             #expect(invalid.status != 0)
             #expect(invalid.out.contains(":5: error: rules[0] (x).strategy: unknown strategy 'lottery'"))

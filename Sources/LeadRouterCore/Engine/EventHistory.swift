@@ -13,8 +13,11 @@ final class EventHistory: Sendable {
 
     private let slots: [ManagedAtomic<Box?>]
     private let mask: UInt64
+    /// The last event of the state the engine started from: earlier events were never in this ring.
+    let base: UInt64
 
-    init(capacity: Int) {
+    init(capacity: Int, base: UInt64) {
+        self.base = base
         var size = 1
         while size < max(capacity, 2) { size <<= 1 }
         slots = (0..<size).map { _ in ManagedAtomic<Box?>(nil) }
@@ -32,6 +35,7 @@ final class EventHistory: Sendable {
     /// Events after `seq`, in order, up to `limit`; stops early at an event not yet published.
     /// `nil` when `seq + 1` has already been overwritten (the caller must read older history elsewhere).
     func events(after seq: UInt64, limit: Int) -> [EngineEvent]? {
+        if seq < base { return nil }
         var result: [EngineEvent] = []
         var next = seq + 1
         while result.count < limit {

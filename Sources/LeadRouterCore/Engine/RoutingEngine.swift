@@ -29,7 +29,7 @@ public final class RoutingEngine: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.current = ManagedAtomic(StateBox(state))
-        self.history = EventHistory(capacity: configuration.historyCapacity)
+        self.history = EventHistory(capacity: configuration.historyCapacity, base: state.lastSeq)
         self.sink = eventSink
     }
 
@@ -57,10 +57,11 @@ public final class RoutingEngine: Sendable {
     public var oldestRetainedSeq: UInt64 {
         let last = state.lastSeq
         let capacity = UInt64(history.capacity)
-        return last >= capacity ? last - capacity + 1 : 1
+        return max(history.base + 1, last >= capacity ? last - capacity + 1 : 1)
     }
 
-    /// Recent events after `seq`, in order; `nil` if they have left the in-memory history.
+    /// Recent events after `seq`, in order; `nil` if they are not (or no longer) in the in-memory
+    /// history, which starts after the state the engine was created with.
     public func events(after seq: UInt64, limit: Int = 1024) -> [EngineEvent]? {
         history.events(after: seq, limit: limit)
     }

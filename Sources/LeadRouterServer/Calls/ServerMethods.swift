@@ -24,6 +24,12 @@ enum ServerMethods {
         "Health": QueryCalls.health,
     ]
 
+    /// Methods whose reply must wait for the journal under `durability: sync`.
+    static let changesState: Set<String> = [
+        "Route", "Reassign", "SetAvailability", "Accept", "Complete", "UpsertReps", "RemoveRep", "SetTerritories",
+        "SetAccountOwners", "ApplyPolicy",
+    ]
+
     static let names: [String] = (Array(unary.keys) + ["StreamAssignments"]).sorted()
 
     /// Every error that leaves the server carries a canonical code and a readable message.

@@ -197,7 +197,14 @@ final class ConnectionHandler: ChannelInboundHandler {
                 )
                 return
             }
-            context.write(wrapOutboundOut(Frame(type: .response, callID: callID, payload: payload)), promise: nil)
+            let response = wrapOutboundOut(Frame(type: .response, callID: callID, payload: payload))
+            if let gate = server.gate, ServerMethods.changesState.contains(request.method) {
+                // durability: sync: answer only once everything this call did (and saw) is committed.
+                let seq = server.engine.state.lastSeq
+                gate.whenDurable(seq, on: context.eventLoop) { context.writeAndFlush(response, promise: nil) }
+            } else {
+                context.write(response, promise: nil)
+            }
         } catch {
             reply(context: context, callID, error: error)
         }
@@ -240,13 +247,15 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
             startAfter = subscribe.fromSeq
         } else if subscribe.fromStart {
-            startAfter = engine.oldestRetainedSeq - 1
+            let journalOldest = (try? server.journal?.store.oldestJournalSeq) ?? nil
+            startAfter = min(engine.oldestRetainedSeq, journalOldest.map { max($0, 1) } ?? .max) - 1
         } else {
             startAfter = last
         }
         let loopStreams = server.streams.streams(on: context.eventLoop)
         let stream = StreamSubscription(
             callID: callID, channel: context.channel, request: subscribe, startAfter: startAfter,
+            journal: server.journal?.store,
             credit: subscribe.initialCredit > 0 ? subscribe.initialCredit : limits.defaultStreamCredit
         ) { [weak self] finished in
             loopStreams.remove(finished)

@@ -1,4 +1,5 @@
 import LeadRouterCore
+import LeadRouterStorage
 import LeadRouterWire
 import NIOCore
 
@@ -16,11 +17,14 @@ final class StreamSubscription {
     private var credit: UInt32
     private(set) var finished = false
     private let onFinish: (StreamSubscription) -> Void
+    /// Older events than the engine keeps in memory are read from here.
+    private let journal: JournalStore?
 
     init(
         callID: UInt32, channel: any Channel, request: Leadrouter_V1_StreamAssignmentsRequest, startAfter: UInt64,
-        credit: UInt32, onFinish: @escaping (StreamSubscription) -> Void
+        journal: JournalStore?, credit: UInt32, onFinish: @escaping (StreamSubscription) -> Void
     ) {
+        self.journal = journal
         self.callID = callID
         self.channel = channel
         self.rep = request.rep.isEmpty ? nil : request.rep
@@ -42,7 +46,7 @@ final class StreamSubscription {
         var wrote = false
         defer { if wrote { channel.flush() } }
         while credit > 0 && channel.isWritable {
-            guard let events = engine.events(after: lastSeq, limit: 256) else {
+            guard let events = engine.events(after: lastSeq, limit: 256) ?? journalEvents() else {
                 finish(
                     RPCError(
                         .outOfRange,
@@ -59,6 +63,14 @@ final class StreamSubscription {
                 if credit == 0 { return }
             }
         }
+    }
+
+    /// Events after `lastSeq` from the journal, if it still has the next one.
+    private func journalEvents() -> [EngineEvent]? {
+        guard let journal, let events = try? journal.events(after: lastSeq, limit: 256),
+            events.first?.seq == lastSeq + 1
+        else { return nil }
+        return events
     }
 
     private func matches(_ event: EngineEvent, roster: inout Roster?, engine: RoutingEngine) -> Bool {

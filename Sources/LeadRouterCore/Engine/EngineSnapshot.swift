@@ -1,0 +1,66 @@
+import HashTreeCollections
+
+/// A whole engine state in plain, encodable form: what snapshots store.
+///
+/// Derived indexes (rule index, team and territory lists, SLA buckets) are rebuilt on load.
+public struct EngineSnapshot: Codable, Sendable {
+    public struct Pool: Codable, Sendable {
+        var cursor: Int32?
+        var entries: [Int32: LedgerEntry]
+    }
+
+    public var lastSeq: UInt64
+    var lastTime: Timestamp
+    var policy: Policy
+    /// By dense roster index; `nil` where a rep was removed.
+    var reps: [Rep?]
+    var territories: [Territory]
+    var accountOwners: [String: RepID]
+    var domainOwners: [String: RepID]
+    var presence: [RepPresence?]
+    var assignments: [Assignment]
+    var queue: [QueueEntry]
+    var pools: [String: Pool]
+}
+
+extension EngineState {
+    public var snapshot: EngineSnapshot {
+        EngineSnapshot(
+            lastSeq: lastSeq, lastTime: lastTime, policy: policy.policy, reps: roster.profiles.map { $0?.rep },
+            territories: roster.territories.values.sorted { $0.id < $1.id }, accountOwners: roster.accountOwners,
+            domainOwners: roster.domainOwners,
+            presence: (0..<roster.profiles.count).map { presence[dense: Int32($0)] },
+            assignments: Array(assignments.values), queue: Array(queue.values),
+            pools: pools.reduce(into: [:]) { result, entry in
+                result[entry.key] = .init(
+                    cursor: entry.value.cursor,
+                    entries: Dictionary(uniqueKeysWithValues: entry.value.entries.map { ($0.key, $0.value) }))
+            })
+    }
+
+    /// Rebuilds the state a snapshot was taken from.
+    public init(snapshot: EngineSnapshot) {
+        self.init()
+        lastSeq = snapshot.lastSeq
+        lastTime = snapshot.lastTime
+        policy = CompiledPolicy(snapshot.policy)
+        roster = Roster(
+            profiles: snapshot.reps.map { $0.map(RepProfile.init) },
+            territories: Dictionary(snapshot.territories.map { ($0.id, $0) }, uniquingKeysWith: { $1 }),
+            accountOwners: snapshot.accountOwners, domainOwners: snapshot.domainOwners)
+        presence.follow(roster)
+        for (index, live) in snapshot.presence.enumerated() { presence.set(Int32(index), live) }
+        for record in snapshot.assignments {
+            assignments[record.lead.id] = record
+            if record.state == .offered, let deadline = record.slaDeadline {
+                slaBuckets[deadline.seconds] = LeadList(record.lead.id, next: slaBuckets[deadline.seconds])
+            }
+        }
+        for entry in snapshot.queue { queue[entry.lead] = entry }
+        for (key, pool) in snapshot.pools {
+            var entries: TreeDictionary<Int32, LedgerEntry> = [:]
+            for (rep, entry) in pool.entries { entries[rep] = entry }
+            pools[key] = PoolState(cursor: pool.cursor, entries: entries)
+        }
+    }
+}

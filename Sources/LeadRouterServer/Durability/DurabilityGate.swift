@@ -1,0 +1,78 @@
+import Atomics
+import NIOCore
+
+/// Holds replies until the journal has committed the events they acknowledge (`durability: sync`).
+///
+/// The journal writer publishes `durable` and calls `advanced`; each event loop with held replies
+/// is woken once (same scheme as ``LoopStreams``) and releases every reply at or below it.
+final class DurabilityGate: Sendable {
+    private let loops: [ObjectIdentifier: LoopWaiters]
+    let durable: ManagedAtomic<UInt64>
+
+    init(group: any EventLoopGroup, durable: ManagedAtomic<UInt64>) {
+        self.durable = durable
+        var loops: [ObjectIdentifier: LoopWaiters] = [:]
+        for loop in group.makeIterator() {
+            loops[ObjectIdentifier(loop)] = LoopWaiters(eventLoop: loop, durable: durable)
+        }
+        self.loops = loops
+    }
+
+    /// Runs `action` on `loop` once every event up to `seq` is committed (at once if it already is).
+    func whenDurable(_ seq: UInt64, on loop: any EventLoop, _ action: @escaping () -> Void) {
+        loops[ObjectIdentifier(loop)]!.add(seq, action)
+    }
+
+    func advanced() {
+        for loop in loops.values { loop.wake() }
+    }
+}
+
+/// Replies held on one event loop. `waiting` is touched only on the loop; `count` lets the writer
+/// skip loops with nothing held.
+final class LoopWaiters: @unchecked Sendable {
+    private let eventLoop: any EventLoop
+    private let durable: ManagedAtomic<UInt64>
+    private let count = ManagedAtomic<Int>(0)
+    private let pending = ManagedAtomic<Bool>(false)
+    private var waiting: [(seq: UInt64, action: () -> Void)] = []
+
+    init(eventLoop: any EventLoop, durable: ManagedAtomic<UInt64>) {
+        self.eventLoop = eventLoop
+        self.durable = durable
+    }
+
+    func add(_ seq: UInt64, _ action: @escaping () -> Void) {
+        eventLoop.preconditionInEventLoop()
+        if durable.load(ordering: .acquiring) >= seq {
+            action()
+            return
+        }
+        waiting.append((seq, action))
+        count.wrappingIncrement(ordering: .sequentiallyConsistent)
+        // The writer may have advanced between the check above and the count becoming visible.
+        if durable.load(ordering: .sequentiallyConsistent) >= seq { release() }
+    }
+
+    func wake() {
+        guard count.load(ordering: .sequentiallyConsistent) > 0 else { return }
+        guard !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        eventLoop.execute {
+            self.pending.store(false, ordering: .releasing)
+            self.release()
+        }
+    }
+
+    private func release() {
+        let done = durable.load(ordering: .acquiring)
+        var kept: [(seq: UInt64, action: () -> Void)] = []
+        var ready: [() -> Void] = []
+        for waiter in waiting {
+            if waiter.seq <= done { ready.append(waiter.action) } else { kept.append(waiter) }
+        }
+        guard !ready.isEmpty else { return }
+        waiting = kept
+        count.wrappingDecrement(by: ready.count, ordering: .sequentiallyConsistent)
+        for action in ready { action() }
+    }
+}

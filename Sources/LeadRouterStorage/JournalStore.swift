@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import LeadRouterCore
+import Logging
+
+/// The SQLite file: the event journal and the snapshots. The only type that talks to GRDB.
+///
+/// One `DatabaseQueue` serialises access (GRDB: connect to a database file only once). Writes come
+/// from the journal writer thread; reads (recovery, stream resume, history) are short.
+public final class JournalStore: Sendable {
+    public let path: String
+    private let database: DatabaseQueue
+    private let logger: Logger
+
+    public init(configuration: StorageConfiguration, logger: Logger) throws {
+        self.logger = logger
+        try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
+        path = (configuration.directory as NSString).appendingPathComponent("leadrouter.sqlite")
+        var options = Configuration()
+        options.journalMode = .wal
+        let fsync = configuration.fsync
+        options.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(fsync ? "FULL" : "NORMAL")")
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: options)
+        } catch {
+            throw StorageError("cannot open \(path): \(error)")
+        }
+        try migrate()
+    }
+
+    private func migrate() throws {
+        let migrator = Schema.migrator
+        let applied = try database.read { try migrator.appliedIdentifiers($0) }
+        let unknown = applied.subtracting(Schema.knownMigrations)
+        guard unknown.isEmpty else {
+            throw StorageError(
+                "\(path) was written by a newer LeadRouter (schema migrations \(unknown.sorted().joined(separator: ", ")) are unknown to this version); run the newer version or restore a backup"
+            )
+        }
+        try migrator.migrate(database)
+    }
+
+    // MARK: journal
+
+    /// Appends events in one transaction (the group commit).
+    func append(_ events: [EngineEvent]) throws {
+        let rows = try events.map { ($0.seq, $0.time.millis, $0.lead, try EventCodec.encode($0)) }
+        try database.write { db in
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO events(seq, time_ms, lead, body) VALUES (?, ?, ?, ?)")
+            for row in rows {
+                try statement.execute(arguments: [Int64(row.0), row.1, row.2, row.3])
+            }
+        }
+    }
+
+    public var lastJournalSeq: UInt64 {
+        get throws {
+            try database.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0) }
+        }
+    }
+
+    /// Journal events after `seq`, in order.
+    public func events(after seq: UInt64, limit: Int) throws -> [EngineEvent] {
+        try database.read { db in
+            try Data.fetchAll(
+                db, sql: "SELECT body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [Int64(seq), limit]
+            )
+            .map(EventCodec.decodeEvent)
+        }
+    }
+
+    /// Removes events after `seq` (a torn or unreadable tail found during recovery).
+    func truncate(after seq: UInt64) throws {
+        try database.write { try $0.execute(sql: "DELETE FROM events WHERE seq > ?", arguments: [Int64(seq)]) }
+    }
+
+    /// The oldest event still in the journal (1 when nothing was compacted).
+    public var oldestJournalSeq: UInt64 {
+        get throws {
+            try database.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM events") ?? 0) }
+        }
+    }
+
+    // MARK: snapshots
+
+    func writeSnapshot(_ snapshot: EngineSnapshot, at time: Timestamp) throws {
+        let body = try EventCodec.encode(snapshot)
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO snapshots(seq, created_ms, checksum, body) VALUES (?, ?, ?, ?)",
+                arguments: [Int64(snapshot.lastSeq), time.millis, EventCodec.checksum(body), body])
+        }
+    }
+
+    /// Drops journal events no longer needed: older than the newest snapshot by more than `retained`,
+    /// and snapshots older than the previous one (one spare is kept in case the newest is damaged).
+    func compact(retained: UInt64) throws {
+        try database.write { db in
+            let seqs = try Int64.fetchAll(db, sql: "SELECT seq FROM snapshots ORDER BY seq DESC")
+            guard seqs.count >= 1 else { return }
+            if seqs.count > 2 {
+                try db.execute(sql: "DELETE FROM snapshots WHERE seq < ?", arguments: [seqs[1]])
+            }
+            // Keep every event after the spare snapshot so it can still be replayed forward.
+            let keepFrom = min(seqs.count > 1 ? seqs[1] : seqs[0], seqs[0] - Int64(min(retained, UInt64(seqs[0]))))
+            try db.execute(sql: "DELETE FROM events WHERE seq <= ?", arguments: [keepFrom])
+        }
+    }
+
+    /// Snapshots, newest first, as (seq, checksum OK, body).
+    func snapshots() throws -> [(seq: UInt64, body: Data, valid: Bool)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, checksum, body FROM snapshots ORDER BY seq DESC").map { row in
+                let body: Data = row["body"]
+                let checksum: Int64 = row["checksum"]
+                return (UInt64(row["seq"] as Int64), body, EventCodec.checksum(body) == checksum)
+            }
+        }
+    }
+
+    /// For tests and tooling: run raw SQL (e.g. to damage a snapshot on purpose).
+    public func execute(_ sql: String) throws {
+        try database.write { try $0.execute(sql: sql) }
+    }
+}

@@ -1,0 +1,189 @@
+import Atomics
+import Dispatch
+import Foundation
+import LeadRouterCore
+import Logging
+
+/// The single writer: takes events from any number of routing threads without a lock, and commits
+/// them to SQLite in sequence order, many per transaction (group commit).
+///
+/// Producers push batches onto a lock-free stack (`inbox`, compare-and-exchange with
+/// acquiring-and-releasing order, so a batch's contents are visible to the writer that pops it) and
+/// signal the writer only if it is asleep. The writer pops everything at once, orders it by sequence
+/// number, commits the contiguous prefix, then publishes `durableSeq` with a releasing store and calls
+/// `onDurable`: whoever reads `durableSeq` with an acquiring load may acknowledge every call whose
+/// events are at or below it.
+public final class JournalWriter: @unchecked Sendable {
+    final class Node: AtomicReference, @unchecked Sendable {
+        let events: [EngineEvent]
+        let next: Node?
+        init(_ events: [EngineEvent], next: Node?) {
+            self.events = events
+            self.next = next
+        }
+    }
+
+    public let store: JournalStore
+    private let configuration: StorageConfiguration
+    private let logger: Logger
+    private let inbox = ManagedAtomic<Node?>(nil)
+    private let asleep = ManagedAtomic<Bool>(false)
+    private let stopping = ManagedAtomic<Bool>(false)
+    private let snapshotRequested = ManagedAtomic<Bool>(false)
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+    /// Every event at or below this is committed.
+    public let durableSeq: ManagedAtomic<UInt64>
+    private let onDurable: @Sendable (UInt64) -> Void
+    private let currentState: @Sendable () -> EngineState
+
+    // Writer-thread only.
+    private var pending: [UInt64: EngineEvent] = [:]
+    private var lastSnapshotSeq: UInt64
+    private var lastSnapshotTime = Date()
+    private var failure: String?
+
+    public init(
+        store: JournalStore, configuration: StorageConfiguration, logger: Logger, recoveredSeq: UInt64,
+        snapshotSeq: UInt64,
+        currentState: @escaping @Sendable () -> EngineState, onDurable: @escaping @Sendable (UInt64) -> Void
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.durableSeq = ManagedAtomic(recoveredSeq)
+        self.lastSnapshotSeq = snapshotSeq
+        self.currentState = currentState
+        self.onDurable = onDurable
+    }
+
+    public func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "leadrouter-journal"
+        thread.start()
+    }
+
+    /// Hands events to the writer. Called on the committing thread; never blocks.
+    public func submit(_ events: [EngineEvent]) {
+        guard !events.isEmpty else { return }
+        var head = inbox.load(ordering: .relaxed)
+        while true {
+            let node = Node(events, next: head)
+            let (exchanged, current) = inbox.compareExchange(
+                expected: head, desired: node, ordering: .acquiringAndReleasing)
+            if exchanged { break }
+            head = current
+        }
+        if asleep.exchange(false, ordering: .sequentiallyConsistent) { wakeUp.signal() }
+    }
+
+    /// Writes everything submitted so far, takes a final snapshot, and stops the writer thread.
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        wakeUp.signal()
+        stopped.wait()
+    }
+
+    /// A snapshot now (from `leadctl snapshot` or shutdown), after writing what is pending.
+    public func requestSnapshot() {
+        snapshotRequested.store(true, ordering: .releasing)
+        if asleep.exchange(false, ordering: .acquiringAndReleasing) { wakeUp.signal() }
+    }
+
+    private func run() {
+        while true {
+            drain()
+            if stopping.load(ordering: .acquiring) {
+                drain()
+                snapshot(reason: "shutdown")
+                stopped.signal()
+                return
+            }
+            if snapshotRequested.exchange(false, ordering: .acquiringAndReleasing) {
+                snapshot(reason: "requested")
+            } else if dueForSnapshot() {
+                snapshot(reason: "periodic")
+            }
+            // Announce sleep before the last look at the inbox: a producer that pushes after that
+            // look sees `asleep` and signals, so no batch waits for the timeout.
+            asleep.store(true, ordering: .sequentiallyConsistent)
+            if inbox.load(ordering: .sequentiallyConsistent) != nil || stopping.load(ordering: .acquiring)
+                || snapshotRequested.load(ordering: .acquiring)
+            {
+                asleep.store(false, ordering: .relaxed)
+                continue
+            }
+            _ = wakeUp.wait(timeout: .now() + .milliseconds(500))
+            asleep.store(false, ordering: .releasing)
+            if configuration.groupCommitWindowMicroseconds > 0 {
+                usleep(UInt32(configuration.groupCommitWindowMicroseconds))
+            }
+        }
+    }
+
+    /// Commits every contiguous event that has arrived.
+    private func drain() {
+        var node = inbox.exchange(nil, ordering: .acquiringAndReleasing)
+        while let current = node {
+            for event in current.events { pending[event.seq] = event }
+            node = current.next
+        }
+        var next = durableSeq.load(ordering: .relaxed) + 1
+        while pending[next] != nil {
+            var batch: [EngineEvent] = []
+            while batch.count < configuration.maxBatchEvents, let event = pending.removeValue(forKey: next) {
+                batch.append(event)
+                next += 1
+            }
+            do {
+                try store.append(batch)
+            } catch {
+                // Without the journal nothing more can be acknowledged; keep the events and retry.
+                if failure == nil {
+                    logger.critical(
+                        "journal write failed; calls are not being acknowledged", metadata: ["error": "\(error)"])
+                }
+                failure = "\(error)"
+                for event in batch { pending[event.seq] = event }
+                Thread.sleep(forTimeInterval: 0.1)
+                return
+            }
+            failure = nil
+            durableSeq.store(batch.last!.seq, ordering: .releasing)
+            onDurable(batch.last!.seq)
+        }
+    }
+
+    private func dueForSnapshot() -> Bool {
+        let durable = durableSeq.load(ordering: .relaxed)
+        guard durable > lastSnapshotSeq else { return false }
+        return durable - lastSnapshotSeq >= configuration.snapshotEveryEvents
+            || Date().timeIntervalSince(lastSnapshotTime) >= configuration.snapshotEverySeconds
+    }
+
+    /// Snapshots a state whose every event is already in the journal, then compacts.
+    private func snapshot(reason: String) {
+        var state = currentState()
+        // Events the engine committed may still be on their way here; write them first.
+        for _ in 0..<1000 where state.lastSeq > durableSeq.load(ordering: .relaxed) {
+            drain()
+            if state.lastSeq > durableSeq.load(ordering: .relaxed) { usleep(1000) }
+        }
+        if state.lastSeq > durableSeq.load(ordering: .relaxed) { state = currentState() }
+        guard state.lastSeq <= durableSeq.load(ordering: .relaxed), state.lastSeq > lastSnapshotSeq else { return }
+        let started = Date()
+        do {
+            try store.writeSnapshot(state.snapshot, at: state.lastTime)
+            try store.compact(retained: configuration.retainedEvents)
+            lastSnapshotSeq = state.lastSeq
+            lastSnapshotTime = Date()
+            logger.info(
+                "snapshot written",
+                metadata: [
+                    "reason": "\(reason)", "seq": "\(state.lastSeq)", "seconds": "\(Date().timeIntervalSince(started))",
+                ])
+        } catch {
+            logger.error("snapshot failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import LeadRouterCore
+import Logging
+
+/// Rebuilds the engine state at start: newest valid snapshot, then the journal after it.
+public enum Recovery {
+    public struct Outcome: Sendable {
+        public var state: EngineState
+        public var snapshotSeq: UInt64
+        public var replayedEvents: Int
+        public var warnings: [String]
+
+        public init(state: EngineState, snapshotSeq: UInt64, replayedEvents: Int, warnings: [String]) {
+            self.state = state
+            self.snapshotSeq = snapshotSeq
+            self.replayedEvents = replayedEvents
+            self.warnings = warnings
+        }
+    }
+
+    public static func recover(_ store: JournalStore, logger: Logger) throws -> Outcome {
+        var warnings: [String] = []
+        var state = EngineState()
+        var snapshotSeq: UInt64 = 0
+        for candidate in try store.snapshots() {
+            guard candidate.valid else {
+                warnings.append(
+                    "snapshot at seq \(candidate.seq) in \(store.path) fails its checksum; trying an older one")
+                continue
+            }
+            do {
+                state = EngineState(snapshot: try EventCodec.decodeSnapshot(candidate.body))
+                snapshotSeq = candidate.seq
+                break
+            } catch {
+                warnings.append(
+                    "snapshot at seq \(candidate.seq) in \(store.path) cannot be decoded (\(error)); trying an older one"
+                )
+            }
+        }
+        let oldest = try store.oldestJournalSeq
+        if oldest > snapshotSeq + 1 {
+            throw StorageError(
+                "cannot recover \(store.path): no valid snapshot covers events up to \(oldest - 1) and the journal starts at \(oldest); the file is left untouched for inspection"
+            )
+        }
+        var replayed = 0
+        var next = snapshotSeq
+        replay: while true {
+            let batch: [EngineEvent]
+            do {
+                batch = try store.events(after: next, limit: 10_000)
+            } catch {
+                warnings.append("journal after seq \(next) cannot be read (\(error)); recovering up to \(next)")
+                break
+            }
+            if batch.isEmpty { break }
+            for event in batch {
+                guard event.seq == next + 1 else {
+                    warnings.append(
+                        "journal has a gap after seq \(next) (next is \(event.seq)); recovering up to \(next)")
+                    break replay
+                }
+                try state.apply(event)
+                next = event.seq
+                replayed += 1
+            }
+        }
+        if try store.lastJournalSeq > next {
+            try store.truncate(after: next)
+            warnings.append("journal tail after seq \(next) was truncated")
+        }
+        for warning in warnings { logger.warning("\(warning)") }
+        return Outcome(state: state, snapshotSeq: snapshotSeq, replayedEvents: replayed, warnings: warnings)
+    }
+}

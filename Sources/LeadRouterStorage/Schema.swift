@@ -1,0 +1,29 @@
+import GRDB
+
+/// Database schema, as GRDB migrations. A shipped migration is never edited; changes are new ones.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY,
+                        time_ms INTEGER NOT NULL,
+                        lead TEXT,
+                        body BLOB NOT NULL
+                    );
+                    CREATE INDEX events_lead ON events(lead);
+                    CREATE TABLE snapshots (
+                        seq INTEGER PRIMARY KEY,
+                        created_ms INTEGER NOT NULL,
+                        checksum INTEGER NOT NULL,
+                        body BLOB NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    static let knownMigrations: Set<String> = ["v1"]
+}

@@ -1,0 +1,32 @@
+/// How the journal and snapshots behave.
+public struct StorageConfiguration: Sendable {
+    public enum Durability: String, Sendable {
+        /// A call is answered only after its events are committed: an acknowledged call survives
+        /// `kill -9` of the server.
+        case sync
+        /// Answer first; events are committed within the group-commit window. A crash can lose the
+        /// calls acknowledged in the last window (and any still queued for the writer).
+        case async
+    }
+
+    /// The folder holding `leadrouter.sqlite`.
+    public var directory: String
+    public var durability: Durability = .sync
+    /// Extra time the writer waits to gather a bigger batch after waking (0 = commit as soon as the
+    /// previous commit is done; batches still form naturally under load).
+    public var groupCommitWindowMicroseconds: Int = 0
+    /// Most events in one transaction.
+    public var maxBatchEvents: Int = 8192
+    /// `true` fsyncs every commit (survives power loss); `false` survives process crashes only.
+    public var fsync: Bool = false
+    /// Write a snapshot after this many events ...
+    public var snapshotEveryEvents: UInt64 = 200_000
+    /// ... or this many seconds, whichever comes first (when anything changed).
+    public var snapshotEverySeconds: Double = 300
+    /// Events kept in the journal behind the newest snapshot, for stream resume and history.
+    public var retainedEvents: UInt64 = 1_000_000
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+}
