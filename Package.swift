@@ -99,6 +99,10 @@ let package = Package(
             dependencies: ["LeadRouterCore"]
         ),
         .testTarget(
+            name: "LeadRouterStorageTests",
+            dependencies: ["LeadRouterStorage", .product(name: "Atomics", package: "swift-atomics")]
+        ),
+        .testTarget(
             name: "LeadRouterWireTests",
             dependencies: ["LeadRouterWire", .product(name: "NIOTestUtils", package: "swift-nio")]
         ),

@@ -45,7 +45,7 @@ public final class JournalStore: Sendable {
     // MARK: journal
 
     /// Appends events in one transaction (the group commit).
-    func append(_ events: [EngineEvent]) throws {
+    public func append(_ events: [EngineEvent]) throws {
         let rows = try events.map { ($0.seq, $0.time.millis, $0.lead, try EventCodec.encode($0)) }
         try database.write { db in
             let statement = try db.cachedStatement(
@@ -73,8 +73,19 @@ public final class JournalStore: Sendable {
     }
 
     /// Removes events after `seq` (a torn or unreadable tail found during recovery).
-    func truncate(after seq: UInt64) throws {
+    public func truncate(after seq: UInt64) throws {
         try database.write { try $0.execute(sql: "DELETE FROM events WHERE seq > ?", arguments: [Int64(seq)]) }
+    }
+
+    /// Raw journal rows after `seq` (for recovery, which decodes them one by one).
+    func rows(after seq: UInt64, limit: Int) throws -> [(seq: UInt64, body: Data)] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [Int64(seq), limit]
+            )
+            .map { (UInt64($0["seq"] as Int64), $0["body"] as Data) }
+        }
     }
 
     /// The oldest event still in the journal (1 when nothing was compacted).
@@ -86,7 +97,7 @@ public final class JournalStore: Sendable {
 
     // MARK: snapshots
 
-    func writeSnapshot(_ snapshot: EngineSnapshot, at time: Timestamp) throws {
+    public func writeSnapshot(_ snapshot: EngineSnapshot, at time: Timestamp) throws {
         let body = try EventCodec.encode(snapshot)
         try database.write { db in
             try db.execute(
@@ -97,7 +108,7 @@ public final class JournalStore: Sendable {
 
     /// Drops journal events no longer needed: older than the newest snapshot by more than `retained`,
     /// and snapshots older than the previous one (one spare is kept in case the newest is damaged).
-    func compact(retained: UInt64) throws {
+    public func compact(retained: UInt64) throws {
         try database.write { db in
             let seqs = try Int64.fetchAll(db, sql: "SELECT seq FROM snapshots ORDER BY seq DESC")
             guard seqs.count >= 1 else { return }

@@ -32,6 +32,8 @@ public final class JournalWriter: @unchecked Sendable {
     private let snapshotRequested = ManagedAtomic<Bool>(false)
     private let wakeUp = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
+    /// Transactions committed (for group-commit statistics).
+    public let commits = ManagedAtomic<Int>(0)
     /// Every event at or below this is committed.
     public let durableSeq: ManagedAtomic<UInt64>
     private let onDurable: @Sendable (UInt64) -> Void
@@ -149,6 +151,7 @@ public final class JournalWriter: @unchecked Sendable {
                 return
             }
             failure = nil
+            commits.wrappingIncrement(ordering: .relaxed)
             durableSeq.store(batch.last!.seq, ordering: .releasing)
             onDurable(batch.last!.seq)
         }

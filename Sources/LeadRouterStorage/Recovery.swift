@@ -47,18 +47,19 @@ public enum Recovery {
         var replayed = 0
         var next = snapshotSeq
         replay: while true {
-            let batch: [EngineEvent]
-            do {
-                batch = try store.events(after: next, limit: 10_000)
-            } catch {
-                warnings.append("journal after seq \(next) cannot be read (\(error)); recovering up to \(next)")
-                break
-            }
+            let batch = try store.rows(after: next, limit: 10_000)
             if batch.isEmpty { break }
-            for event in batch {
-                guard event.seq == next + 1 else {
+            for row in batch {
+                guard row.seq == next + 1 else {
                     warnings.append(
-                        "journal has a gap after seq \(next) (next is \(event.seq)); recovering up to \(next)")
+                        "journal has a gap after seq \(next) (next is \(row.seq)); recovering up to \(next)")
+                    break replay
+                }
+                let event: EngineEvent
+                do {
+                    event = try EventCodec.decodeEvent(row.body)
+                } catch {
+                    warnings.append("journal event \(row.seq) is damaged (\(error)); recovering up to \(next)")
                     break replay
                 }
                 try state.apply(event)

@@ -1,0 +1,168 @@
+import Atomics
+import Dispatch
+import Foundation
+import LeadRouterCore
+import LeadRouterStorage
+import Logging
+import Testing
+
+@Suite("Journal, snapshots and recovery")
+struct StorageTests {
+    static let logger = Logger(label: "storage-test")
+
+    static func directory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("leadrouter-\(UUID())").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// An engine with some traffic, and its events.
+    static func traffic(routes: Int = 60) throws -> (RoutingEngine, [EngineEvent]) {
+        let clock = ManualClock()
+        let engine = RoutingEngine(configuration: .init(historyCapacity: 1 << 16), clock: clock)
+        try engine.upsertReps((0..<6).map { Rep(id: "r\($0)", teams: ["t"], capacity: 8) })
+        try engine.applyPolicy(
+            Policy(
+                version: "s",
+                rules: [
+                    Rule(
+                        name: "w", condition: .equals(.source, "w"),
+                        target: .init(pool: .team("t"), strategy: .weighted), slaSeconds: 30)
+                ],
+                defaultRule: Rule(name: "default", target: .init(pool: .team("t")), slaSeconds: 60)))
+        for index in 0..<6 { try engine.setAvailability("r\(index)", status: .available) }
+        for index in 0..<routes {
+            try engine.route(Lead(id: "l\(index)", createdAt: clock.now(), source: index % 2 == 0 ? "w" : "x"))
+            if index % 7 == 0 { _ = try? engine.accept("l\(index)") }
+            if index % 11 == 0 { _ = try? engine.complete("l\(index)", outcome: "won") }
+            if index % 13 == 0 { try engine.setAvailability("r\(index % 6)", status: .away) }
+            if index % 17 == 0 { try engine.setAvailability("r\(index % 6)", status: .available) }
+            clock.advance(seconds: 5)
+            engine.tick()
+        }
+        return (engine, try #require(engine.events(after: 0, limit: 1_000_000)))
+    }
+
+    static func writer(
+        _ store: JournalStore, _ configuration: StorageConfiguration, state: @escaping @Sendable () -> EngineState
+    ) -> JournalWriter {
+        JournalWriter(
+            store: store, configuration: configuration, logger: logger, recoveredSeq: 0, snapshotSeq: 0,
+            currentState: state
+        ) { _ in }
+    }
+
+    @Test func groupCommitBatchesConcurrentSubmissionsInSequenceOrder() throws {
+        let (engine, events) = try Self.traffic(routes: 300)
+        let configuration = StorageConfiguration(directory: Self.directory())
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        let writer = Self.writer(store, configuration) { engine.state }
+        writer.start()
+        // Four threads hand in interleaved single events, out of order across threads.
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            for event in events where Int(event.seq) % 4 == thread { writer.submit([event]) }
+        }
+        for _ in 0..<500 where writer.durableSeq.load(ordering: .acquiring) < UInt64(events.count) { usleep(10_000) }
+        #expect(writer.durableSeq.load(ordering: .acquiring) == UInt64(events.count))
+        #expect(writer.commits.load(ordering: .relaxed) < events.count, "several events per transaction")
+        writer.stop()
+        #expect(try store.events(after: 0, limit: 100_000).map(\.seq) == Array(1...UInt64(events.count)))
+    }
+
+    @Test func snapshotPlusJournalReplayEqualsTheLiveState() throws {
+        let (engine, events) = try Self.traffic()
+        let configuration = StorageConfiguration(directory: Self.directory())
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        let half = events.count / 2
+        let early = try EngineState(replaying: events.prefix(half))
+        try store.append(Array(events.prefix(half)))
+        try store.writeSnapshot(early.snapshot, at: early.lastTime)
+        try store.append(Array(events.suffix(from: half)))
+        let outcome = try Recovery.recover(store, logger: Self.logger)
+        #expect(outcome.snapshotSeq == UInt64(half))
+        #expect(outcome.replayedEvents == events.count - half)
+        #expect(outcome.state == engine.state)
+        #expect(outcome.warnings.isEmpty)
+    }
+
+    @Test func aTornTailIsTruncatedToTheLastCompleteEvent() throws {
+        let (_, events) = try Self.traffic()
+        let configuration = StorageConfiguration(directory: Self.directory())
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        try store.append(events)
+        let last = events.count
+        try store.execute("INSERT INTO events(seq, time_ms, lead, body) VALUES (\(last + 1), 0, NULL, X'7B2273657122')")
+        try store.execute("INSERT INTO events(seq, time_ms, lead, body) VALUES (\(last + 3), 0, NULL, X'00')")
+        let outcome = try Recovery.recover(store, logger: Self.logger)
+        #expect(
+            outcome.state == (try EngineState(replaying: events)),
+            "\(outcome.warnings) \(outcome.state.lastSeq) \(events.count)")
+        #expect(outcome.warnings.contains { $0.contains("truncated") })
+        #expect(try store.lastJournalSeq == UInt64(last))
+    }
+
+    @Test func aCorruptedSnapshotFallsBackToThePreviousOnePlusTheJournal() throws {
+        let (engine, events) = try Self.traffic()
+        let configuration = StorageConfiguration(directory: Self.directory())
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        let third = events.count / 3
+        try store.append(Array(events.prefix(third)))
+        let first = try EngineState(replaying: events.prefix(third))
+        try store.writeSnapshot(first.snapshot, at: first.lastTime)
+        try store.append(Array(events[third..<(2 * third)]))
+        let second = try EngineState(replaying: events.prefix(2 * third))
+        try store.writeSnapshot(second.snapshot, at: second.lastTime)
+        try store.append(Array(events.suffix(from: 2 * third)))
+        try store.execute("UPDATE snapshots SET body = X'00112233' WHERE seq = \(2 * third)")
+        let outcome = try Recovery.recover(store, logger: Self.logger)
+        #expect(outcome.snapshotSeq == UInt64(third))
+        #expect(outcome.warnings.contains { $0.contains("fails its checksum") })
+        #expect(outcome.state == engine.state)
+    }
+
+    @Test func withNothingValidTheServerRefusesAndLeavesTheFileAlone() throws {
+        let (_, events) = try Self.traffic()
+        var configuration = StorageConfiguration(directory: Self.directory())
+        configuration.retainedEvents = 5
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        try store.append(events)
+        let state = try EngineState(replaying: events)
+        try store.writeSnapshot(state.snapshot, at: state.lastTime)
+        try store.compact(retained: 5)
+        #expect(try store.oldestJournalSeq == UInt64(events.count - 4))
+        try store.execute("UPDATE snapshots SET checksum = checksum + 1")
+        let size = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int
+        let error = #expect(throws: StorageError.self) { _ = try Recovery.recover(store, logger: Self.logger) }
+        #expect(error?.message.contains("no valid snapshot covers events") == true)
+        #expect(try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int == size)
+        #expect(try store.lastJournalSeq == UInt64(events.count))
+    }
+
+    @Test func aDatabaseFromANewerSchemaIsRefusedClearly() throws {
+        let configuration = StorageConfiguration(directory: Self.directory())
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        try store.execute("INSERT INTO grdb_migrations(identifier) VALUES ('v2-from-the-future')")
+        let error = #expect(throws: StorageError.self) {
+            _ = try JournalStore(configuration: configuration, logger: Self.logger)
+        }
+        #expect(error?.message.contains("written by a newer LeadRouter") == true)
+        #expect(error?.message.contains("v2-from-the-future") == true)
+    }
+
+    @Test func compactionKeepsTheRetainedEventsAndASpareSnapshot() throws {
+        let (engine, events) = try Self.traffic(routes: 120)
+        let configuration = StorageConfiguration(directory: Self.directory())
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        let cut = events.count / 2
+        try store.append(Array(events.prefix(cut)))
+        let first = try EngineState(replaying: events.prefix(cut))
+        try store.writeSnapshot(first.snapshot, at: first.lastTime)
+        try store.append(Array(events.suffix(from: cut)))
+        try store.writeSnapshot(engine.state.snapshot, at: engine.state.lastTime)
+        try store.compact(retained: 10)
+        // Events after the spare snapshot stay, so the spare can still be replayed forward.
+        #expect(try store.oldestJournalSeq == UInt64(cut + 1))
+        try store.execute("UPDATE snapshots SET checksum = checksum + 1 WHERE seq = \(events.count)")
+        #expect(try Recovery.recover(store, logger: Self.logger).state == engine.state)
+    }
+}
