@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+
+/// The real `leadrouter` executable in a child process, for crash and restart tests.
+final class ServerProcess: Sendable {
+    let process: Process
+    let port: Int
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("leadrouter")
+    }
+
+    /// Starts the server on a free port and waits for its `listening on` line.
+    static func start(data: String, config: String? = nil) throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments =
+            ["serve", "--listen", "127.0.0.1:0", "--data", data, "--log-level", "warning"]
+            + (config.map { ["--config", $0] } ?? [])
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let seen = Mutex("")
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            seen.withLock { $0 += chunk }
+        }
+        try process.run()
+        for _ in 0..<600 {
+            let text = seen.withLock { $0 }
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
+                let port = Int(line.split(separator: ":").last ?? "")
+            {
+                output.fileHandleForReading.readabilityHandler = nil
+                return ServerProcess(process: process, port: port)
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()
+        throw CocoaError(
+            .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "leadrouter did not start: \(seen.withLock { $0 })"]
+        )
+    }
+
+    /// `kill -9`: no shutdown, no final snapshot.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM: graceful shutdown with a final snapshot.
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
