@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "LeadRouterClient", targets: ["LeadRouterClient"]),
         .library(name: "LeadRouterServer", targets: ["LeadRouterServer"]),
         .library(name: "LeadRouterTesting", targets: ["LeadRouterTesting"]),
+        .library(name: "LeadRouterStorage", targets: ["LeadRouterStorage"]),
+        .library(name: "LeadRouterWire", targets: ["LeadRouterWire"]),
         .executable(name: "leadrouter", targets: ["leadrouter"]),
         .executable(name: "leadctl", targets: ["leadctl"]),
     ],

@@ -11,6 +11,16 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "DurabilityBench",
+            dependencies: [
+                .product(name: "LeadRouterTesting", package: "LeadRouter"),
+                .product(name: "LeadRouterClient", package: "LeadRouter"),
+                .product(name: "LeadRouterServer", package: "LeadRouter"),
+                .product(name: "LeadRouterStorage", package: "LeadRouter"),
+                .product(name: "LeadRouterCore", package: "LeadRouter"),
+            ]
+        ),
+        .executableTarget(
             name: "EngineProbe",
             dependencies: [.product(name: "LeadRouterCore", package: "LeadRouter")]
         ),

@@ -1,30 +1,225 @@
 import Foundation
 import LeadRouterCore
 
-/// How events and snapshots are stored: JSON of the Core types (readable with `sqlite3` when
-/// investigating an incident), plus an FNV-1a checksum on snapshots.
+/// How events and snapshots are stored: a compact binary form (see ``BinaryWriter``), version-tagged,
+/// plus an FNV-1a checksum on snapshots.
 enum EventCodec {
+    private static let eventVersion: UInt8 = 1
+    private static let snapshotVersion: UInt8 = 1
+
+    private enum Tag: UInt64 {
+        case repsUpserted, repRemoved, territoriesSet, accountOwnersSet, policyApplied, availabilityChanged
+        case offered, queued, accepted, completed, expired, released, escalated
+    }
+
     static func encode(_ event: EngineEvent) throws -> Data {
-        try JSONEncoder().encode(event)
+        var writer = BinaryWriter()
+        writer.varint(UInt64(eventVersion))
+        writer.varint(event.seq)
+        writer.timestamp(event.time)
+        switch event.kind {
+        case .repsUpserted(let reps):
+            writer.varint(Tag.repsUpserted.rawValue)
+            try writer.json(reps)
+        case .repRemoved(let rep):
+            writer.varint(Tag.repRemoved.rawValue)
+            writer.string(rep)
+        case .territoriesSet(let territories):
+            writer.varint(Tag.territoriesSet.rawValue)
+            try writer.json(territories)
+        case .accountOwnersSet(let owners, let replace):
+            writer.varint(Tag.accountOwnersSet.rawValue)
+            try writer.json(owners)
+            writer.bool(replace)
+        case .policyApplied(let policy):
+            writer.varint(Tag.policyApplied.rawValue)
+            try writer.json(policy)
+        case .availabilityChanged(let change):
+            writer.varint(Tag.availabilityChanged.rawValue)
+            writer.string(change.rep)
+            writer.string(change.status.rawValue)
+            writer.int(change.activeCalls)
+            writer.optional(change.capacity) { $0.int($1) }
+        case .offered(let offer):
+            writer.varint(Tag.offered.rawValue)
+            writer.lead(offer.lead)
+            writer.string(offer.rep)
+            writer.string(offer.rule)
+            writer.double(offer.priority)
+            writer.timestamp(offer.slaDeadline)
+            writer.string(offer.poolKey)
+            writer.string(offer.strategy.rawValue)
+            writer.array(offer.joining.sorted { $0.key < $1.key }) { writer, entry in
+                writer.string(entry.key)
+                writer.int(entry.value)
+            }
+            writer.explanation(offer.explanation)
+        case .queued(let queued):
+            writer.varint(Tag.queued.rawValue)
+            writer.lead(queued.lead)
+            writer.string(queued.rule)
+            writer.double(queued.priority)
+            writer.explanation(queued.explanation)
+        case .accepted(let lead, let rep):
+            writer.varint(Tag.accepted.rawValue)
+            writer.string(lead)
+            writer.string(rep)
+        case .completed(let lead, let rep, let outcome):
+            writer.varint(Tag.completed.rawValue)
+            writer.string(lead)
+            writer.string(rep)
+            writer.string(outcome)
+        case .expired(let lead, let rep):
+            writer.varint(Tag.expired.rawValue)
+            writer.string(lead)
+            writer.string(rep)
+        case .released(let lead, let rep, let reason):
+            writer.varint(Tag.released.rawValue)
+            writer.string(lead)
+            writer.string(rep)
+            writer.string(reason)
+        case .escalated(let lead, let rule):
+            writer.varint(Tag.escalated.rawValue)
+            writer.string(lead)
+            writer.string(rule)
+        }
+        return Data(writer.bytes)
     }
 
     static func decodeEvent(_ data: Data) throws -> EngineEvent {
-        try JSONDecoder().decode(EngineEvent.self, from: data)
+        var reader = BinaryReader(data)
+        guard try reader.varint() == UInt64(eventVersion) else { throw StorageError("unknown event format version") }
+        let seq = try reader.varint()
+        let time = try reader.timestamp()
+        guard let tag = Tag(rawValue: try reader.varint()) else { throw StorageError("unknown event kind in event \(seq)") }
+        let kind: EngineEvent.Kind
+        switch tag {
+        case .repsUpserted: kind = .repsUpserted(try reader.json([Rep].self))
+        case .repRemoved: kind = .repRemoved(try reader.string())
+        case .territoriesSet: kind = .territoriesSet(try reader.json([Territory].self))
+        case .accountOwnersSet: kind = .accountOwnersSet(try reader.json([AccountOwner].self), replace: try reader.bool())
+        case .policyApplied: kind = .policyApplied(try reader.json(Policy.self))
+        case .availabilityChanged:
+            kind = .availabilityChanged(
+                AvailabilityChange(
+                    rep: try reader.string(), status: try reader.enumeration(RepStatus.self), activeCalls: try reader.int(),
+                    capacity: try reader.optional { try $0.int() }))
+        case .offered:
+            let lead = try reader.lead()
+            let rep = try reader.string()
+            let rule = try reader.string()
+            let priority = try reader.double()
+            let deadline = try reader.timestamp()
+            let poolKey = try reader.string()
+            let strategy = try reader.enumeration(RoutingStrategy.self)
+            let joining = try reader.array { reader in (try reader.string(), try reader.int() as Int) }
+            kind = .offered(
+                Offer(
+                    lead: lead, rep: rep, rule: rule, priority: priority, slaDeadline: deadline, poolKey: poolKey,
+                    strategy: strategy, joining: Dictionary(joining, uniquingKeysWith: { $1 }), explanation: try reader.explanation()))
+        case .queued:
+            kind = .queued(
+                QueuedLead(lead: try reader.lead(), rule: try reader.string(), priority: try reader.double(), explanation: try reader.explanation()))
+        case .accepted: kind = .accepted(lead: try reader.string(), rep: try reader.string())
+        case .completed: kind = .completed(lead: try reader.string(), rep: try reader.string(), outcome: try reader.string())
+        case .expired: kind = .expired(lead: try reader.string(), rep: try reader.string())
+        case .released: kind = .released(lead: try reader.string(), rep: try reader.string(), reason: try reader.string())
+        case .escalated: kind = .escalated(lead: try reader.string(), rule: try reader.string())
+        }
+        guard reader.isAtEnd else { throw StorageError("event \(seq) has trailing bytes") }
+        return EngineEvent(seq: seq, time: time, kind: kind)
     }
 
     static func encode(_ snapshot: EngineSnapshot) throws -> Data {
-        try JSONEncoder().encode(snapshot)
+        var writer = BinaryWriter(capacity: 256 * (snapshot.assignments.count + 16))
+        writer.varint(UInt64(snapshotVersion))
+        writer.varint(snapshot.lastSeq)
+        writer.timestamp(snapshot.lastTime)
+        try writer.json(snapshot.policy)
+        try writer.json(snapshot.reps)
+        try writer.json(snapshot.territories)
+        try writer.json(snapshot.accountOwners)
+        try writer.json(snapshot.domainOwners)
+        writer.array(snapshot.presence) { writer, live in
+            writer.optional(live) { writer, live in
+                writer.string(live.status.rawValue)
+                writer.int(live.activeCalls)
+                writer.optional(live.capacityOverride) { $0.int($1) }
+                writer.array(live.openLeads) { $0.string($1) }
+                writer.int(live.assignedToday)
+                writer.int(live.assignedDay)
+                writer.timestamp(live.lastActivity)
+                writer.timestamp(live.availableSince)
+            }
+        }
+        writer.array(snapshot.assignments) { $0.assignment($1) }
+        writer.array(snapshot.queue) { writer, entry in
+            writer.string(entry.lead)
+            writer.double(entry.priority)
+            writer.timestamp(entry.since)
+            writer.varint(entry.seq)
+        }
+        writer.array(snapshot.pools.sorted { $0.key < $1.key }) { writer, pool in
+            writer.string(pool.key)
+            writer.optional(pool.value.cursor) { $0.int(Int64($1)) }
+            writer.array(pool.value.entries.sorted { $0.key < $1.key }) { writer, entry in
+                writer.int(Int64(entry.key))
+                writer.int(entry.value.received)
+                writer.int(entry.value.credit)
+            }
+        }
+        return Data(writer.bytes)
     }
 
     static func decodeSnapshot(_ data: Data) throws -> EngineSnapshot {
-        try JSONDecoder().decode(EngineSnapshot.self, from: data)
+        var reader = BinaryReader(data)
+        guard try reader.varint() == UInt64(snapshotVersion) else { throw StorageError("unknown snapshot format version") }
+        let lastSeq = try reader.varint()
+        let lastTime = try reader.timestamp()
+        let policy = try reader.json(Policy.self)
+        let reps = try reader.json([Rep?].self)
+        let territories = try reader.json([Territory].self)
+        let accountOwners = try reader.json([String: RepID].self)
+        let domainOwners = try reader.json([String: RepID].self)
+        let presence: [RepPresence?] = try reader.array { reader in
+            try reader.optional { reader in
+                var live = RepPresence(status: try reader.enumeration(RepStatus.self))
+                live.activeCalls = try reader.int()
+                live.capacityOverride = try reader.optional { try $0.int() }
+                for lead in try reader.array({ try $0.string() }) { live.openLeads.insert(lead) }
+                live.assignedToday = try reader.int()
+                live.assignedDay = try reader.int()
+                live.lastActivity = try reader.timestamp()
+                live.availableSince = try reader.timestamp()
+                return live
+            }
+        }
+        let assignments = try reader.array { try $0.assignment() }
+        let queue = try reader.array { reader in
+            QueueEntry(lead: try reader.string(), priority: try reader.double(), since: try reader.timestamp(), seq: try reader.varint())
+        }
+        let pools = try reader.array { reader in
+            let key = try reader.string()
+            let cursor: Int32? = try reader.optional { Int32(try $0.int() as Int64) }
+            let entries = try reader.array { reader in
+                (Int32(try reader.int() as Int64), LedgerEntry(received: try reader.int(), credit: try reader.int()))
+            }
+            return (key, EngineSnapshot.Pool(cursor: cursor, entries: Dictionary(entries, uniquingKeysWith: { $1 })))
+        }
+        guard reader.isAtEnd else { throw StorageError("snapshot has trailing bytes") }
+        return EngineSnapshot(
+            lastSeq: lastSeq, lastTime: lastTime, policy: policy, reps: reps, territories: territories,
+            accountOwners: accountOwners, domainOwners: domainOwners, presence: presence, assignments: assignments,
+            queue: queue, pools: Dictionary(pools, uniquingKeysWith: { $1 }))
     }
 
     static func checksum(_ data: Data) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0100_0000_01b3
+        data.withUnsafeBytes { bytes in
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0100_0000_01b3
+            }
         }
         return Int64(bitPattern: hash)
     }

@@ -37,5 +37,27 @@ public struct Assignment: Hashable, Sendable, Codable {
     /// Lead creation to acceptance, in milliseconds: the speed-to-lead figure.
     public var timeToAcceptMillis: Int64? { acceptedAt.map { $0.millis - lead.createdAt.millis } }
 
+    public init(
+        lead: Lead, state: AssignmentState, rep: RepID?, rule: String, seq: UInt64, priority: Double,
+        offeredAt: Timestamp?, acceptedAt: Timestamp?, completedAt: Timestamp?, slaDeadline: Timestamp?,
+        expiredReps: [RepID], misses: Int, escalated: Bool, outcome: String?, explanation: Explanation
+    ) {
+        self.lead = lead
+        self.state = state
+        self.rep = rep
+        self.rule = rule
+        self.seq = seq
+        self.priority = priority
+        self.offeredAt = offeredAt
+        self.acceptedAt = acceptedAt
+        self.completedAt = completedAt
+        self.slaDeadline = slaDeadline
+        self.expiredReps = expiredReps
+        self.misses = misses
+        self.escalated = escalated
+        self.outcome = outcome
+        self.explanation = explanation
+    }
+
     var isOpen: Bool { state == .offered || state == .accepted }
 }

@@ -60,6 +60,13 @@ public struct AvailabilityChange: Hashable, Sendable, Codable {
     public var status: RepStatus
     public var activeCalls: Int
     public var capacity: Int?
+
+    public init(rep: RepID, status: RepStatus, activeCalls: Int, capacity: Int?) {
+        self.rep = rep
+        self.status = status
+        self.activeCalls = activeCalls
+        self.capacity = capacity
+    }
 }
 
 /// A lead given to a rep, with everything needed to replay the decision's effects.
@@ -76,6 +83,21 @@ public struct Offer: Hashable, Sendable, Codable {
     /// (see ``LedgerEntry/credit``).
     public var joining: [RepID: Int]
     public var explanation: Explanation
+
+    public init(
+        lead: Lead, rep: RepID, rule: String, priority: Double, slaDeadline: Timestamp, poolKey: String,
+        strategy: RoutingStrategy, joining: [RepID: Int], explanation: Explanation
+    ) {
+        self.lead = lead
+        self.rep = rep
+        self.rule = rule
+        self.priority = priority
+        self.slaDeadline = slaDeadline
+        self.poolKey = poolKey
+        self.strategy = strategy
+        self.joining = joining
+        self.explanation = explanation
+    }
 }
 
 /// A lead waiting for a rep.
@@ -84,4 +106,11 @@ public struct QueuedLead: Hashable, Sendable, Codable {
     public var rule: String
     public var priority: Double
     public var explanation: Explanation
+
+    public init(lead: Lead, rule: String, priority: Double, explanation: Explanation) {
+        self.lead = lead
+        self.rule = rule
+        self.priority = priority
+        self.explanation = explanation
+    }
 }

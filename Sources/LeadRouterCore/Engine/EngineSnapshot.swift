@@ -5,22 +5,45 @@ import HashTreeCollections
 /// Derived indexes (rule index, team and territory lists, SLA buckets) are rebuilt on load.
 public struct EngineSnapshot: Codable, Sendable {
     public struct Pool: Codable, Sendable {
-        var cursor: Int32?
-        var entries: [Int32: LedgerEntry]
+        public var cursor: Int32?
+        public var entries: [Int32: LedgerEntry]
+
+        public init(cursor: Int32?, entries: [Int32: LedgerEntry]) {
+            self.cursor = cursor
+            self.entries = entries
+        }
     }
 
     public var lastSeq: UInt64
-    var lastTime: Timestamp
-    var policy: Policy
+    public var lastTime: Timestamp
+    public var policy: Policy
     /// By dense roster index; `nil` where a rep was removed.
-    var reps: [Rep?]
-    var territories: [Territory]
-    var accountOwners: [String: RepID]
-    var domainOwners: [String: RepID]
-    var presence: [RepPresence?]
-    var assignments: [Assignment]
-    var queue: [QueueEntry]
-    var pools: [String: Pool]
+    public var reps: [Rep?]
+    public var territories: [Territory]
+    public var accountOwners: [String: RepID]
+    public var domainOwners: [String: RepID]
+    public var presence: [RepPresence?]
+    public var assignments: [Assignment]
+    public var queue: [QueueEntry]
+    public var pools: [String: Pool]
+
+    public init(
+        lastSeq: UInt64, lastTime: Timestamp, policy: Policy, reps: [Rep?], territories: [Territory],
+        accountOwners: [String: RepID], domainOwners: [String: RepID], presence: [RepPresence?],
+        assignments: [Assignment], queue: [QueueEntry], pools: [String: Pool]
+    ) {
+        self.lastSeq = lastSeq
+        self.lastTime = lastTime
+        self.policy = policy
+        self.reps = reps
+        self.territories = territories
+        self.accountOwners = accountOwners
+        self.domainOwners = domainOwners
+        self.presence = presence
+        self.assignments = assignments
+        self.queue = queue
+        self.pools = pools
+    }
 }
 
 extension EngineState {

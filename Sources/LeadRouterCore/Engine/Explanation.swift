@@ -24,6 +24,12 @@ public struct Explanation: Hashable, Sendable, Codable {
         public var rejection: Rejection?
         /// The strategy's score where it has one (load ratio, weighted share, idle seconds).
         public var score: Double?
+
+        public init(rep: RepID, rejection: Rejection?, score: Double?) {
+            self.rep = rep
+            self.rejection = rejection
+            self.score = score
+        }
     }
 
     /// One pool tried, in chain order.
@@ -34,6 +40,17 @@ public struct Explanation: Hashable, Sendable, Codable {
         /// Candidates per rejection reason, kept even when the per-candidate list is off.
         public var rejectionCounts: [Rejection: Int]
         public var chosen: RepID?
+
+        public init(
+            pool: String, strategy: RoutingStrategy, candidates: [Candidate], rejectionCounts: [Rejection: Int],
+            chosen: RepID?
+        ) {
+            self.pool = pool
+            self.strategy = strategy
+            self.candidates = candidates
+            self.rejectionCounts = rejectionCounts
+            self.chosen = chosen
+        }
     }
 
     public enum Outcome: String, Hashable, Sendable, Codable {
@@ -50,7 +67,7 @@ public struct Explanation: Hashable, Sendable, Codable {
     /// Free text for the unusual paths (escalation, account owner fallback).
     public var notes: [String]
 
-    init(policyVersion: String, rule: String, rulesNotMatched: [String]) {
+    public init(policyVersion: String, rule: String, rulesNotMatched: [String]) {
         self.policyVersion = policyVersion
         self.rule = rule
         self.rulesNotMatched = rulesNotMatched

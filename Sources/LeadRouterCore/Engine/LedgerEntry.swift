@@ -6,5 +6,10 @@ public struct LedgerEntry: Hashable, Sendable, Codable {
     /// least-served active rep instead of far behind (flooded) or far ahead (starved).
     public var credit: Int = 0
 
+    public init(received: Int = 0, credit: Int = 0) {
+        self.received = received
+        self.credit = credit
+    }
+
     public var effective: Int { received + credit }
 }

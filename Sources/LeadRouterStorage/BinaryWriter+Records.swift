@@ -1,0 +1,135 @@
+import Foundation
+import LeadRouterCore
+
+/// Binary forms of the high-volume records (leads, assignments, explanations). Rare, complex values
+/// (reps, policies) are stored as JSON inside the binary record.
+extension BinaryWriter {
+    mutating func timestamp(_ value: Timestamp) { int(value.millis) }
+
+    mutating func json(_ value: some Encodable) throws { data(try JSONEncoder().encode(value)) }
+
+    mutating func lead(_ lead: Lead) {
+        string(lead.id)
+        timestamp(lead.createdAt)
+        for text in [lead.source, lead.country, lead.region, lead.state, lead.postalCode, lead.industry, lead.product,
+            lead.language, lead.accountID, lead.email]
+        {
+            optional(text) { $0.string($1) }
+        }
+        optional(lead.employees) { $0.int($1) }
+        optional(lead.dealSize) { $0.double($1) }
+        optional(lead.score) { $0.double($1) }
+        array(lead.intents) { $0.string($1) }
+        array(lead.custom.sorted { $0.key < $1.key }) { writer, entry in
+            writer.string(entry.key)
+            writer.string(entry.value)
+        }
+    }
+
+    mutating func explanation(_ explanation: Explanation) {
+        string(explanation.policyVersion)
+        string(explanation.rule)
+        array(explanation.rulesNotMatched) { $0.string($1) }
+        array(explanation.stages) { writer, stage in
+            writer.string(stage.pool)
+            writer.string(stage.strategy.rawValue)
+            writer.array(stage.candidates) { writer, candidate in
+                writer.string(candidate.rep)
+                writer.optional(candidate.rejection) { $0.string($1.rawValue) }
+                writer.optional(candidate.score) { $0.double($1) }
+            }
+            writer.array(stage.rejectionCounts.sorted { $0.key.rawValue < $1.key.rawValue }) { writer, entry in
+                writer.string(entry.key.rawValue)
+                writer.int(entry.value)
+            }
+            writer.optional(stage.chosen) { $0.string($1) }
+        }
+        optional(explanation.chosen) { $0.string($1) }
+        string(explanation.outcome.rawValue)
+        array(explanation.notes) { $0.string($1) }
+    }
+
+    mutating func assignment(_ record: Assignment) {
+        lead(record.lead)
+        string(record.state.rawValue)
+        optional(record.rep) { $0.string($1) }
+        string(record.rule)
+        varint(record.seq)
+        double(record.priority)
+        for time in [record.offeredAt, record.acceptedAt, record.completedAt, record.slaDeadline] {
+            optional(time) { $0.timestamp($1) }
+        }
+        array(record.expiredReps) { $0.string($1) }
+        int(record.misses)
+        bool(record.escalated)
+        optional(record.outcome) { $0.string($1) }
+        explanation(record.explanation)
+    }
+}
+
+extension BinaryReader {
+    mutating func timestamp() throws -> Timestamp { Timestamp(millis: try int()) }
+
+    mutating func json<Value: Decodable>(_: Value.Type) throws -> Value {
+        try JSONDecoder().decode(Value.self, from: try data())
+    }
+
+    mutating func lead() throws -> Lead {
+        let id = try string()
+        let createdAt = try timestamp()
+        var texts: [String?] = []
+        for _ in 0..<10 { texts.append(try optional { try $0.string() }) }
+        let employees: Int? = try optional { try $0.int() }
+        let dealSize = try optional { try $0.double() }
+        let score = try optional { try $0.double() }
+        let intents = try array { try $0.string() }
+        let custom = try array { reader in (try reader.string(), try reader.string()) }
+        return Lead(
+            id: id, createdAt: createdAt, source: texts[0], country: texts[1], region: texts[2], state: texts[3],
+            postalCode: texts[4], industry: texts[5], employees: employees, dealSize: dealSize, product: texts[6],
+            score: score, language: texts[7], accountID: texts[8], email: texts[9], intents: intents,
+            custom: Dictionary(custom, uniquingKeysWith: { $1 }))
+    }
+
+    mutating func explanation() throws -> Explanation {
+        var explanation = Explanation(policyVersion: try string(), rule: try string(), rulesNotMatched: try array { try $0.string() })
+        explanation.stages = try array { reader in
+            let pool = try reader.string()
+            let strategy = try reader.enumeration(RoutingStrategy.self)
+            let candidates = try reader.array { reader in
+                Explanation.Candidate(
+                    rep: try reader.string(), rejection: try reader.optional { try $0.enumeration(Explanation.Rejection.self) },
+                    score: try reader.optional { try $0.double() })
+            }
+            let counts = try reader.array { reader in (try reader.enumeration(Explanation.Rejection.self), try reader.int() as Int) }
+            return Explanation.Stage(
+                pool: pool, strategy: strategy, candidates: candidates,
+                rejectionCounts: Dictionary(counts, uniquingKeysWith: { $1 }), chosen: try reader.optional { try $0.string() })
+        }
+        explanation.chosen = try optional { try $0.string() }
+        explanation.outcome = try enumeration(Explanation.Outcome.self)
+        explanation.notes = try array { try $0.string() }
+        return explanation
+    }
+
+    mutating func assignment() throws -> Assignment {
+        let lead = try lead()
+        let state = try enumeration(AssignmentState.self)
+        let rep = try optional { try $0.string() }
+        let rule = try string()
+        let seq = try varint()
+        let priority = try double()
+        var times: [Timestamp?] = []
+        for _ in 0..<4 { times.append(try optional { try $0.timestamp() }) }
+        return Assignment(
+            lead: lead, state: state, rep: rep, rule: rule, seq: seq, priority: priority, offeredAt: times[0],
+            acceptedAt: times[1], completedAt: times[2], slaDeadline: times[3], expiredReps: try array { try $0.string() },
+            misses: try int(), escalated: try bool(), outcome: try optional { try $0.string() }, explanation: try explanation())
+    }
+
+    mutating func enumeration<Value: RawRepresentable>(_: Value.Type) throws -> Value where Value.RawValue == String {
+        let raw = try string()
+        guard let value = Value(rawValue: raw) else { throw Damaged(position: 0) }
+        return value
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Appends a compact binary form: varints, zig-zag integers, length-prefixed strings.
+struct BinaryWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    mutating func varint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    mutating func int(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+    mutating func int(_ value: Int) { int(Int64(value)) }
+    mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+    mutating func double(_ value: Double) {
+        let bits = value.bitPattern
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8((bits >> UInt64(shift)) & 0xFF)) }
+    }
+
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func data(_ value: Data) {
+        varint(UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    /// A presence byte, then the value if there is one.
+    mutating func optional<Value>(_ value: Value?, _ write: (inout BinaryWriter, Value) -> Void) {
+        bool(value != nil)
+        if let value { write(&self, value) }
+    }
+
+    mutating func array<Element>(_ values: some Collection<Element>, _ write: (inout BinaryWriter, Element) -> Void) {
+        varint(UInt64(values.count))
+        for value in values { write(&self, value) }
+    }
+}
+
+/// Reads what ``BinaryWriter`` wrote; any inconsistency is an error, never a crash.
+struct BinaryReader {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    init(_ data: Data) { bytes = [UInt8](data) }
+
+    struct Damaged: Error, CustomStringConvertible {
+        let position: Int
+        var description: String { "damaged record at byte \(position)" }
+    }
+
+    var isAtEnd: Bool { position == bytes.count }
+
+    mutating func byte() throws -> UInt8 {
+        guard position < bytes.count else { throw Damaged(position: position) }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    mutating func varint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let next = try byte()
+            guard shift < 64 else { throw Damaged(position: position) }
+            result |= UInt64(next & 0x7F) << shift
+            if next < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    mutating func int() throws -> Int64 {
+        let raw = try varint()
+        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+    }
+
+    mutating func int() throws -> Int { Int(try int() as Int64) }
+    mutating func bool() throws -> Bool { try byte() != 0 }
+
+    mutating func double() throws -> Double {
+        var bits: UInt64 = 0
+        for shift in stride(from: 0, to: 64, by: 8) { bits |= UInt64(try byte()) << UInt64(shift) }
+        return Double(bitPattern: bits)
+    }
+
+    mutating func count() throws -> Int {
+        let count = try varint()
+        guard count <= UInt64(bytes.count - position) + 1 << 20 else { throw Damaged(position: position) }
+        return Int(count)
+    }
+
+    mutating func string() throws -> String {
+        let length = try count()
+        guard position + length <= bytes.count else { throw Damaged(position: position) }
+        defer { position += length }
+        return String(decoding: bytes[position..<(position + length)], as: UTF8.self)
+    }
+
+    mutating func data() throws -> Data {
+        let length = try count()
+        guard position + length <= bytes.count else { throw Damaged(position: position) }
+        defer { position += length }
+        return Data(bytes[position..<(position + length)])
+    }
+
+    mutating func optional<Value>(_ read: (inout BinaryReader) throws -> Value) throws -> Value? {
+        try bool() ? try read(&self) : nil
+    }
+
+    mutating func array<Element>(_ read: (inout BinaryReader) throws -> Element) throws -> [Element] {
+        let count = try count()
+        var result: [Element] = []
+        result.reserveCapacity(min(count, 1 << 16))
+        for _ in 0..<count { result.append(try read(&self)) }
+        return result
+    }
+}
