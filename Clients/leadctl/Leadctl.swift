@@ -8,6 +8,6 @@ struct Leadctl: AsyncParsableCommand {
         subcommands: [
             Health.self, Reps.self, Accounts.self, Territories.self, PolicyCommand.self, RouteCommand.self,
             Reassign.self, Availability.self, Accept.self, Complete.self, Get.self, Explain.self,
-            Assignments.self, Watch.self, Stats.self,
+            Assignments.self, Watch.self, Stats.self, SnapshotCommand.self,
         ])
 }

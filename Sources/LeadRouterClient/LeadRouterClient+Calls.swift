@@ -121,6 +121,12 @@ extension LeadRouterClient {
         try await call("GetStats", Leadrouter_V1_StatsRequest())
     }
 
+    /// Asks the server to write a snapshot now.
+    @discardableResult
+    public func snapshot() async throws -> Leadrouter_V1_ChangeReply {
+        try await call("Snapshot", Leadrouter_V1_SnapshotRequest())
+    }
+
     public func health() async throws -> Leadrouter_V1_HealthReply {
         try await call("Health", Leadrouter_V1_HealthRequest())
     }

@@ -11,9 +11,10 @@ extension BinaryWriter {
     mutating func lead(_ lead: Lead) {
         string(lead.id)
         timestamp(lead.createdAt)
-        for text in [lead.source, lead.country, lead.region, lead.state, lead.postalCode, lead.industry, lead.product,
-            lead.language, lead.accountID, lead.email]
-        {
+        for text in [
+            lead.source, lead.country, lead.region, lead.state, lead.postalCode, lead.industry, lead.product,
+            lead.language, lead.accountID, lead.email,
+        ] {
             optional(text) { $0.string($1) }
         }
         optional(lead.employees) { $0.int($1) }
@@ -92,19 +93,24 @@ extension BinaryReader {
     }
 
     mutating func explanation() throws -> Explanation {
-        var explanation = Explanation(policyVersion: try string(), rule: try string(), rulesNotMatched: try array { try $0.string() })
+        var explanation = Explanation(
+            policyVersion: try string(), rule: try string(), rulesNotMatched: try array { try $0.string() })
         explanation.stages = try array { reader in
             let pool = try reader.string()
             let strategy = try reader.enumeration(RoutingStrategy.self)
             let candidates = try reader.array { reader in
                 Explanation.Candidate(
-                    rep: try reader.string(), rejection: try reader.optional { try $0.enumeration(Explanation.Rejection.self) },
+                    rep: try reader.string(),
+                    rejection: try reader.optional { try $0.enumeration(Explanation.Rejection.self) },
                     score: try reader.optional { try $0.double() })
             }
-            let counts = try reader.array { reader in (try reader.enumeration(Explanation.Rejection.self), try reader.int() as Int) }
+            let counts = try reader.array { reader in
+                (try reader.enumeration(Explanation.Rejection.self), try reader.int() as Int)
+            }
             return Explanation.Stage(
                 pool: pool, strategy: strategy, candidates: candidates,
-                rejectionCounts: Dictionary(counts, uniquingKeysWith: { $1 }), chosen: try reader.optional { try $0.string() })
+                rejectionCounts: Dictionary(counts, uniquingKeysWith: { $1 }),
+                chosen: try reader.optional { try $0.string() })
         }
         explanation.chosen = try optional { try $0.string() }
         explanation.outcome = try enumeration(Explanation.Outcome.self)
@@ -123,8 +129,10 @@ extension BinaryReader {
         for _ in 0..<4 { times.append(try optional { try $0.timestamp() }) }
         return Assignment(
             lead: lead, state: state, rep: rep, rule: rule, seq: seq, priority: priority, offeredAt: times[0],
-            acceptedAt: times[1], completedAt: times[2], slaDeadline: times[3], expiredReps: try array { try $0.string() },
-            misses: try int(), escalated: try bool(), outcome: try optional { try $0.string() }, explanation: try explanation())
+            acceptedAt: times[1], completedAt: times[2], slaDeadline: times[3],
+            expiredReps: try array { try $0.string() },
+            misses: try int(), escalated: try bool(), outcome: try optional { try $0.string() },
+            explanation: try explanation())
     }
 
     mutating func enumeration<Value: RawRepresentable>(_: Value.Type) throws -> Value where Value.RawValue == String {

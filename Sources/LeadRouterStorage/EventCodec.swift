@@ -91,18 +91,22 @@ enum EventCodec {
         guard try reader.varint() == UInt64(eventVersion) else { throw StorageError("unknown event format version") }
         let seq = try reader.varint()
         let time = try reader.timestamp()
-        guard let tag = Tag(rawValue: try reader.varint()) else { throw StorageError("unknown event kind in event \(seq)") }
+        guard let tag = Tag(rawValue: try reader.varint()) else {
+            throw StorageError("unknown event kind in event \(seq)")
+        }
         let kind: EngineEvent.Kind
         switch tag {
         case .repsUpserted: kind = .repsUpserted(try reader.json([Rep].self))
         case .repRemoved: kind = .repRemoved(try reader.string())
         case .territoriesSet: kind = .territoriesSet(try reader.json([Territory].self))
-        case .accountOwnersSet: kind = .accountOwnersSet(try reader.json([AccountOwner].self), replace: try reader.bool())
+        case .accountOwnersSet:
+            kind = .accountOwnersSet(try reader.json([AccountOwner].self), replace: try reader.bool())
         case .policyApplied: kind = .policyApplied(try reader.json(Policy.self))
         case .availabilityChanged:
             kind = .availabilityChanged(
                 AvailabilityChange(
-                    rep: try reader.string(), status: try reader.enumeration(RepStatus.self), activeCalls: try reader.int(),
+                    rep: try reader.string(), status: try reader.enumeration(RepStatus.self),
+                    activeCalls: try reader.int(),
                     capacity: try reader.optional { try $0.int() }))
         case .offered:
             let lead = try reader.lead()
@@ -116,14 +120,19 @@ enum EventCodec {
             kind = .offered(
                 Offer(
                     lead: lead, rep: rep, rule: rule, priority: priority, slaDeadline: deadline, poolKey: poolKey,
-                    strategy: strategy, joining: Dictionary(joining, uniquingKeysWith: { $1 }), explanation: try reader.explanation()))
+                    strategy: strategy, joining: Dictionary(joining, uniquingKeysWith: { $1 }),
+                    explanation: try reader.explanation()))
         case .queued:
             kind = .queued(
-                QueuedLead(lead: try reader.lead(), rule: try reader.string(), priority: try reader.double(), explanation: try reader.explanation()))
+                QueuedLead(
+                    lead: try reader.lead(), rule: try reader.string(), priority: try reader.double(),
+                    explanation: try reader.explanation()))
         case .accepted: kind = .accepted(lead: try reader.string(), rep: try reader.string())
-        case .completed: kind = .completed(lead: try reader.string(), rep: try reader.string(), outcome: try reader.string())
+        case .completed:
+            kind = .completed(lead: try reader.string(), rep: try reader.string(), outcome: try reader.string())
         case .expired: kind = .expired(lead: try reader.string(), rep: try reader.string())
-        case .released: kind = .released(lead: try reader.string(), rep: try reader.string(), reason: try reader.string())
+        case .released:
+            kind = .released(lead: try reader.string(), rep: try reader.string(), reason: try reader.string())
         case .escalated: kind = .escalated(lead: try reader.string(), rule: try reader.string())
         }
         guard reader.isAtEnd else { throw StorageError("event \(seq) has trailing bytes") }
@@ -173,7 +182,9 @@ enum EventCodec {
 
     static func decodeSnapshot(_ data: Data) throws -> EngineSnapshot {
         var reader = BinaryReader(data)
-        guard try reader.varint() == UInt64(snapshotVersion) else { throw StorageError("unknown snapshot format version") }
+        guard try reader.varint() == UInt64(snapshotVersion) else {
+            throw StorageError("unknown snapshot format version")
+        }
         let lastSeq = try reader.varint()
         let lastTime = try reader.timestamp()
         let policy = try reader.json(Policy.self)
@@ -196,7 +207,9 @@ enum EventCodec {
         }
         let assignments = try reader.array { try $0.assignment() }
         let queue = try reader.array { reader in
-            QueueEntry(lead: try reader.string(), priority: try reader.double(), since: try reader.timestamp(), seq: try reader.varint())
+            QueueEntry(
+                lead: try reader.string(), priority: try reader.double(), since: try reader.timestamp(),
+                seq: try reader.varint())
         }
         let pools = try reader.array { reader in
             let key = try reader.string()

@@ -32,13 +32,14 @@ func throughput(durable: Bool, connections: Int = 8, inFlight: Int = 16, seconds
         configuration.engine.detailedExplanations = false
     }) { server in
         let admin = try await server.client()
-        try await admin.upsertReps((0..<100).map { index in
-            var rep = Leadrouter_V1_Rep()
-            rep.id = "rep-\(index)"
-            rep.teams = ["inbound"]
-            rep.capacity = 10_000_000
-            return rep
-        })
+        try await admin.upsertReps(
+            (0..<100).map { index in
+                var rep = Leadrouter_V1_Rep()
+                rep.id = "rep-\(index)"
+                rep.teams = ["inbound"]
+                rep.capacity = 10_000_000
+                return rep
+            })
         for index in 0..<100 { _ = try await admin.setAvailability("rep-\(index)", .available) }
         var clients: [LeadRouterClient] = []
         for _ in 0..<connections { clients.append(try await server.client(timeout: .seconds(30))) }
@@ -97,7 +98,10 @@ func snapshotAndRecovery(assignments: Int) throws {
     let journal = try JournalStore(configuration: StorageConfiguration(directory: journalDirectory), logger: logger)
     let events = (engine.events(after: state.lastSeq - 1000, limit: 1000) ?? [])
     let offered = events.filter { if case .offered = $0.kind { return true } else { return false } }
-    try journal.append(offered.enumerated().map { var event = $1; event.seq = UInt64($0 + 1); return event })
+    try journal.append(
+        offered.enumerated().map {
+            var event = $1; event.seq = UInt64($0 + 1); return event
+        })
     print("journal bytes per route event: \(directorySize(journalDirectory) / max(offered.count, 1))")
 }
 
@@ -105,8 +109,11 @@ if mode == "all" || mode == "throughput" {
     for (connections, inFlight) in [(8, 16), (8, 64)] {
         let memory = try await throughput(durable: false, connections: connections, inFlight: inFlight)
         let durable = try await throughput(durable: true, connections: connections, inFlight: inFlight)
-        print("Route throughput, \(connections) connections x \(inFlight) in flight, in-memory: \(Int(memory)) routes/s")
-        print("Route throughput, same load, durability sync: \(Int(durable)) routes/s (\(Int(durable / memory * 100)) % of in-memory)")
+        print(
+            "Route throughput, \(connections) connections x \(inFlight) in flight, in-memory: \(Int(memory)) routes/s")
+        print(
+            "Route throughput, same load, durability sync: \(Int(durable)) routes/s (\(Int(durable / memory * 100)) % of in-memory)"
+        )
     }
 }
 if mode == "all" || mode == "snapshot" {

@@ -125,3 +125,17 @@ enum Names {
         }
     }
 }
+
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot", abstract: "Ask the server to write a snapshot of its state now.")
+    @OptionGroup var options: ConnectionOptions
+
+    func run() async throws {
+        try await withClient(options) { client in
+            let reply = try await client.snapshot()
+            if options.json { return Output.json(reply) }
+            print("snapshot requested at seq \(reply.seq); the server logs when it is written")
+        }
+    }
+}

@@ -40,6 +40,16 @@ enum AdminCalls {
         return change(call.engine, changed: request.owners.count)
     }
 
+    static let snapshot: UnaryMethod = { call in
+        guard let journal = call.server.journal else {
+            throw RPCError(
+                .failedPrecondition,
+                "this server keeps no data folder (in-memory mode), so there is nothing to snapshot")
+        }
+        journal.requestSnapshot()
+        return change(call.engine, changed: 0)
+    }
+
     static func change(_ engine: RoutingEngine, changed: Int) -> ByteBuffer {
         var reply = Leadrouter_V1_ChangeReply()
         reply.seq = engine.state.lastSeq

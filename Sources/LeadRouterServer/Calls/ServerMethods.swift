@@ -22,6 +22,7 @@ enum ServerMethods {
         "ListAssignments": QueryCalls.listAssignments,
         "GetStats": QueryCalls.stats,
         "Health": QueryCalls.health,
+        "Snapshot": AdminCalls.snapshot,
     ]
 
     /// Methods whose reply must wait for the journal under `durability: sync`.

@@ -1250,6 +1250,16 @@ public nonisolated struct Leadrouter_V1_AssignmentEvent: Sendable {
   fileprivate var _lead: Leadrouter_V1_Lead? = nil
 }
 
+public nonisolated struct Leadrouter_V1_SnapshotRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "leadrouter.v1"
@@ -3525,6 +3535,25 @@ nonisolated extension Leadrouter_V1_AssignmentEvent: SwiftProtobuf.Message, Swif
     if lhs.slaDeadlineMs != rhs.slaDeadlineMs {return false}
     if lhs.detail != rhs.detail {return false}
     if lhs._lead != rhs._lead {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Leadrouter_V1_SnapshotRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SnapshotRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Leadrouter_V1_SnapshotRequest, rhs: Leadrouter_V1_SnapshotRequest) -> Bool {
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
