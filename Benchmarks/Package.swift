@@ -10,6 +10,10 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        .target(
+            name: "BenchmarkWorkload",
+            dependencies: [.product(name: "LeadRouterCore", package: "LeadRouter")]
+        ),
         .executableTarget(
             name: "DurabilityBench",
             dependencies: [
@@ -22,11 +26,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "EngineProbe",
-            dependencies: [.product(name: "LeadRouterCore", package: "LeadRouter")]
+            dependencies: ["BenchmarkWorkload", .product(name: "LeadRouterCore", package: "LeadRouter")]
         ),
         .executableTarget(
             name: "RouteDecision",
             dependencies: [
+                "BenchmarkWorkload",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LeadRouterCore", package: "LeadRouter"),
             ],

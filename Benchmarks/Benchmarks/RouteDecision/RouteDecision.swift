@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import BenchmarkWorkload
 import LeadRouterCore
 import Synchronization
 

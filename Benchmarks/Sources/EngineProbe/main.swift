@@ -1,4 +1,5 @@
 import Foundation
+import BenchmarkWorkload
 import LeadRouterCore
 
 let count = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 20_000

@@ -2,21 +2,21 @@ import Foundation
 import LeadRouterCore
 
 /// The production-sized engine the benchmarks route against.
-struct Workload: Sendable {
+public struct Workload: Sendable {
     static let countries = (0..<50).map { "C\($0)" }
     static let sources = ["web", "chat", "ads", "signup", "bot", "pricing", "partner", "event", "referral", "outbound"]
 
-    let engine: RoutingEngine
-    let leads: [Lead]
+    public let engine: RoutingEngine
+    public let leads: [Lead]
 
     /// A fresh lead per iteration (distinct id, attributes cycling through a pre-built sample).
-    func lead(_ iteration: Int) -> Lead {
+    public func lead(_ iteration: Int) -> Lead {
         var lead = leads[iteration % leads.count]
         lead.id = "lead-\(iteration)"
         return lead
     }
 
-    static func make(detailed: Bool, only strategy: RoutingStrategy? = nil) throws -> Workload {
+    public static func make(detailed: Bool, only strategy: RoutingStrategy? = nil) throws -> Workload {
         let engine = RoutingEngine(
             configuration: EngineConfiguration(detailedExplanations: detailed, historyCapacity: 1 << 12))
         let reps = (0..<10_000).map { index in
