@@ -201,7 +201,10 @@ final class ConnectionHandler: ChannelInboundHandler {
             if let gate = server.gate, ServerMethods.changesState.contains(request.method) {
                 // durability: sync: answer only once everything this call did (and saw) is committed.
                 let seq = server.engine.state.lastSeq
-                gate.whenDurable(seq, on: context.eventLoop) { context.writeAndFlush(response, promise: nil) }
+                gate.whenDurable(seq, on: context.eventLoop) {
+                    context.write(response, promise: nil)
+                    return context.channel
+                }
             } else {
                 context.write(response, promise: nil)
             }

@@ -18,8 +18,9 @@ final class DurabilityGate: Sendable {
         self.loops = loops
     }
 
-    /// Runs `action` on `loop` once every event up to `seq` is committed (at once if it already is).
-    func whenDurable(_ seq: UInt64, on loop: any EventLoop, _ action: @escaping () -> Void) {
+    /// Runs `write` on `loop` once every event up to `seq` is committed (at once if it already is),
+    /// then flushes the channel it returns: once per channel per release, not once per reply.
+    func whenDurable(_ seq: UInt64, on loop: any EventLoop, _ action: @escaping () -> any Channel) {
         loops[ObjectIdentifier(loop)]!.add(seq, action)
     }
 
@@ -35,17 +36,17 @@ final class LoopWaiters: @unchecked Sendable {
     private let durable: ManagedAtomic<UInt64>
     private let count = ManagedAtomic<Int>(0)
     private let pending = ManagedAtomic<Bool>(false)
-    private var waiting: [(seq: UInt64, action: () -> Void)] = []
+    private var waiting: [(seq: UInt64, action: () -> any Channel)] = []
 
     init(eventLoop: any EventLoop, durable: ManagedAtomic<UInt64>) {
         self.eventLoop = eventLoop
         self.durable = durable
     }
 
-    func add(_ seq: UInt64, _ action: @escaping () -> Void) {
+    func add(_ seq: UInt64, _ action: @escaping () -> any Channel) {
         eventLoop.preconditionInEventLoop()
         if durable.load(ordering: .acquiring) >= seq {
-            action()
+            action().flush()
             return
         }
         waiting.append((seq, action))
@@ -65,14 +66,19 @@ final class LoopWaiters: @unchecked Sendable {
 
     private func release() {
         let done = durable.load(ordering: .acquiring)
-        var kept: [(seq: UInt64, action: () -> Void)] = []
-        var ready: [() -> Void] = []
+        var kept: [(seq: UInt64, action: () -> any Channel)] = []
+        var ready: [() -> any Channel] = []
         for waiter in waiting {
             if waiter.seq <= done { ready.append(waiter.action) } else { kept.append(waiter) }
         }
         guard !ready.isEmpty else { return }
         waiting = kept
         count.wrappingDecrement(by: ready.count, ordering: .sequentiallyConsistent)
-        for action in ready { action() }
+        var toFlush: [ObjectIdentifier: any Channel] = [:]
+        for action in ready {
+            let channel = action()
+            toFlush[ObjectIdentifier(channel)] = channel
+        }
+        for channel in toFlush.values { channel.flush() }
     }
 }
