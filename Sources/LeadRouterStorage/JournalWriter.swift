@@ -44,6 +44,7 @@ public final class JournalWriter: @unchecked Sendable {
     private var lastSnapshotSeq: UInt64
     private var lastSnapshotTime = Date()
     private var failure: String?
+    private var lastBatchSize = 0
 
     public init(
         store: JournalStore, configuration: StorageConfiguration, logger: Logger, recoveredSeq: UInt64,
@@ -117,7 +118,9 @@ public final class JournalWriter: @unchecked Sendable {
             }
             _ = wakeUp.wait(timeout: .now() + .milliseconds(500))
             asleep.store(false, ordering: .releasing)
-            if configuration.groupCommitWindowMicroseconds > 0 {
+            // Under load, wait a moment so the next transaction carries more events; when traffic is
+            // light (small last batch), commit at once so a lone call is not delayed.
+            if configuration.groupCommitWindowMicroseconds > 0 && lastBatchSize >= 4 {
                 usleep(UInt32(configuration.groupCommitWindowMicroseconds))
             }
         }
@@ -151,6 +154,7 @@ public final class JournalWriter: @unchecked Sendable {
                 return
             }
             failure = nil
+            lastBatchSize = batch.count
             commits.wrappingIncrement(ordering: .relaxed)
             durableSeq.store(batch.last!.seq, ordering: .releasing)
             onDurable(batch.last!.seq)

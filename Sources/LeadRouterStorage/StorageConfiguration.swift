@@ -12,9 +12,9 @@ public struct StorageConfiguration: Sendable {
     /// The folder holding `leadrouter.sqlite`.
     public var directory: String
     public var durability: Durability = .sync
-    /// Extra time the writer waits to gather a bigger batch after waking (0 = commit as soon as the
-    /// previous commit is done; batches still form naturally under load).
-    public var groupCommitWindowMicroseconds: Int = 0
+    /// Under load (the previous transaction carried 4 events or more), how long the writer waits to
+    /// gather a bigger batch before committing. Light traffic is committed at once. 0 = never wait.
+    public var groupCommitWindowMicroseconds: Int = 1000
     /// Most events in one transaction.
     public var maxBatchEvents: Int = 8192
     /// `true` fsyncs every commit (survives power loss); `false` survives process crashes only.

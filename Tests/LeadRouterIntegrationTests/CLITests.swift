@@ -105,7 +105,9 @@ struct CLITests {
             #expect(invalid.status != 0)
             #expect(invalid.out.contains(":5: error: rules[0] (x).strategy: unknown strategy 'lottery'"))
             let snapshot = try await Self.leadctl(["snapshot"], port: server.port)
-            #expect(snapshot.status != 0 && snapshot.err.contains("FAILED_PRECONDITION") && snapshot.err.contains("in-memory"))
+            #expect(
+                snapshot.status != 0 && snapshot.err.contains("FAILED_PRECONDITION")
+                    && snapshot.err.contains("in-memory"))
             let down = try await Self.leadctl(["health", "--server", "127.0.0.1:1"], port: server.port)
             #expect(down.status != 0 && down.err.contains("UNAVAILABLE") && down.err.contains("is the server running?"))
         }

@@ -28,7 +28,12 @@ func throughput(durable: Bool, connections: Int = 8, inFlight: Int = 16, seconds
     let directory = temporaryDirectory()
     return try await TestServer.with(configure: { configuration in
         configuration.threads = 1
-        if durable { configuration.storage = StorageConfiguration(directory: directory) }
+        if durable {
+            var storage = StorageConfiguration(directory: directory)
+            storage.groupCommitWindowMicroseconds =
+                Int(ProcessInfo.processInfo.environment["WINDOW_US"] ?? "1000") ?? 1000
+            configuration.storage = storage
+        }
         configuration.engine.detailedExplanations = false
     }) { server in
         let admin = try await server.client()

@@ -1,5 +1,5 @@
-import Foundation
 import BenchmarkWorkload
+import Foundation
 import LeadRouterCore
 
 let count = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 20_000
