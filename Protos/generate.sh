@@ -12,3 +12,18 @@ out=Sources/LeadRouterWire/Generated
 mkdir -p "$out"
 protoc --plugin=protoc-gen-swift="$plugin" --swift_out=Visibility=Public:"$out" -I Protos Protos/leadrouter/v1/*.proto
 echo "generated into $out"
+
+# C (protoc-c from protobuf-c-compiler). protoc-c 1.4 predates proto3 `optional`; the keyword changes
+# only presence tracking, not the wire format, so the C code is generated from a copy without it.
+if command -v protoc-c >/dev/null; then
+    tmp=$(mktemp -d)
+    sed 's/^\(\s*\)optional /\1/' Protos/leadrouter/v1/leadrouter.proto > "$tmp/leadrouter.proto"
+    protoc-c -I "$tmp" --c_out=Clients/c/generated "$tmp/leadrouter.proto"
+    rm -rf "$tmp"
+    echo "generated into Clients/c/generated"
+fi
+
+# Python (protobuf from PyPI at run time).
+protoc -I Protos/leadrouter/v1 --python_out=Clients/python/leadrouter_client Protos/leadrouter/v1/leadrouter.proto
+sed -i 's/^import leadrouter_pb2 as leadrouter__pb2/from . import leadrouter_pb2 as leadrouter__pb2/' Clients/python/leadrouter_client/leadrouter_pb2.py
+echo "generated into Clients/python/leadrouter_client"

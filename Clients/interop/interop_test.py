@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Interoperability suite: the Swift client (leadctl), the C examples and the Python client against one
+real durable server. They must see the same assignments, sequence numbers and error codes, and a
+Python stream must resume across a server restart with no gap and no duplicate.
+
+Run by scripts/test.sh after `swift build` and `make -C Clients/c`."""
+
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.join(ROOT, ".build", "debug")
+C_BIN = os.path.join(ROOT, "Clients", "c", "build")
+sys.path.insert(0, os.path.join(ROOT, "Clients", "python"))
+
+from leadrouter_client import Client, RPCError, StatusCode, pb, resuming_assignments  # noqa: E402
+
+failures = []
+
+
+def check(condition, what):
+    print(("ok   " if condition else "FAIL ") + what, flush=True)
+    if not condition:
+        failures.append(what)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self, data, port):
+        self.process = subprocess.Popen(
+            [os.path.join(BIN, "leadrouter"), "serve", "--listen", f"127.0.0.1:{port}", "--data", data,
+             "--log-level", "warning"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        assert line.startswith("listening on"), line
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def leadctl(port, *args):
+    run = subprocess.run([os.path.join(BIN, "leadctl"), *args, "--server", f"127.0.0.1:{port}"],
+                         capture_output=True, text=True, timeout=30)
+    return run.returncode, run.stdout, run.stderr
+
+
+def c_tool(name, port, *args, timeout=30):
+    run = subprocess.run([os.path.join(C_BIN, name), "--server", f"127.0.0.1:{port}", *args],
+                         capture_output=True, text=True, timeout=timeout)
+    return run.returncode, run.stdout, run.stderr
+
+
+def main():
+    data = tempfile.mkdtemp(prefix="leadrouter-interop-")
+    port = free_port()
+    server = Server(data, port)
+    try:
+        code, out, _ = leadctl(port, "reps", "import", os.path.join(ROOT, "examples", "reps.json"))
+        check(code == 0, "leadctl loads reps")
+        with Client("127.0.0.1", port) as py:
+            for rep in ["ana", "bo", "cy"]:
+                py.set_availability(rep, pb.REP_STATUS_AVAILABLE)
+
+            # Each client routes a lead; every client reads every lead back the same.
+            code, out, _ = leadctl(port, "route", "--id", "swift-1", "--source", "web", "--json")
+            swift_reply = json.loads(out)
+            check(code == 0 and swift_reply["assignment"]["rep"] != "", "Swift client routes")
+            code, out, _ = c_tool("lr-route", port, "c-1", "source=web", "country=DE")
+            check(code == 0 and out.startswith("lead c-1: offered rep="), "C client routes")
+            py_reply = py.route(pb.Lead(id="py-1", source="web"))
+            check(py_reply.created and py_reply.assignment.rep != "", "Python client routes")
+            for lead in ["swift-1", "c-1", "py-1"]:
+                seen_py = py.get_assignment(lead)
+                code, out, _ = leadctl(port, "get", lead, "--json")
+                seen_swift = json.loads(out)
+                check(seen_py.rep == seen_swift["rep"] and str(seen_py.seq) == str(seen_swift["seq"]),
+                      f"Python and Swift see the same assignment and seq for {lead}")
+            code, out, _ = c_tool("lr-route", port, "py-1")
+            check(f"rep={py.get_assignment('py-1').rep} " in out and "(already routed)" in out,
+                  "C sees Python's lead as already routed, same rep")
+
+            # Reassign from each client.
+            before = py.get_assignment("swift-1").rep
+            code, out, _ = c_tool("lr-route", port, "--reassign", "swift-1")
+            check(code == 0 and py.get_assignment("swift-1").rep != before, "C reassigns")
+            before = py.get_assignment("c-1").rep
+            py.reassign("c-1", reason="interop")
+            check(py.get_assignment("c-1").rep != before, "Python reassigns")
+            code, _, _ = leadctl(port, "reassign", "py-1")
+            check(code == 0, "Swift reassigns")
+
+            # The same bad requests give the same codes everywhere.
+            try:
+                py.route(pb.Lead(id=""))
+                check(False, "Python: empty lead id refused")
+            except RPCError as error:
+                check(error.code == StatusCode.INVALID_ARGUMENT, "Python: empty lead id is INVALID_ARGUMENT")
+            code, _, err = c_tool("lr-route", port, "")
+            check(code != 0 and "INVALID_ARGUMENT" in err, "C: empty lead id is INVALID_ARGUMENT")
+            code, _, err = leadctl(port, "route", "--id", "")
+            check(code != 0 and "INVALID_ARGUMENT" in err, "Swift: empty lead id is INVALID_ARGUMENT")
+            try:
+                py.set_availability("ghost", pb.REP_STATUS_AVAILABLE)
+                check(False, "Python: unknown rep refused")
+            except RPCError as error:
+                check(error.code == StatusCode.NOT_FOUND, "Python: unknown rep is NOT_FOUND")
+            code, _, err = leadctl(port, "availability", "ghost", "available")
+            check(code != 0 and "NOT_FOUND" in err, "Swift: unknown rep is NOT_FOUND")
+            code, _, err = c_tool("lr-dialer", port, "ghost", "--count", "1")
+            check(code != 0 and "NOT_FOUND" in err, "C: unknown rep is NOT_FOUND")
+
+            # Streams: the same events, the same sequence numbers, for one rep.
+            start = py.health().last_seq
+            for index in range(6):
+                py.route(pb.Lead(id=f"stream-{index}", source="web"))
+            expected = [e.seq for e in _take(py_stream(port, "bo", start), lambda e: e.kind == "offered", 2)]
+            code, out, _ = leadctl(port, "watch", "--rep", "bo", "--from-seq", str(start), "--count", "2", "--json")
+            swift_seqs = [int(json.loads(line)["seq"]) for line in out.splitlines() if '"offered"' in line]
+            check(swift_seqs == expected, f"Swift stream matches Python stream for bo: {swift_seqs} {expected}")
+            code, out, _ = c_tool("lr-dialer", port, "bo", "--from-seq", str(start), "--count", "2")
+            c_seqs = [int(line.split()[0]) for line in out.splitlines() if " offered " in line]
+            check(code == 0 and c_seqs == expected, f"C stream matches, and accepts: {c_seqs} {expected}")
+            check(all(py.get_assignment(f"stream-{i}").state == "accepted"
+                      for i in range(6) if py.get_assignment(f"stream-{i}").rep == "bo"),
+                  "the C dialer's accepts are visible to Python")
+
+        # A Python stream resumes across a server restart with no gap and no duplicate.
+        with Client("127.0.0.1", port) as py:
+            start = py.health().last_seq
+        received = []
+        done = threading.Event()
+
+        def follow():
+            for event in resuming_assignments("127.0.0.1", port, from_seq=start, retry_delay=0.1):
+                received.append(event.seq)
+                if len(received) >= 20:
+                    break
+            done.set()
+
+        thread = threading.Thread(target=follow, daemon=True)
+        thread.start()
+        with Client("127.0.0.1", port) as py:
+            for index in range(10):
+                py.set_availability("cy", pb.REP_STATUS_AVAILABLE if index % 2 else pb.REP_STATUS_AWAY)
+        time.sleep(0.3)
+        server.stop()
+        server = Server(data, port)
+        with Client("127.0.0.1", port) as py:
+            for index in range(10):
+                py.set_availability("cy", pb.REP_STATUS_AVAILABLE if index % 2 else pb.REP_STATUS_AWAY)
+        done.wait(timeout=20)
+        check(received == list(range(start + 1, start + 21)),
+              f"Python stream resumed across a restart without gap or duplicate ({len(received)} events)")
+    finally:
+        server.stop()
+    check_c_client_under_valgrind()
+    if failures:
+        print(f"{len(failures)} interop checks failed", flush=True)
+        sys.exit(1)
+    print("interop: all checks passed", flush=True)
+
+
+def fake_server(reply_frames):
+    """A one-connection server that answers HELLO properly, then sends `reply_frames` verbatim."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve():
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            hello = pb.HelloReply(protocol_version=1, server_version="fake").SerializeToString()
+            connection.sendall(struct.pack(">IBI", 5 + len(hello), 0x02, 0) + hello)
+            connection.recv(65536)
+            connection.sendall(reply_frames)
+        listener.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1]
+
+
+def check_c_client_under_valgrind():
+    """The C client under valgrind: clean against the real server, and no crash on malformed replies."""
+    valgrind = ["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99", "-q"]
+    data = tempfile.mkdtemp(prefix="leadrouter-valgrind-")
+    port = free_port()
+    server = Server(data, port)
+    try:
+        run = subprocess.run(valgrind + [os.path.join(C_BIN, "lr-route"), "--server", f"127.0.0.1:{port}", "v-1",
+                                         "source=web"], capture_output=True, text=True, timeout=60)
+        check(run.returncode == 0 and "lead v-1: queued" in run.stdout, "C client is valgrind-clean against the server")
+    finally:
+        server.stop()
+    garbage = b"\xff\x00\x13"
+    cases = {
+        "garbage response payload": struct.pack(">IBI", 5 + len(garbage), 0x11, 1) + garbage,
+        "malformed status": struct.pack(">IBI", 5 + len(garbage), 0x13, 1) + garbage,
+        "oversized length": struct.pack(">I", 0x7FFFFFFF) + b"\x11",
+        "short length": struct.pack(">I", 2) + b"\x11\x00",
+        "truncated then closed": struct.pack(">IBI", 50, 0x11, 1) + b"\x0a\x02",
+        "wrong call id then close": struct.pack(">IBI", 5, 0x11, 77),
+    }
+    for name, frames in cases.items():
+        port = fake_server(frames)
+        run = subprocess.run(valgrind + [os.path.join(C_BIN, "lr-route"), "--server", f"127.0.0.1:{port}", "x"],
+                             capture_output=True, text=True, timeout=60)
+        check(run.returncode == 1 and "error: " in run.stderr, f"C client reports an error, no crash, valgrind-clean: {name}")
+
+
+def py_stream(port, rep, start):
+    client = Client("127.0.0.1", port, name="interop-stream")
+    return client.assignments(rep=rep, from_seq=start)
+
+
+def _take(events, keep, count):
+    taken = []
+    for event in events:
+        if keep(event):
+            taken.append(event)
+            if len(taken) == count:
+                return taken
+    return taken
+
+
+if __name__ == "__main__":
+    main()
