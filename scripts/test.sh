@@ -24,4 +24,5 @@ swift build --build-tests
 swift test --skip-build
 
 make -s -C Clients/c
-python3 Clients/interop/interop_test.py
+python3 -m pip install -q --disable-pip-version-check ./Clients/python
+timeout 600 python3 Clients/interop/interop_test.py

@@ -18,7 +18,10 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, ".build", "debug")
 C_BIN = os.path.join(ROOT, "Clients", "c", "build")
-sys.path.insert(0, os.path.join(ROOT, "Clients", "python"))
+try:
+    import leadrouter_client  # noqa: F401  (installed by scripts/test.sh with pip install ./Clients/python)
+except ImportError:
+    sys.path.insert(0, os.path.join(ROOT, "Clients", "python"))
 
 from leadrouter_client import Client, RPCError, StatusCode, pb, resuming_assignments  # noqa: E402
 
@@ -101,6 +104,18 @@ def main():
             code, _, _ = leadctl(port, "reassign", "py-1")
             check(code == 0, "Swift reassigns")
 
+            # Availability and acceptance from each client, seen by the others.
+            code, out, _ = leadctl(port, "availability", "di", "available", "--json")
+            check(code == 0 and py.call("ListReps", pb.ListRepsRequest(), pb.ListRepsReply).reps[3].status
+                  == pb.REP_STATUS_AVAILABLE, "Swift sets availability; Python sees it")
+            accept_swift = py.route(pb.Lead(id="accept-swift", source="web")).assignment
+            code, _, _ = leadctl(port, "accept", "accept-swift", "--rep", accept_swift.rep)
+            check(code == 0 and py.get_assignment("accept-swift").state == "accepted", "Swift accepts; Python sees it")
+            accept_py = py.route(pb.Lead(id="accept-py", source="web")).assignment
+            accepted = py.accept("accept-py", rep=accept_py.rep)
+            code, out, _ = leadctl(port, "get", "accept-py", "--json")
+            check(accepted.state == "accepted" and json.loads(out)["state"] == "accepted", "Python accepts; Swift sees it")
+
             # The same bad requests give the same codes everywhere.
             try:
                 py.route(pb.Lead(id=""))
@@ -123,17 +138,17 @@ def main():
 
             # Streams: the same events, the same sequence numbers, for one rep.
             start = py.health().last_seq
-            for index in range(6):
+            for index in range(12):  # round-robin over four available reps: bo gets three
                 py.route(pb.Lead(id=f"stream-{index}", source="web"))
             expected = [e.seq for e in _take(py_stream(port, "bo", start), lambda e: e.kind == "offered", 2)]
             code, out, _ = leadctl(port, "watch", "--rep", "bo", "--from-seq", str(start), "--count", "2", "--json")
             swift_seqs = [int(json.loads(line)["seq"]) for line in out.splitlines() if '"offered"' in line]
             check(swift_seqs == expected, f"Swift stream matches Python stream for bo: {swift_seqs} {expected}")
             code, out, _ = c_tool("lr-dialer", port, "bo", "--from-seq", str(start), "--count", "2")
-            c_seqs = [int(line.split()[0]) for line in out.splitlines() if " offered " in line]
+            offered = [line.split() for line in out.splitlines() if " offered " in line]
+            c_seqs = [int(fields[0]) for fields in offered]
             check(code == 0 and c_seqs == expected, f"C stream matches, and accepts: {c_seqs} {expected}")
-            check(all(py.get_assignment(f"stream-{i}").state == "accepted"
-                      for i in range(6) if py.get_assignment(f"stream-{i}").rep == "bo"),
+            check(len(offered) == 2 and all(py.get_assignment(fields[2]).state == "accepted" for fields in offered),
                   "the C dialer's accepts are visible to Python")
 
         # A Python stream resumes across a server restart with no gap and no duplicate.

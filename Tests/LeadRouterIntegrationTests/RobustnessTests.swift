@@ -80,9 +80,10 @@ struct RobustnessTests {
     }
 
     @Test func idleConnectionsAreClosed() async throws {
-        try await TestServer.with(configure: { $0.limits.idleTimeoutSeconds = 0.3 }) { server in
+        try await TestServer.with(configure: { $0.limits.idleTimeoutSeconds = 1 }) { server in
             let raw = try await RawConnection.connect(port: server.port)
-            try await raw.hello()
+            // On a loaded machine the server may already have given up on us before HELLO goes out.
+            try? await raw.hello()
             let (frames, closed) = try await raw.framesUntilClosed(seconds: 5)
             #expect(closed)
             #expect(frames.last?.status?.code == .unavailable)
@@ -98,7 +99,7 @@ struct RobustnessTests {
             #expect(refused?.code == .resourceExhausted || refused?.code == .unavailable)
             #expect(try await clients[0].health().status == "SERVING")
             await clients[2].close()
-            try await Task.sleep(for: .milliseconds(100))
+            for _ in 0..<100 where server.server.openConnections >= 3 { try await Task.sleep(for: .milliseconds(20)) }
             let later = try await server.client(name: "later")
             #expect(try await later.health().status == "SERVING")
         }
