@@ -110,7 +110,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LeadRouterIntegrationTests",
-            dependencies: ["LeadRouterTesting", .product(name: "Atomics", package: "swift-atomics")]
+            dependencies: [
+                "LeadRouterTesting", "LeadRouterStorage", .product(name: "Atomics", package: "swift-atomics"),
+            ]
         ),
     ]
 )

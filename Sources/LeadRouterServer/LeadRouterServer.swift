@@ -43,10 +43,12 @@ public final class LeadRouterServer: Service, Sendable {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         self.group = group
+        var engineConfiguration = configuration.engine
+        if let storage = configuration.storage { engineConfiguration.completedInMemory = storage.completedInMemory }
         let engineSlot = ManagedAtomicLazyReference<RoutingEngine>()
         let journalSlot = ManagedAtomicLazyReference<JournalWriter>()
         let streams = StreamHub(group: group) { engineSlot.load()! }
-        let engine = RoutingEngine(configuration: configuration.engine, clock: clock, state: recovered.state) {
+        let engine = RoutingEngine(configuration: engineConfiguration, clock: clock, state: recovered.state) {
             events in
             journalSlot.load()?.submit(events)
             streams.notify()

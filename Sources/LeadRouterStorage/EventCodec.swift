@@ -5,11 +5,11 @@ import LeadRouterCore
 /// plus an FNV-1a checksum on snapshots.
 enum EventCodec {
     private static let eventVersion: UInt8 = 1
-    private static let snapshotVersion: UInt8 = 1
+    private static let snapshotVersion: UInt8 = 2
 
     private enum Tag: UInt64 {
         case repsUpserted, repRemoved, territoriesSet, accountOwnersSet, policyApplied, availabilityChanged
-        case offered, queued, accepted, completed, expired, released, escalated
+        case offered, queued, accepted, completed, expired, released, escalated, archived
     }
 
     static func encode(_ event: EngineEvent) throws -> Data {
@@ -82,6 +82,10 @@ enum EventCodec {
             writer.varint(Tag.escalated.rawValue)
             writer.string(lead)
             writer.string(rule)
+        case .archived(let records, let logEntries):
+            writer.varint(Tag.archived.rawValue)
+            writer.array(records) { $0.assignment($1) }
+            writer.int(logEntries)
         }
         return Data(writer.bytes)
     }
@@ -134,6 +138,7 @@ enum EventCodec {
         case .released:
             kind = .released(lead: try reader.string(), rep: try reader.string(), reason: try reader.string())
         case .escalated: kind = .escalated(lead: try reader.string(), rule: try reader.string())
+        case .archived: kind = .archived(try reader.array { try $0.assignment() }, logEntries: try reader.int())
         }
         guard reader.isAtEnd else { throw StorageError("event \(seq) has trailing bytes") }
         return EngineEvent(seq: seq, time: time, kind: kind)
@@ -177,6 +182,7 @@ enum EventCodec {
                 writer.int(entry.value.credit)
             }
         }
+        writer.array(snapshot.completionLog) { $0.string($1) }
         return Data(writer.bytes)
     }
 
@@ -219,11 +225,12 @@ enum EventCodec {
             }
             return (key, EngineSnapshot.Pool(cursor: cursor, entries: Dictionary(entries, uniquingKeysWith: { $1 })))
         }
+        let completionLog = try reader.array { try $0.string() }
         guard reader.isAtEnd else { throw StorageError("snapshot has trailing bytes") }
         return EngineSnapshot(
             lastSeq: lastSeq, lastTime: lastTime, policy: policy, reps: reps, territories: territories,
             accountOwners: accountOwners, domainOwners: domainOwners, presence: presence, assignments: assignments,
-            queue: queue, pools: Dictionary(pools, uniquingKeysWith: { $1 }))
+            queue: queue, pools: Dictionary(pools, uniquingKeysWith: { $1 }), completionLog: completionLog)
     }
 
     static func checksum(_ data: Data) -> Int64 {

@@ -47,11 +47,27 @@ public final class JournalStore: Sendable {
     /// Appends events in one transaction (the group commit).
     public func append(_ events: [EngineEvent]) throws {
         let rows = try events.map { ($0.seq, $0.time.millis, $0.lead, try EventCodec.encode($0)) }
+        // Archived assignments go to the history table in the same transaction as their event.
+        var archived: [(Assignment, Data)] = []
+        for event in events {
+            if case .archived(let records, _) = event.kind {
+                for record in records {
+                    var writer = BinaryWriter()
+                    writer.assignment(record)
+                    archived.append((record, Data(writer.bytes)))
+                }
+            }
+        }
         try database.write { db in
             let statement = try db.cachedStatement(
                 sql: "INSERT INTO events(seq, time_ms, lead, body) VALUES (?, ?, ?, ?)")
             for row in rows {
                 try statement.execute(arguments: [Int64(row.0), row.1, row.2, row.3])
+            }
+            let history = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO history(lead, rep, completed_ms, body) VALUES (?, ?, ?, ?)")
+            for (record, body) in archived {
+                try history.execute(arguments: [record.lead.id, record.rep, record.completedAt?.millis ?? 0, body])
             }
         }
     }
@@ -69,6 +85,38 @@ public final class JournalStore: Sendable {
                 db, sql: "SELECT body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [Int64(seq), limit]
             )
             .map(EventCodec.decodeEvent)
+        }
+    }
+
+    /// An archived (completed, moved out of memory) assignment.
+    public func history(lead: LeadID) throws -> Assignment? {
+        try database.read { db in
+            guard let body = try Data.fetchOne(db, sql: "SELECT body FROM history WHERE lead = ?", arguments: [lead])
+            else {
+                return nil
+            }
+            var reader = BinaryReader(body)
+            return try reader.assignment()
+        }
+    }
+
+    /// Archived assignments with lead ids after `after`, in lead id order, optionally for one rep.
+    public func history(after: LeadID, rep: RepID?, limit: Int) throws -> [Assignment] {
+        try database.read { db in
+            let bodies =
+                if let rep {
+                    try Data.fetchAll(
+                        db, sql: "SELECT body FROM history WHERE lead > ? AND rep = ? ORDER BY lead LIMIT ?",
+                        arguments: [after, rep, limit])
+                } else {
+                    try Data.fetchAll(
+                        db, sql: "SELECT body FROM history WHERE lead > ? ORDER BY lead LIMIT ?",
+                        arguments: [after, limit])
+                }
+            return try bodies.map { body in
+                var reader = BinaryReader(body)
+                return try reader.assignment()
+            }
         }
     }
 

@@ -22,8 +22,20 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("v2-history") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE history (
+                        lead TEXT PRIMARY KEY,
+                        rep TEXT,
+                        completed_ms INTEGER NOT NULL,
+                        body BLOB NOT NULL
+                    );
+                    CREATE INDEX history_rep ON history(rep);
+                    """)
+        }
         return migrator
     }
 
-    static let knownMigrations: Set<String> = ["v1"]
+    static let knownMigrations: Set<String> = ["v1", "v2-history"]
 }

@@ -25,6 +25,9 @@ public struct StorageConfiguration: Sendable {
     public var snapshotEverySeconds: Double = 300
     /// Events kept in the journal behind the newest snapshot, for stream resume and history.
     public var retainedEvents: UInt64 = 1_000_000
+    /// Completed assignments kept in memory; older ones move to the SQLite history table and are still
+    /// answered by get, list and explain. Routing an archived lead id again starts a new assignment.
+    public var completedInMemory: Int = 200_000
 
     public init(directory: String) {
         self.directory = directory

@@ -49,6 +49,9 @@ extension EngineEvent {
         case .policyApplied(let policy):
             wire.kind = "admin"
             wire.detail = "policy \(policy.version) applied"
+        case .archived(let records, _):
+            wire.kind = "archived"
+            wire.detail = "\(records.count) completed assignments moved to history"
         }
         return wire
     }

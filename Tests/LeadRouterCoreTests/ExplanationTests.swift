@@ -92,3 +92,31 @@ struct ExplanationTests {
         #expect(throws: RoutingError.self) { try EngineState(replaying: events.dropFirst()) }
     }
 }
+
+@Suite("Archiving completed assignments")
+struct ArchiveTests {
+    @Test func oldCompletionsLeaveMemoryThroughAnEventAndReplayAgrees() throws {
+        let clock = ManualClock(Fixtures.start)
+        let engine = RoutingEngine(configuration: EngineConfiguration(completedInMemory: 3), clock: clock)
+        try engine.upsertReps(Fixtures.team("t", ["a", "b"]))
+        for rep in ["a", "b"] { try engine.setAvailability(rep, status: .available) }
+        for index in 0..<10 {
+            try engine.route(Fixtures.lead("l\(index)"))
+            if index < 8 { try engine.complete("l\(index)", outcome: "won") }
+        }
+        let events = engine.tick()
+        let archived = try #require(
+            events.compactMap { event -> [Assignment]? in
+                if case .archived(let records, _) = event.kind { return records }
+                return nil
+            }.first)
+        #expect(archived.map(\.lead.id) == ["l0", "l1", "l2", "l3", "l4"])
+        #expect(engine.state.assignments.count == 5)
+        #expect(engine.state.pendingCompletions == ["l5", "l6", "l7"])
+        #expect(engine.state.assignments["l8"]?.state == .offered)
+        let replayed = try EngineState(replaying: try #require(engine.events(after: 0, limit: 10_000)))
+        #expect(replayed == engine.state)
+        #expect(EngineState(snapshot: engine.state.snapshot) == engine.state)
+        #expect(engine.tick().isEmpty, "nothing more to archive")
+    }
+}

@@ -1,4 +1,6 @@
+import Foundation
 import LeadRouterClient
+import LeadRouterStorage
 import LeadRouterTesting
 import LeadRouterWire
 import Testing
@@ -174,6 +176,39 @@ struct StreamTests {
             await server.shutdown()
             let error = await #expect(throws: RPCError.self) { _ = try await events.next() }
             #expect(error?.code == .unavailable)
+        }
+    }
+}
+
+@Suite("Durable history")
+struct HistoryTests {
+    @Test func archivedAssignmentsAreStillAnsweredFromSQLite() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID())").path
+        try await TestServer.with(configure: { configuration in
+            var storage = StorageConfiguration(directory: directory)
+            storage.completedInMemory = 2
+            configuration.storage = storage
+            configuration.tickIntervalMilliseconds = 50
+        }) { server in
+            let client = try await server.client()
+            try await WireFixtures.seed(client, reps: ["a", "b"])
+            for index in 0..<6 {
+                _ = try await client.route(WireFixtures.lead("h\(index)"))
+                _ = try await client.complete("h\(index)", outcome: "won")
+            }
+            for _ in 0..<100 where server.engine.state.assignments.count > 2 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(server.engine.state.assignments.count == 2)
+            let old = try await client.getAssignment("h0")
+            #expect(old.state == "completed" && old.outcome == "won" && old.explanation.rule == "default")
+            var request = Leadrouter_V1_ListAssignmentsRequest()
+            request.state = "completed"
+            request.pageSize = 4
+            let first = try await client.listAssignments(request)
+            request.pageToken = first.nextPageToken
+            let second = try await client.listAssignments(request)
+            #expect((first.assignments + second.assignments).map(\.lead.id) == (0..<6).map { "h\($0)" })
         }
     }
 }

@@ -28,6 +28,8 @@ public struct EngineEvent: Hashable, Sendable, Codable {
         /// Taken back from the rep without blame (rep went away, admin reassign, rep removed).
         case released(lead: LeadID, rep: RepID, reason: String)
         case escalated(lead: LeadID, rule: String)
+        /// Completed assignments moved out of memory (into durable history), oldest completions first.
+        case archived([Assignment], logEntries: Int)
     }
 
     /// The lead this event concerns, if any.

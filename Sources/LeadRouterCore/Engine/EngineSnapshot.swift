@@ -26,12 +26,15 @@ public struct EngineSnapshot: Codable, Sendable {
     public var assignments: [Assignment]
     public var queue: [QueueEntry]
     public var pools: [String: Pool]
+    /// Completed leads not yet archived, oldest first.
+    public var completionLog: [LeadID] = []
 
     public init(
         lastSeq: UInt64, lastTime: Timestamp, policy: Policy, reps: [Rep?], territories: [Territory],
         accountOwners: [String: RepID], domainOwners: [String: RepID], presence: [RepPresence?],
-        assignments: [Assignment], queue: [QueueEntry], pools: [String: Pool]
+        assignments: [Assignment], queue: [QueueEntry], pools: [String: Pool], completionLog: [LeadID] = []
     ) {
+        self.completionLog = completionLog
         self.lastSeq = lastSeq
         self.lastTime = lastTime
         self.policy = policy
@@ -58,7 +61,7 @@ extension EngineState {
                 result[entry.key] = .init(
                     cursor: entry.value.cursor,
                     entries: Dictionary(uniqueKeysWithValues: entry.value.entries.map { ($0.key, $0.value) }))
-            })
+            }, completionLog: pendingCompletions)
     }
 
     /// Rebuilds the state a snapshot was taken from.
@@ -85,5 +88,6 @@ extension EngineState {
             for (rep, entry) in pool.entries { entries[rep] = entry }
             pools[key] = PoolState(cursor: pool.cursor, entries: entries)
         }
+        for lead in snapshot.completionLog { completionLog.append(lead) }
     }
 }

@@ -60,6 +60,7 @@ extension EngineState {
                 record.completedAt = time
                 record.outcome = outcome
             }
+            completionLog.append(lead)
             releaseSlot(of: rep, lead: lead, at: time)
         case .expired(let lead, let rep):
             clearDeadline(of: lead)
@@ -79,6 +80,11 @@ extension EngineState {
             releaseSlot(of: rep, lead: lead, at: nil)
         case .escalated(let lead, _):
             update(lead, seq: event.seq) { $0.escalated = true }
+        case .archived(let records, let logEntries):
+            for record in records where assignments[record.lead.id]?.state == .completed {
+                assignments[record.lead.id] = nil
+            }
+            archivedThrough += logEntries
         }
     }
 

@@ -16,6 +16,12 @@ public struct EngineState: Hashable, Sendable {
     /// Offered leads by the second their SLA runs out, so expiry never scans every assignment. Entries
     /// are not removed on acceptance; expiry checks each lead's record before acting.
     var slaBuckets: TreeDictionary<Int64, LeadList> = [:]
+    /// Leads in completion order; entries before `archivedThrough` have been archived.
+    public internal(set) var completionLog = PersistentVector<LeadID>()
+    public internal(set) var archivedThrough = 0
+
+    /// Completed leads still in memory, oldest completion first (what archiving takes next).
+    public var pendingCompletions: [LeadID] { (archivedThrough..<completionLog.count).map { completionLog[$0] } }
 
     public init() {}
 
@@ -51,7 +57,7 @@ public struct EngineState: Hashable, Sendable {
         lhs.lastSeq == rhs.lastSeq && lhs.lastTime == rhs.lastTime && lhs.policy == rhs.policy
             && lhs.roster == rhs.roster
             && lhs.presence == rhs.presence && lhs.assignments == rhs.assignments && lhs.queue == rhs.queue
-            && lhs.pools == rhs.pools
+            && lhs.pools == rhs.pools && lhs.pendingCompletions == rhs.pendingCompletions
     }
 
     public func hash(into hasher: inout Hasher) {

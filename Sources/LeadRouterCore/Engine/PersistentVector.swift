@@ -3,7 +3,7 @@
 ///
 /// Used for per-rep live state, indexed by each rep's dense roster index, so that scanning a pool's
 /// candidates is a few pointer hops per rep instead of a hash lookup.
-struct PersistentVector<Element: Hashable & Sendable>: Hashable, Sendable {
+public struct PersistentVector<Element: Hashable & Sendable>: Hashable, Sendable {
     private final class Node: Sendable {
         let children: [Node]
         let items: [Element]
@@ -21,13 +21,13 @@ struct PersistentVector<Element: Hashable & Sendable>: Hashable, Sendable {
     private var shift: Int
     public private(set) var count: Int
 
-    init() {
+    public init() {
         root = Node()
         shift = 0
         count = 0
     }
 
-    subscript(index: Int) -> Element {
+    public subscript(index: Int) -> Element {
         var node = root
         var level = shift
         while level > 0 {
@@ -42,7 +42,7 @@ struct PersistentVector<Element: Hashable & Sendable>: Hashable, Sendable {
         root = Self.replacing(root, level: shift, index: index, element)
     }
 
-    mutating func append(_ element: Element) {
+    public mutating func append(_ element: Element) {
         if count == Self.width << shift {
             root = Node(children: [root])
             shift += Self.bits
@@ -75,11 +75,11 @@ struct PersistentVector<Element: Hashable & Sendable>: Hashable, Sendable {
         return Node(children: children)
     }
 
-    static func == (lhs: PersistentVector, rhs: PersistentVector) -> Bool {
+    public static func == (lhs: PersistentVector, rhs: PersistentVector) -> Bool {
         guard lhs.count == rhs.count else { return false }
         if lhs.root === rhs.root { return true }
         return (0..<lhs.count).allSatisfy { lhs[$0] == rhs[$0] }
     }
 
-    func hash(into hasher: inout Hasher) { hasher.combine(count) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(count) }
 }

@@ -39,6 +39,7 @@ extension RoutingEngine {
         commit {
             $0.expireDue()
             $0.dispatchQueue()
+            $0.archiveCompleted()
         }.1
     }
 

@@ -115,6 +115,17 @@ extension Transaction {
         }
     }
 
+    /// Moves the oldest completed assignments beyond `completedInMemory` out of memory, 1,000 per tick.
+    mutating func archiveCompleted() {
+        guard let keep = configuration.completedInMemory else { return }
+        let log = state.completionLog
+        let excess = log.count - state.archivedThrough - keep
+        guard excess > 0 else { return }
+        let batch = (state.archivedThrough..<(state.archivedThrough + min(excess, 1000))).map { log[$0] }
+        let records = batch.compactMap { state.assignments[$0] }.filter { $0.state == .completed }
+        emit(.archived(records, logEntries: batch.count))
+    }
+
     /// Tries waiting leads, best first, against every rep (bounded by `maxQueueScan`).
     mutating func dispatchQueue() {
         guard !state.queue.isEmpty else { return }

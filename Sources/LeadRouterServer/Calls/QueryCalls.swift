@@ -5,7 +5,11 @@ import LeadRouterWire
 enum QueryCalls {
     static let getAssignment: UnaryMethod = { call in
         let request = try Leadrouter_V1_GetAssignmentRequest(payload: call.payload)
-        guard let record = call.engine.state.assignments[request.leadID] else {
+        // Completed assignments archived out of memory are answered from SQLite history.
+        guard
+            let record = try call.engine.state.assignments[request.leadID]
+                ?? call.server.journal?.store.history(lead: request.leadID)
+        else {
             throw RPCError(.notFound, "lead '\(request.leadID)' has never been routed")
         }
         var reply = Leadrouter_V1_AssignmentReply()
@@ -21,16 +25,25 @@ enum QueryCalls {
                 .invalidArgument, "state must be queued, offered, accepted or completed, not '\(request.state)'")
         }
         let state = call.engine.state
-        // Ordered by lead id; the page token is the last id of the previous page.
-        let matching = state.assignments.lazy.filter { entry in
-            (request.pageToken.isEmpty || entry.key > request.pageToken)
-                && (request.rep.isEmpty || entry.value.rep == request.rep)
-                && (request.state.isEmpty || entry.value.state.rawValue == request.state)
-                && (request.rule.isEmpty || entry.value.rule == request.rule)
+        let wanted = { (record: Assignment) in
+            (request.rep.isEmpty || record.rep == request.rep)
+                && (request.state.isEmpty || record.state.rawValue == request.state)
+                && (request.rule.isEmpty || record.rule == request.rule)
         }
-        let page = matching.map(\.key).sorted().prefix(pageSize + 1)
+        // Ordered by lead id; the page token is the last id of the previous page.
+        var page = state.assignments.lazy
+            .filter { (request.pageToken.isEmpty || $0.key > request.pageToken) && wanted($0.value) }
+            .map(\.value)
+            .sorted { $0.lead.id < $1.lead.id }
+            .prefix(pageSize + 1)
+            .map { $0 }
+        if let store = call.server.journal?.store, request.state.isEmpty || request.state == "completed" {
+            let archived = try store.history(
+                after: request.pageToken, rep: request.rep.isEmpty ? nil : request.rep, limit: (pageSize + 1) * 4)
+            page = Array((page + archived.filter(wanted)).sorted { $0.lead.id < $1.lead.id }.prefix(pageSize + 1))
+        }
         var reply = Leadrouter_V1_ListAssignmentsReply()
-        reply.assignments = page.prefix(pageSize).compactMap { state.assignments[$0]?.wire }
+        reply.assignments = page.prefix(pageSize).map(\.wire)
         if page.count > pageSize, let last = reply.assignments.last { reply.nextPageToken = last.lead.id }
         return reply.payload()
     }
