@@ -10,4 +10,18 @@ struct Leadctl: AsyncParsableCommand {
             Reassign.self, Availability.self, Accept.self, Complete.self, Get.self, Explain.self,
             Assignments.self, Watch.self, Stats.self, SnapshotCommand.self,
         ])
+
+    /// Accepts the shared options before the subcommand too (`leadctl --server H:P health`), by moving
+    /// them after it, where every subcommand declares them.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var moved: [String] = []
+        while let first = arguments.first, first.hasPrefix("--") {
+            let name = first.split(separator: "=").first.map(String.init) ?? first
+            guard ["--server", "--timeout", "--json"].contains(name) else { break }
+            moved.append(arguments.removeFirst())
+            if name != "--json", !first.contains("="), !arguments.isEmpty { moved.append(arguments.removeFirst()) }
+        }
+        await main(arguments + moved)
+    }
 }

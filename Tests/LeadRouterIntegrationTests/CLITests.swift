@@ -43,6 +43,9 @@ struct CLITests {
             let run = { (arguments: [String]) in try await Self.leadctl(arguments, port: server.port) }
             let ex = Self.examples
             #expect(try await run(["health"]).out.hasPrefix("SERVING"))
+            // Shared options may come before the subcommand; the environment points nowhere useful here.
+            let leading = try await Self.leadctl(["--server", "127.0.0.1:\(server.port)", "--json", "health"], port: 1)
+            #expect(leading.status == 0 && leading.out.contains("\"status\":\"SERVING\""))
             #expect(try await run(["reps", "import", "\(ex)/reps.json"]).out.contains("upserted 6 reps"))
             #expect(
                 try await run(["territories", "import", "\(ex)/territories.json"]).out.contains("set 3 territories"))
