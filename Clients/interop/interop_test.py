@@ -217,6 +217,21 @@ def check_c_client_under_valgrind():
         run = subprocess.run(valgrind + [os.path.join(C_BIN, "lr-route"), "--server", f"127.0.0.1:{port}", "v-1",
                                          "source=web"], capture_output=True, text=True, timeout=60)
         check(run.returncode == 0 and "lead v-1: queued" in run.stdout, "C client is valgrind-clean against the server")
+        leadctl(port, "reps", "import", os.path.join(ROOT, "examples", "reps.json"))
+        dialer = subprocess.Popen(valgrind + [os.path.join(C_BIN, "lr-dialer"), "--server", f"127.0.0.1:{port}", "ana",
+                                              "--count", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Route once the dialer (slow under valgrind) has made ana available; had it not yet subscribed,
+        # it still streams from the sequence number it noted before announcing itself.
+        with Client("127.0.0.1", port) as py:
+            for _ in range(300):
+                reps = py.call("ListReps", pb.ListRepsRequest(), pb.ListRepsReply).reps
+                if any(r.rep.id == "ana" and r.status == pb.REP_STATUS_AVAILABLE for r in reps):
+                    break
+                time.sleep(0.1)
+            py.route(pb.Lead(id="v-2", source="web"))
+        out, err = dialer.communicate(timeout=60)
+        check(dialer.returncode == 0 and " offered v-" in out and " ana" in out,
+              f"C dialer is valgrind-clean: streams, accepts, exits ({dialer.returncode}) {err[-300:]}")
     finally:
         server.stop()
     garbage = b"\xff\x00\x13"

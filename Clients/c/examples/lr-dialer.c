@@ -64,6 +64,17 @@ int main(int argc, char **argv) {
         }
         failures = 0;
         if (!announced) {
+            /* Note where the event history stands before announcing availability, and stream from
+             * there: an offer dispatched by the announcement itself is not missed. */
+            if (last == 0) {
+                Leadrouter__V1__HealthRequest ask = LEADROUTER__V1__HEALTH_REQUEST__INIT;
+                ProtobufCMessage *health = NULL;
+                if (lr_call(control, "Health", &ask.base, &leadrouter__v1__health_reply__descriptor, 5000, &health,
+                            &status) < 0)
+                    break;
+                last = ((Leadrouter__V1__HealthReply *)health)->last_seq;
+                protobuf_c_message_free_unpacked(health, NULL);
+            }
             if (set_available(control, rep, &status) < 0) break;
             announced = 1;
         }
