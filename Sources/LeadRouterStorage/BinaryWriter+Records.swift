@@ -28,42 +28,42 @@ extension BinaryWriter {
     }
 
     mutating func explanation(_ explanation: Explanation) {
-        string(explanation.policyVersion)
-        string(explanation.rule)
-        array(explanation.rulesNotMatched) { $0.string($1) }
+        name(explanation.policyVersion)
+        name(explanation.rule)
+        array(explanation.rulesNotMatched) { $0.name($1) }
         array(explanation.stages) { writer, stage in
-            writer.string(stage.pool)
-            writer.string(stage.strategy.rawValue)
+            writer.name(stage.pool)
+            writer.name(stage.strategy.rawValue)
             writer.array(stage.candidates) { writer, candidate in
-                writer.string(candidate.rep)
-                writer.optional(candidate.rejection) { $0.string($1.rawValue) }
+                writer.name(candidate.rep)
+                writer.optional(candidate.rejection) { $0.name($1.rawValue) }
                 writer.optional(candidate.score) { $0.double($1) }
             }
             writer.array(stage.rejectionCounts.sorted { $0.key.rawValue < $1.key.rawValue }) { writer, entry in
-                writer.string(entry.key.rawValue)
+                writer.name(entry.key.rawValue)
                 writer.int(entry.value)
             }
-            writer.optional(stage.chosen) { $0.string($1) }
+            writer.optional(stage.chosen) { $0.name($1) }
         }
-        optional(explanation.chosen) { $0.string($1) }
-        string(explanation.outcome.rawValue)
-        array(explanation.notes) { $0.string($1) }
+        optional(explanation.chosen) { $0.name($1) }
+        name(explanation.outcome.rawValue)
+        array(explanation.notes) { $0.name($1) }
     }
 
     mutating func assignment(_ record: Assignment) {
         lead(record.lead)
-        string(record.state.rawValue)
-        optional(record.rep) { $0.string($1) }
-        string(record.rule)
+        name(record.state.rawValue)
+        optional(record.rep) { $0.name($1) }
+        name(record.rule)
         varint(record.seq)
         double(record.priority)
         for time in [record.offeredAt, record.acceptedAt, record.completedAt, record.slaDeadline] {
             optional(time) { $0.timestamp($1) }
         }
-        array(record.expiredReps) { $0.string($1) }
+        array(record.expiredReps) { $0.name($1) }
         int(record.misses)
         bool(record.escalated)
-        optional(record.outcome) { $0.string($1) }
+        optional(record.outcome) { $0.name($1) }
         explanation(record.explanation)
     }
 }
@@ -94,13 +94,13 @@ extension BinaryReader {
 
     mutating func explanation() throws -> Explanation {
         var explanation = Explanation(
-            policyVersion: try string(), rule: try string(), rulesNotMatched: try array { try $0.string() })
+            policyVersion: try name(), rule: try name(), rulesNotMatched: try array { try $0.name() })
         explanation.stages = try array { reader in
-            let pool = try reader.string()
+            let pool = try reader.name()
             let strategy = try reader.enumeration(RoutingStrategy.self)
             let candidates = try reader.array { reader in
                 Explanation.Candidate(
-                    rep: try reader.string(),
+                    rep: try reader.name(),
                     rejection: try reader.optional { try $0.enumeration(Explanation.Rejection.self) },
                     score: try reader.optional { try $0.double() })
             }
@@ -110,19 +110,19 @@ extension BinaryReader {
             return Explanation.Stage(
                 pool: pool, strategy: strategy, candidates: candidates,
                 rejectionCounts: Dictionary(counts, uniquingKeysWith: { $1 }),
-                chosen: try reader.optional { try $0.string() })
+                chosen: try reader.optional { try $0.name() })
         }
-        explanation.chosen = try optional { try $0.string() }
+        explanation.chosen = try optional { try $0.name() }
         explanation.outcome = try enumeration(Explanation.Outcome.self)
-        explanation.notes = try array { try $0.string() }
+        explanation.notes = try array { try $0.name() }
         return explanation
     }
 
     mutating func assignment() throws -> Assignment {
         let lead = try lead()
         let state = try enumeration(AssignmentState.self)
-        let rep = try optional { try $0.string() }
-        let rule = try string()
+        let rep = try optional { try $0.name() }
+        let rule = try name()
         let seq = try varint()
         let priority = try double()
         var times: [Timestamp?] = []
@@ -130,13 +130,13 @@ extension BinaryReader {
         return Assignment(
             lead: lead, state: state, rep: rep, rule: rule, seq: seq, priority: priority, offeredAt: times[0],
             acceptedAt: times[1], completedAt: times[2], slaDeadline: times[3],
-            expiredReps: try array { try $0.string() },
-            misses: try int(), escalated: try bool(), outcome: try optional { try $0.string() },
+            expiredReps: try array { try $0.name() },
+            misses: try int(), escalated: try bool(), outcome: try optional { try $0.name() },
             explanation: try explanation())
     }
 
     mutating func enumeration<Value: RawRepresentable>(_: Value.Type) throws -> Value where Value.RawValue == String {
-        let raw = try string()
+        let raw = try name()
         guard let value = Value(rawValue: raw) else { throw Damaged(position: 0) }
         return value
     }

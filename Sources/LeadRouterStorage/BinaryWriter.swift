@@ -2,7 +2,12 @@ import Foundation
 
 /// Appends a compact binary form: varints, zig-zag integers, length-prefixed strings.
 struct BinaryWriter {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
+    /// When on, `name` writes repeated strings (rule names, rep ids, pool keys) once, into `names`,
+    /// and refers to them by index; snapshots use it, single events do not.
+    var interning = false
+    private(set) var names: [String] = []
+    private var nameIndex: [String: UInt64] = [:]
 
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
@@ -32,6 +37,19 @@ struct BinaryWriter {
         }
     }
 
+    /// A string likely to repeat across records.
+    mutating func name(_ value: String) {
+        guard interning else { return string(value) }
+        if let index = nameIndex[value] {
+            varint(index)
+        } else {
+            let index = UInt64(names.count)
+            nameIndex[value] = index
+            names.append(value)
+            varint(index)
+        }
+    }
+
     mutating func data(_ value: Data) {
         varint(UInt64(value.count))
         bytes.append(contentsOf: value)
@@ -54,7 +72,17 @@ struct BinaryReader {
     private let bytes: [UInt8]
     private var position = 0
 
+    /// The name table of an interned record (see ``BinaryWriter/name(_:)``).
+    var names: [String]?
+
     init(_ data: Data) { bytes = [UInt8](data) }
+
+    mutating func name() throws -> String {
+        guard let names else { return try string() }
+        let index = try varint()
+        guard index < UInt64(names.count) else { throw Damaged(position: position) }
+        return names[Int(index)]
+    }
 
     struct Damaged: Error, CustomStringConvertible {
         let position: Int

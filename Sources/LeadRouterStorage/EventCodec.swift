@@ -5,7 +5,7 @@ import LeadRouterCore
 /// plus an FNV-1a checksum on snapshots.
 enum EventCodec {
     private static let eventVersion: UInt8 = 1
-    private static let snapshotVersion: UInt8 = 2
+    private static let snapshotVersion: UInt8 = 3
 
     private enum Tag: UInt64 {
         case repsUpserted, repRemoved, territoriesSet, accountOwnersSet, policyApplied, availabilityChanged
@@ -145,18 +145,12 @@ enum EventCodec {
     }
 
     static func encode(_ snapshot: EngineSnapshot) throws -> Data {
-        var writer = BinaryWriter(capacity: 256 * (snapshot.assignments.count + 16))
-        writer.varint(UInt64(snapshotVersion))
-        writer.varint(snapshot.lastSeq)
-        writer.timestamp(snapshot.lastTime)
-        try writer.json(snapshot.policy)
-        try writer.json(snapshot.reps)
-        try writer.json(snapshot.territories)
-        try writer.json(snapshot.accountOwners)
-        try writer.json(snapshot.domainOwners)
+        // The body interns repeated strings; the table goes in front of it so the reader has it first.
+        var writer = BinaryWriter(capacity: 192 * (snapshot.assignments.count + 16))
+        writer.interning = true
         writer.array(snapshot.presence) { writer, live in
             writer.optional(live) { writer, live in
-                writer.string(live.status.rawValue)
+                writer.name(live.status.rawValue)
                 writer.int(live.activeCalls)
                 writer.optional(live.capacityOverride) { $0.int($1) }
                 writer.array(live.openLeads) { $0.string($1) }
@@ -183,7 +177,20 @@ enum EventCodec {
             }
         }
         writer.array(snapshot.completionLog) { $0.string($1) }
-        return Data(writer.bytes)
+        var head = BinaryWriter(capacity: 1 << 16)
+        head.varint(UInt64(snapshotVersion))
+        head.varint(snapshot.lastSeq)
+        head.timestamp(snapshot.lastTime)
+        try head.json(snapshot.policy)
+        try head.json(snapshot.reps)
+        try head.json(snapshot.territories)
+        try head.json(snapshot.accountOwners)
+        try head.json(snapshot.domainOwners)
+        head.array(writer.names) { $0.string($1) }
+        var data = Data(capacity: head.bytes.count + writer.bytes.count)
+        data.append(contentsOf: head.bytes)
+        data.append(contentsOf: writer.bytes)
+        return data
     }
 
     static func decodeSnapshot(_ data: Data) throws -> EngineSnapshot {
@@ -198,6 +205,7 @@ enum EventCodec {
         let territories = try reader.json([Territory].self)
         let accountOwners = try reader.json([String: RepID].self)
         let domainOwners = try reader.json([String: RepID].self)
+        reader.names = try reader.array { try $0.string() }
         let presence: [RepPresence?] = try reader.array { reader in
             try reader.optional { reader in
                 var live = RepPresence(status: try reader.enumeration(RepStatus.self))
