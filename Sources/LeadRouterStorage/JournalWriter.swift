@@ -73,11 +73,11 @@ public final class JournalWriter: @unchecked Sendable {
         while true {
             let node = Node(events, next: head)
             let (exchanged, current) = inbox.compareExchange(
-                expected: head, desired: node, ordering: .acquiringAndReleasing)
+                expected: head, desired: node, ordering: .sequentiallyConsistent)
             if exchanged { break }
             head = current
         }
-        if asleep.exchange(false, ordering: .sequentiallyConsistent) { wakeUp.signal() }
+        wakeWriter()
     }
 
     /// Writes everything submitted so far, takes a final snapshot, and stops the writer thread.
@@ -89,8 +89,15 @@ public final class JournalWriter: @unchecked Sendable {
 
     /// A snapshot now (from `leadctl snapshot` or shutdown), after writing what is pending.
     public func requestSnapshot() {
-        snapshotRequested.store(true, ordering: .releasing)
-        if asleep.exchange(false, ordering: .acquiringAndReleasing) { wakeUp.signal() }
+        snapshotRequested.store(true, ordering: .sequentiallyConsistent)
+        wakeWriter()
+    }
+
+    /// Signals the writer if it announced sleep. Producers publish their work and then read `asleep`,
+    /// the writer stores `asleep` and then reads the work: both sides sequentially consistent, so at
+    /// least one of them sees the other and no wake-up is lost.
+    private func wakeWriter() {
+        if asleep.exchange(false, ordering: .sequentiallyConsistent) { wakeUp.signal() }
     }
 
     private func run() {

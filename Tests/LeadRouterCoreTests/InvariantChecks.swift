@@ -30,7 +30,7 @@ enum InvariantChecks {
                 live.openAssignments == open[id, default: 0], "rep \(id) open count", sourceLocation: sourceLocation)
             if let rep = state.roster.reps[id] {
                 #expect(
-                    live.openAssignments <= live.capacityOverride ?? rep.capacity, "rep \(id) over capacity",
+                    live.openAssignments <= live.capacity(of: rep), "rep \(id) over capacity",
                     sourceLocation: sourceLocation)
             }
         }
@@ -55,7 +55,7 @@ enum InvariantChecks {
                     live.status == .available, "offer \(event.seq) to \(offer.rep) while \(live.status)",
                     sourceLocation: sourceLocation)
                 #expect(
-                    live.openAssignments < (live.capacityOverride ?? rep.capacity), "offer \(event.seq) over capacity",
+                    live.openAssignments < live.capacity(of: rep), "offer \(event.seq) over capacity",
                     sourceLocation: sourceLocation)
                 let expired = state.assignments[offer.lead.id]?.expiredReps ?? []
                 #expect(

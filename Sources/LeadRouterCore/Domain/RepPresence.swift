@@ -28,7 +28,8 @@ public struct RepPresence: Hashable, Sendable, Codable {
         self.availableSince = lastActivity
     }
 
-    func capacity(of profile: RepProfile) -> Int { capacityOverride ?? profile.rep.capacity }
+    /// Effective capacity: what `SetAvailability` set, else the rep's configured capacity.
+    public func capacity(of profile: RepProfile) -> Int { capacityOverride ?? profile.rep.capacity }
 
     func assignedCount(onDay day: Int64) -> Int { assignedDay == day ? assignedToday : 0 }
 }

@@ -31,8 +31,6 @@ public struct EngineState: Hashable, Sendable {
         for event in events { try apply(event) }
     }
 
-    public var openAssignmentCount: Int { assignments.values.reduce(0) { $0 + ($1.isOpen ? 1 : 0) } }
-
     /// Waiting leads in dispatch order.
     public var queueInOrder: [QueueEntry] { queue.values.sorted(by: QueueEntry.comesBefore) }
 

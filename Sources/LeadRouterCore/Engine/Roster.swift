@@ -58,9 +58,6 @@ public final class Roster: Hashable, Sendable {
         territoriesAnyCountry = anyCountry
     }
 
-    /// Next dense index a new rep would get.
-    var nextIndex: Int { profiles.count }
-
     func upserting(_ changed: [Rep]) -> Roster {
         var profiles = self.profiles
         var assigned = indexOf

@@ -104,12 +104,13 @@ extension Transaction {
         }
     }
 
-    /// Gives waiting leads, best first, to whoever is free now. Called after every change that can free
-    /// a rep, in the same transaction, so a freed rep never sits idle while leads wait.
-    mutating func dispatchQueue(freed rep: RepID) {
-        guard !state.queue.isEmpty, isFree(rep) else { return }
+    /// Gives waiting leads, best first (at most `maxQueueScan` of them), to whoever is free now.
+    /// Called after every change that can free a rep, in the same transaction, so a freed rep never
+    /// sits idle while leads wait; with `freed`, it stops as soon as that rep is busy again.
+    mutating func dispatchQueue(freed rep: RepID? = nil) {
+        guard !state.queue.isEmpty, rep.map(isFree) ?? true else { return }
         for entry in state.queueInOrder.prefix(configuration.maxQueueScan) {
-            guard isFree(rep) else { return }
+            if let rep, !isFree(rep) { return }
             guard state.assignments[entry.lead]?.state == .queued else { continue }
             placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)
         }
@@ -124,15 +125,6 @@ extension Transaction {
         let batch = (state.archivedThrough..<(state.archivedThrough + min(excess, 1000))).map { log[$0] }
         let records = batch.compactMap { state.assignments[$0] }.filter { $0.state == .completed }
         emit(.archived(records, logEntries: batch.count))
-    }
-
-    /// Tries waiting leads, best first, against every rep (bounded by `maxQueueScan`).
-    mutating func dispatchQueue() {
-        guard !state.queue.isEmpty else { return }
-        for entry in state.queueInOrder.prefix(configuration.maxQueueScan)
-        where state.assignments[entry.lead]?.state == .queued {
-            placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)
-        }
     }
 
     private func isFree(_ rep: RepID) -> Bool {

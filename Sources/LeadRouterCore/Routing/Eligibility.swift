@@ -20,7 +20,7 @@ struct Eligibility {
         }
         // Fields are read through the shared profile one at a time: copying the whole `Rep` out would
         // retain every array and string in it, per candidate.
-        if live.openAssignments >= (live.capacityOverride ?? profile.rep.capacity) { return .atCapacity }
+        if live.openAssignments >= live.capacity(of: profile) { return .atCapacity }
         if !excluded.isEmpty && excluded.contains(profile.rep.id) { return .previouslyExpired }
         if let cap = profile.rep.dailyCap {
             let day = LocalClock.dayNumber(now, in: profile.rep.workingHours?.timeZone)

@@ -188,7 +188,7 @@ struct RouteDecider {
             let live = state.presence[dense: index]!
             let score: Double
             if strategy == .leastLoaded {
-                let capacity = max(live.capacityOverride ?? state.roster.profile(index)!.rep.capacity, 1)
+                let capacity = max(live.capacity(of: state.roster.profile(index)!), 1)
                 score = Double(live.openAssignments + live.activeCalls) / Double(capacity)
             } else {
                 score = Double(live.lastActivity.millis)

@@ -64,7 +64,7 @@ enum AdminCalls {
         wire.status = live.status.wire
         wire.activeCalls = Int32(live.activeCalls)
         wire.openAssignments = Int32(live.openAssignments)
-        wire.capacity = Int32(live.capacityOverride ?? profile.rep.capacity)
+        wire.capacity = Int32(live.capacity(of: profile))
         wire.assignedToday = Int32(live.assignedToday)
         return wire
     }

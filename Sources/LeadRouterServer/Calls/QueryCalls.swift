@@ -114,7 +114,7 @@ enum QueryCalls {
             if let live = state.presence[id], let profile = state.roster.reps[id] {
                 stats.status = live.status.rawValue
                 stats.openAssignments = Int32(live.openAssignments)
-                stats.capacity = Int32(live.capacityOverride ?? profile.rep.capacity)
+                stats.capacity = Int32(live.capacity(of: profile))
             }
             stats.received = Int32(received[id] ?? 0)
             let total = poolTotals[id] ?? 0

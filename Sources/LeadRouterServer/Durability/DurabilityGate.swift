@@ -4,7 +4,7 @@ import NIOCore
 /// Holds replies until the journal has committed the events they acknowledge (`durability: sync`).
 ///
 /// The journal writer publishes `durable` and calls `advanced`; each event loop with held replies
-/// is woken once (same scheme as ``LoopStreams``) and releases every reply at or below it.
+/// is woken once per burst (``LoopWakeup``) and releases every reply at or below it.
 final class DurabilityGate: Sendable {
     private let loops: [ObjectIdentifier: LoopWaiters]
     let durable: ManagedAtomic<UInt64>
@@ -35,12 +35,13 @@ final class LoopWaiters: @unchecked Sendable {
     private let eventLoop: any EventLoop
     private let durable: ManagedAtomic<UInt64>
     private let count = ManagedAtomic<Int>(0)
-    private let pending = ManagedAtomic<Bool>(false)
+    private let wakeup: LoopWakeup
     private var waiting: [(seq: UInt64, action: () -> any Channel)] = []
 
     init(eventLoop: any EventLoop, durable: ManagedAtomic<UInt64>) {
         self.eventLoop = eventLoop
         self.durable = durable
+        self.wakeup = LoopWakeup(eventLoop: eventLoop)
     }
 
     func add(_ seq: UInt64, _ action: @escaping () -> any Channel) {
@@ -57,11 +58,7 @@ final class LoopWaiters: @unchecked Sendable {
 
     func wake() {
         guard count.load(ordering: .sequentiallyConsistent) > 0 else { return }
-        guard !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        eventLoop.execute {
-            self.pending.store(false, ordering: .releasing)
-            self.release()
-        }
+        wakeup.request { self.release() }
     }
 
     private func release() {
