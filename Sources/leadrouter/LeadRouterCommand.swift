@@ -26,6 +26,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Configuration file (YAML); flags override it. See docs/OPERATIONS.md.")
     var config: String?
 
+    @Flag(help: "Keep everything in memory: no journal, no snapshots, nothing survives the process.")
+    var memory = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -33,7 +36,11 @@ struct Serve: AsyncParsableCommand {
         var settings = try ServerSettings.load(file: config)
         if let listen { try settings.setListen(listen) }
         if let data { settings.dataDirectory = data }
-        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        if memory { settings.inMemory = true }
+        if !settings.inMemory {
+            try FileManager.default.createDirectory(
+                atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        }
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -45,7 +52,7 @@ struct Serve: AsyncParsableCommand {
         var serverConfiguration = settings.server
         var storage = settings.storage
         storage.directory = settings.dataDirectory
-        serverConfiguration.storage = storage
+        serverConfiguration.storage = settings.inMemory ? nil : storage
         let server: LeadRouterServer
         do {
             server = try LeadRouterServer(configuration: serverConfiguration, logger: logger) { address in

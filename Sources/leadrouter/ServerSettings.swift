@@ -8,6 +8,8 @@ struct ServerSettings {
     var server = ServerConfiguration.defaults
     var dataDirectory = "data"
     var storage = StorageConfiguration(directory: "data")
+    /// `storage: memory`: no journal, no snapshots; everything is lost when the process ends.
+    var inMemory = false
 
     static func load(file: String?) throws -> ServerSettings {
         var settings = ServerSettings()
@@ -26,6 +28,11 @@ struct ServerSettings {
             switch key {
             case "listen": try settings.setListen(text)
             case "data": settings.dataDirectory = text
+            case "storage":
+                guard text == "sqlite" || text == "memory" else {
+                    throw SettingsError("config key 'storage' is sqlite or memory, got '\(text)'")
+                }
+                settings.inMemory = text == "memory"
             case "max_frame_size": settings.server.limits.maximumFrameSize = try int(text, key)
             case "max_concurrent_calls": settings.server.limits.maximumConcurrentCalls = try int(text, key)
             case "max_connections": settings.server.limits.maximumConnections = try int(text, key)

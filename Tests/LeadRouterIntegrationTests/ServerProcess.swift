@@ -16,12 +16,12 @@ final class ServerProcess: Sendable {
     }
 
     /// Starts the server on a free port and waits for its `listening on` line.
-    static func start(data: String, config: String? = nil) throws -> ServerProcess {
+    static func start(data: String, config: String? = nil, arguments: [String] = []) throws -> ServerProcess {
         let process = Process()
         process.executableURL = binary
         process.arguments =
             ["serve", "--listen", "127.0.0.1:0", "--data", data, "--log-level", "warning"]
-            + (config.map { ["--config", $0] } ?? [])
+            + (config.map { ["--config", $0] } ?? []) + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: LeadRouter (in-memory and durable), the ceiling reference, the gRPC peer and
+# redis-server, each at C = 1, 8, 64 connections and pipeline depth 1 and 16, on this machine, in one go.
+# Writes the JSON lines to results.jsonl and the tables to RESULTS.md. See docs/PERFORMANCE.md.
+#
+#   bash Benchmarks/compare.sh              # everything (about 8 minutes after the build)
+#   WARMUP=1 DURATION=2 bash Benchmarks/compare.sh   # quicker, noisier
+set -euo pipefail
+cd "$(dirname "$0")"
+
+WARMUP=${WARMUP:-1}
+DURATION=${DURATION:-4}
+CONNECTIONS=${CONNECTIONS:-"1 8 64"}
+DEPTHS=${DEPTHS:-"1 16"}
+WORK=$(mktemp -d /tmp/leadbench.XXXXXX)
+RESULTS=results.jsonl
+SERVER_PID=
+
+cleanup() {
+    [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
+    echo "== installing redis-server and redis-tools"
+    (apt-get update -qq && apt-get install -y -qq redis-server redis-tools) >/dev/null
+fi
+
+echo "== building (release)"
+swift build -c release --package-path .. --product leadrouter
+for product in leadbench CeilingServer GRPCPeer; do swift build -c release --product "$product"; done
+LEADROUTER=$(swift build -c release --package-path .. --show-bin-path)/leadrouter
+BIN=$(swift build -c release --show-bin-path)
+"$BIN/leadbench" check
+
+# start NAME COMMAND...: runs a server in the background, waits for its "listening on HOST:PORT"
+# line, and sets SERVER_PID and ADDRESS.
+start() {
+    local name=$1
+    shift
+    "$@" >"$WORK/$name.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 200); do
+        ADDRESS=$(grep -o 'listening on [0-9.]*:[0-9]*' "$WORK/$name.log" | head -1 | cut -d' ' -f3 || true)
+        [[ -n "$ADDRESS" ]] && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "$name did not start:" >&2
+    cat "$WORK/$name.log" >&2
+    exit 1
+}
+
+stop() {
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+}
+
+# bench LABEL TARGET C D [extra leadbench options]
+bench() {
+    local label=$1 target=$2 c=$3 d=$4
+    shift 4
+    "$BIN/leadbench" run --target "$target" --server "$ADDRESS" -c "$c" -d "$d" --warmup "$WARMUP" \
+        --duration "$DURATION" --server-pid "$SERVER_PID" --label "$label" --output "$RESULTS" "$@"
+}
+
+# LeadRouter gets a fresh server (and data folder) per shape, so every run starts from the same state.
+leadrouter() {
+    local label=$1 c=$2 d=$3
+    shift 3
+    local data="$WORK/data-$label-$c-$d"
+    local config="$WORK/leadrouter.yaml"
+    printf 'detailed_explanations: false\n' >"$config"
+    if [[ $label == leadrouter ]]; then
+        start "$label" "$LEADROUTER" serve --listen 127.0.0.1:0 --memory --config "$config" --log-level warning
+    else
+        start "$label" "$LEADROUTER" serve --listen 127.0.0.1:0 --data "$data" --config "$config" --log-level warning
+    fi
+    bench "$label" leadrouter "$c" "$d" "$@"
+    stop
+}
+
+rm -f "$RESULTS"
+echo "== runs: warm-up ${WARMUP}s, ${DURATION}s measured each"
+for c in $CONNECTIONS; do
+    for d in $DEPTHS; do
+        leadrouter leadrouter "$c" "$d"
+        leadrouter leadrouter-durable "$c" "$d"
+        start ceiling "$BIN/CeilingServer" 127.0.0.1:0
+        bench ceiling ceiling "$c" "$d"
+        stop
+        start grpc "$BIN/GRPCPeer" 127.0.0.1:0
+        bench grpc grpc "$c" "$d"
+        stop
+    done
+done
+
+echo "== workloads: mix and 100 subscribers"
+for d in $DEPTHS; do
+    leadrouter leadrouter 8 "$d" --workload mix
+    leadrouter leadrouter 8 "$d" --workload subscribers
+done
+
+echo "== redis-server + redis-benchmark (INCR)"
+REDIS_PORT=${REDIS_PORT:-6399}
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+for c in $CONNECTIONS; do
+    for d in $DEPTHS; do
+        # About the same number of requests as the others see in one measured window.
+        requests=$((d == 1 ? 300000 : 3000000))
+        "$BIN/leadbench" redis --port "$REDIS_PORT" -c "$c" -d "$d" --requests "$requests" \
+            --server-pid "$SERVER_PID" --output "$RESULTS"
+    done
+done
+stop
+
+{
+    echo "# Benchmark results"
+    echo
+    echo "Produced by \`bash Benchmarks/compare.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+    echo
+    echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($(nproc) cores, shared by client and server)"
+    echo "- $(swift --version 2>/dev/null | head -1)"
+    echo "- $(redis-server --version | cut -d' ' -f1-3)"
+    echo "- LeadRouter $(git -C .. rev-parse --short HEAD 2>/dev/null || echo '?'), detailed explanations off; durable = \`durability: sync\` on SQLite"
+    echo "- warm-up ${WARMUP} s, ${DURATION} s measured per run; Redis: redis-benchmark INCR with -n requests"
+    echo
+    "$BIN/leadbench" table "$RESULTS"
+} >RESULTS.md
+cat RESULTS.md
