@@ -153,7 +153,7 @@ enum EventCodec {
                 writer.name(live.status.rawValue)
                 writer.int(live.activeCalls)
                 writer.optional(live.capacityOverride) { $0.int($1) }
-                writer.array(live.openLeads) { $0.string($1) }
+                writer.array(live.openLeads.entries) { $0.string($1) }
                 writer.int(live.assignedToday)
                 writer.int(live.assignedDay)
                 writer.timestamp(live.lastActivity)
@@ -211,7 +211,7 @@ enum EventCodec {
                 var live = RepPresence(status: try reader.enumeration(RepStatus.self))
                 live.activeCalls = try reader.int()
                 live.capacityOverride = try reader.optional { try $0.int() }
-                for lead in try reader.array({ try $0.string() }) { live.openLeads.insert(lead) }
+                live.openLeads = OpenLeads(exactly: try reader.array { try $0.string() })
                 live.assignedToday = try reader.int()
                 live.assignedDay = try reader.int()
                 live.lastActivity = try reader.timestamp()

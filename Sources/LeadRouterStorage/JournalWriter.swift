@@ -14,6 +14,22 @@ import Logging
 /// `onDurable`: whoever reads `durableSeq` with an acquiring load may acknowledge every call whose
 /// events are at or below it.
 public final class JournalWriter: @unchecked Sendable {
+    /// A snapshot encoded on a background thread, handed back to the writer to store.
+    final class EncodedSnapshot: AtomicReference, Sendable {
+        let seq: UInt64
+        let time: Timestamp
+        let body: Result<Data, any Error>
+        let reason: String
+        let started: Date
+        init(seq: UInt64, time: Timestamp, body: Result<Data, any Error>, reason: String, started: Date) {
+            self.seq = seq
+            self.time = time
+            self.body = body
+            self.reason = reason
+            self.started = started
+        }
+    }
+
     final class Node: AtomicReference, @unchecked Sendable {
         let events: [EngineEvent]
         let next: Node?
@@ -30,6 +46,8 @@ public final class JournalWriter: @unchecked Sendable {
     private let asleep = ManagedAtomic<Bool>(false)
     private let stopping = ManagedAtomic<Bool>(false)
     private let snapshotRequested = ManagedAtomic<Bool>(false)
+    /// Set by the encoding thread (releasing, so the writer that takes it sees the whole body).
+    private let encodedSnapshot = ManagedAtomic<EncodedSnapshot?>(nil)
     private let wakeUp = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
     /// Transactions committed (for group-commit statistics).
@@ -45,6 +63,8 @@ public final class JournalWriter: @unchecked Sendable {
     private var lastSnapshotTime = Date()
     private var failure: String?
     private var lastBatchSize = 0
+    /// A snapshot is being encoded off this thread; no second one starts until it is stored.
+    private var encoding = false
 
     public init(
         store: JournalStore, configuration: StorageConfiguration, logger: Logger, recoveredSeq: UInt64,
@@ -103,22 +123,26 @@ public final class JournalWriter: @unchecked Sendable {
     private func run() {
         while true {
             drain()
+            storeEncodedSnapshot()
             if stopping.load(ordering: .acquiring) {
                 drain()
                 snapshot(reason: "shutdown")
                 stopped.signal()
                 return
             }
-            if snapshotRequested.exchange(false, ordering: .acquiringAndReleasing) {
-                snapshot(reason: "requested")
-            } else if dueForSnapshot() {
-                snapshot(reason: "periodic")
+            if !encoding {
+                if snapshotRequested.exchange(false, ordering: .acquiringAndReleasing) {
+                    startSnapshot(reason: "requested")
+                } else if dueForSnapshot() {
+                    startSnapshot(reason: "periodic")
+                }
             }
             // Announce sleep before the last look at the inbox: a producer that pushes after that
             // look sees `asleep` and signals, so no batch waits for the timeout.
             asleep.store(true, ordering: .sequentiallyConsistent)
             if inbox.load(ordering: .sequentiallyConsistent) != nil || stopping.load(ordering: .acquiring)
-                || snapshotRequested.load(ordering: .acquiring)
+                || (!encoding && snapshotRequested.load(ordering: .acquiring))
+                || encodedSnapshot.load(ordering: .sequentiallyConsistent) != nil
             {
                 asleep.store(false, ordering: .relaxed)
                 continue
@@ -175,29 +199,69 @@ public final class JournalWriter: @unchecked Sendable {
             || Date().timeIntervalSince(lastSnapshotTime) >= configuration.snapshotEverySeconds
     }
 
-    /// Snapshots a state whose every event is already in the journal, then compacts.
-    private func snapshot(reason: String) {
+    /// Starts a snapshot without stopping the journal: the state (an immutable value) is encoded on
+    /// another thread while this one keeps committing and acknowledging; the writer stores the result
+    /// when it is handed back. Encoding is most of a snapshot's time (seconds for a million
+    /// assignments), and holding every acknowledgement for it would stall all durable calls.
+    private func startSnapshot(reason: String) {
+        guard let state = durableState() else { return }
+        encoding = true
+        let started = Date()
+        DispatchQueue.global(qos: .utility).async { [self] in
+            let body = Result { try EventCodec.encode(state.snapshot) }
+            encodedSnapshot.store(
+                EncodedSnapshot(seq: state.lastSeq, time: state.lastTime, body: body, reason: reason, started: started),
+                ordering: .sequentiallyConsistent)
+            wakeWriter()
+        }
+    }
+
+    /// Stores a snapshot the encoding thread finished.
+    private func storeEncodedSnapshot() {
+        guard let encoded = encodedSnapshot.exchange(nil, ordering: .acquiring) else { return }
+        encoding = false
+        store(encoded)
+    }
+
+    /// Stores an encoded snapshot, then compacts the journal behind it.
+    private func store(_ encoded: EncodedSnapshot) {
+        do {
+            try store.insertSnapshot(seq: encoded.seq, body: try encoded.body.get(), at: encoded.time)
+            try store.compact(retained: configuration.retainedEvents)
+            lastSnapshotSeq = encoded.seq
+            lastSnapshotTime = Date()
+            logger.info(
+                "snapshot written",
+                metadata: [
+                    "reason": "\(encoded.reason)", "seq": "\(encoded.seq)",
+                    "seconds": "\(Date().timeIntervalSince(encoded.started))",
+                ])
+        } catch {
+            lastSnapshotTime = Date()
+            logger.error("snapshot failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The current state once every one of its events is in the journal (writing what is pending to
+    /// get there), so a snapshot is never ahead of the journal; `nil` if that does not happen soon or
+    /// nothing changed since the last snapshot.
+    private func durableState() -> EngineState? {
         var state = currentState()
-        // Events the engine committed may still be on their way here; write them first.
         for _ in 0..<1000 where state.lastSeq > durableSeq.load(ordering: .relaxed) {
             drain()
             if state.lastSeq > durableSeq.load(ordering: .relaxed) { usleep(1000) }
         }
         if state.lastSeq > durableSeq.load(ordering: .relaxed) { state = currentState() }
-        guard state.lastSeq <= durableSeq.load(ordering: .relaxed), state.lastSeq > lastSnapshotSeq else { return }
+        guard state.lastSeq <= durableSeq.load(ordering: .relaxed), state.lastSeq > lastSnapshotSeq else { return nil }
+        return state
+    }
+
+    /// Snapshots a state whose every event is already in the journal, then compacts, on this thread
+    /// (at shutdown, when nothing else is left to do).
+    private func snapshot(reason: String) {
+        guard let state = durableState() else { return }
         let started = Date()
-        do {
-            try store.writeSnapshot(state.snapshot, at: state.lastTime)
-            try store.compact(retained: configuration.retainedEvents)
-            lastSnapshotSeq = state.lastSeq
-            lastSnapshotTime = Date()
-            logger.info(
-                "snapshot written",
-                metadata: [
-                    "reason": "\(reason)", "seq": "\(state.lastSeq)", "seconds": "\(Date().timeIntervalSince(started))",
-                ])
-        } catch {
-            logger.error("snapshot failed", metadata: ["error": "\(error)"])
-        }
+        let body = Result { try EventCodec.encode(state.snapshot) }
+        store(EncodedSnapshot(seq: state.lastSeq, time: state.lastTime, body: body, reason: reason, started: started))
     }
 }

@@ -13,8 +13,12 @@ public struct StorageConfiguration: Sendable {
     public var directory: String
     public var durability: Durability = .sync
     /// Under load (the previous transaction carried 4 events or more), how long the writer waits to
-    /// gather a bigger batch before committing. Light traffic is committed at once. 0 = never wait.
-    public var groupCommitWindowMicroseconds: Int = 1000
+    /// gather a bigger batch before committing. 0 (the default) never waits: each transaction carries
+    /// whatever arrived while the previous one committed, which is the best batch when a commit is cheap
+    /// (`fsync: false`). Waiting pays off only when every commit costs a disk flush (`fsync: true`);
+    /// with closed-loop clients it merely delays them (measured: 8 connections, one call each in
+    /// flight, 5,200 routes/s with 1 ms against 18,000 with none).
+    public var groupCommitWindowMicroseconds: Int = 0
     /// Most events in one transaction.
     public var maxBatchEvents: Int = 8192
     /// `true` fsyncs every commit (survives power loss); `false` survives process crashes only.

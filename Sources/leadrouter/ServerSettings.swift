@@ -47,7 +47,8 @@ struct ServerSettings {
                 }
                 settings.storage.durability = mode
             case "fsync": settings.storage.fsync = text == "true"
-            case "group_commit_window_us": settings.storage.groupCommitWindowMicroseconds = try int(text, key)
+            case "group_commit_window_us":
+                settings.storage.groupCommitWindowMicroseconds = try int(text, key, allowZero: true)
             case "snapshot_every_events": settings.storage.snapshotEveryEvents = UInt64(try int(text, key))
             case "snapshot_every_seconds": settings.storage.snapshotEverySeconds = Double(try int(text, key))
             case "retained_events": settings.storage.retainedEvents = UInt64(try int(text, key))
@@ -69,9 +70,10 @@ struct ServerSettings {
         server.port = port
     }
 
-    private static func int(_ text: String, _ key: String) throws -> Int {
-        guard let value = Int(text), value > 0 else {
-            throw SettingsError("config key '\(key)' wants a positive whole number, got '\(text)'")
+    private static func int(_ text: String, _ key: String, allowZero: Bool = false) throws -> Int {
+        guard let value = Int(text), value > 0 || (allowZero && value == 0) else {
+            let wanted = allowZero ? "a whole number, 0 or more" : "a positive whole number"
+            throw SettingsError("config key '\(key)' wants \(wanted), got '\(text)'")
         }
         return value
     }

@@ -18,7 +18,9 @@ enum InvariantChecks {
         }
         var holders: [LeadID: RepID] = [:]
         for (rep, live) in state.presence.all {
-            let leads = live.openLeads
+            let leads = state.openLeads(of: rep)
+            #expect(
+                leads.count == live.openAssignments, "rep \(rep) open list vs count", sourceLocation: sourceLocation)
             for lead in leads {
                 if let other = holders.updateValue(rep, forKey: lead) {
                     Issue.record("lead \(lead) held by \(other) and \(rep)", sourceLocation: sourceLocation)

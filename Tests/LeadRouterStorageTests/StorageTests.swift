@@ -140,13 +140,50 @@ struct StorageTests {
 
     @Test func aDatabaseFromANewerSchemaIsRefusedClearly() throws {
         let configuration = StorageConfiguration(directory: Self.directory())
-        let store = try JournalStore(configuration: configuration, logger: Self.logger)
-        try store.execute("INSERT INTO grdb_migrations(identifier) VALUES ('v2-from-the-future')")
+        do {
+            let store = try JournalStore(configuration: configuration, logger: Self.logger)
+            try store.execute("INSERT INTO grdb_migrations(identifier) VALUES ('v2-from-the-future')")
+        }
         let error = #expect(throws: StorageError.self) {
             _ = try JournalStore(configuration: configuration, logger: Self.logger)
         }
         #expect(error?.message.contains("written by a newer LeadRouter") == true)
         #expect(error?.message.contains("v2-from-the-future") == true)
+    }
+
+    @Test func aSecondStoreOnTheSameFolderIsRefusedClearly() throws {
+        let configuration = StorageConfiguration(directory: Self.directory())
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        try store.append([])
+        let error = #expect(throws: StorageError.self) {
+            _ = try JournalStore(configuration: configuration, logger: Self.logger)
+        }
+        #expect(error?.message.contains("in use by another LeadRouter") == true)
+        _ = store
+    }
+
+    @Test func periodicSnapshotsAreEncodedAsideThenStoredAndCompacted() throws {
+        let (engine, events) = try Self.traffic(routes: 200)
+        var configuration = StorageConfiguration(directory: Self.directory())
+        configuration.snapshotEveryEvents = 50
+        configuration.retainedEvents = 10
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        let writer = Self.writer(store, configuration) { engine.state }
+        writer.start()
+        for chunk in stride(from: 0, to: events.count, by: 16) {
+            writer.submit(Array(events[chunk..<min(chunk + 16, events.count)]))
+        }
+        // The periodic snapshot lands while the writer runs; no shutdown snapshot is involved.
+        var recovered = try Recovery.recover(store, logger: Self.logger)
+        for _ in 0..<500 where recovered.snapshotSeq < UInt64(events.count) {
+            usleep(10_000)
+            recovered = try Recovery.recover(store, logger: Self.logger)
+        }
+        #expect(recovered.snapshotSeq == UInt64(events.count))
+        #expect(recovered.state == engine.state)
+        #expect(try store.oldestJournalSeq ?? 0 > 1, "the journal behind the snapshot was compacted")
+        #expect(writer.durableSeq.load(ordering: .acquiring) == UInt64(events.count))
+        writer.stop()
     }
 
     @Test func compactionKeepsTheRetainedEventsAndASpareSnapshot() throws {

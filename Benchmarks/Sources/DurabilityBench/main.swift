@@ -31,7 +31,7 @@ func throughput(durable: Bool, connections: Int = 8, inFlight: Int = 16, seconds
         if durable {
             var storage = StorageConfiguration(directory: directory)
             storage.groupCommitWindowMicroseconds =
-                Int(ProcessInfo.processInfo.environment["WINDOW_US"] ?? "1000") ?? 1000
+                Int(ProcessInfo.processInfo.environment["WINDOW_US"] ?? "0") ?? 0
             configuration.storage = storage
         }
         configuration.engine.detailedExplanations = false

@@ -2,10 +2,43 @@ import BenchmarkWorkload
 import Foundation
 import LeadRouterCore
 
-let count = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 20_000
-let only = CommandLine.arguments.dropFirst(2).first.flatMap(RoutingStrategy.init(rawValue:))
-let setup = try Workload.make(detailed: false, only: only)
-let start = Date()
-for iteration in 0..<count { _ = try setup.engine.route(setup.lead(iteration)) }
-let elapsed = Date().timeIntervalSince(start)
-print("\(only?.rawValue ?? "mixed"): \(count) routes in \(elapsed) s = \(Int(elapsed / Double(count) * 1e9)) ns/route")
+/// A plain loop over `route`, for `perf record` and quick before/after figures.
+///
+///     EngineProbe [count] [strategy]      the 10,000-rep workload of RouteDecision
+///     EngineProbe server [count] [batch]  leadbench's shape: 100 reps in one pool, leads piling up,
+///                                         routed in batches as the server does per socket read
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "server" {
+    let count = arguments.count > 1 ? Int(arguments[1]) ?? 400_000 : 400_000
+    let batch = arguments.count > 2 ? Int(arguments[2]) ?? 1 : 1
+    let engine = RoutingEngine(configuration: EngineConfiguration(detailedExplanations: false))
+    let reps = (0..<100).map { Rep(id: "rep-\($0)", teams: ["inbound"], capacity: 100_000_000) }
+    try engine.upsertReps(reps)
+    for rep in reps { try engine.setAvailability(rep.id, status: .available) }
+    let segment = count / 4
+    var routed = 0
+    while routed < count {
+        let start = Date()
+        var done = 0
+        while done < segment {
+            let leads = (0..<batch).map {
+                Lead(id: "b0-\(routed + done + $0)-1764000000000000", createdAt: engine.clock.now())
+            }
+            _ = engine.route(batch: leads)
+            done += batch
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        routed += done
+        print("batch \(batch): routes \(routed - done)..<\(routed): \(Int(elapsed / Double(done) * 1e9)) ns/route")
+    }
+} else {
+    let count = Int(arguments.first ?? "") ?? 20_000
+    let only = arguments.dropFirst().first.flatMap(RoutingStrategy.init(rawValue:))
+    let setup = try Workload.make(detailed: false, only: only)
+    let start = Date()
+    for iteration in 0..<count { _ = try setup.engine.route(setup.lead(iteration)) }
+    let elapsed = Date().timeIntervalSince(start)
+    print(
+        "\(only?.rawValue ?? "mixed"): \(count) routes in \(elapsed) s = \(Int(elapsed / Double(count) * 1e9)) ns/route"
+    )
+}

@@ -1,5 +1,3 @@
-import HashTreeCollections
-
 /// A rep's live state: what dialers report and what routing has given them.
 public struct RepPresence: Hashable, Sendable, Codable {
     public var status: RepStatus
@@ -7,7 +5,7 @@ public struct RepPresence: Hashable, Sendable, Codable {
     /// Overrides ``Rep/capacity`` when a dialer or admin sets it through `SetAvailability`.
     public var capacityOverride: Int?
     /// Offered plus accepted leads not yet completed, so a rep going offline releases work without a scan.
-    public var openLeads: TreeSet<LeadID>
+    public var openLeads = OpenLeads()
     public var openAssignments: Int { openLeads.count }
     /// Assignments received on ``assignedDay`` (the rep's local calendar day number).
     public var assignedToday: Int
@@ -21,7 +19,6 @@ public struct RepPresence: Hashable, Sendable, Codable {
         self.status = status
         self.activeCalls = 0
         self.capacityOverride = nil
-        self.openLeads = []
         self.assignedToday = 0
         self.assignedDay = 0
         self.lastActivity = lastActivity

@@ -55,7 +55,12 @@ extension EngineState {
             lastSeq: lastSeq, lastTime: lastTime, policy: policy.policy, reps: roster.profiles.map { $0?.rep },
             territories: roster.territories.values.sorted { $0.id < $1.id }, accountOwners: roster.accountOwners,
             domainOwners: roster.domainOwners,
-            presence: (0..<roster.profiles.count).map { presence[dense: Int32($0)] },
+            presence: (0..<roster.profiles.count).map { index in
+                guard var live = presence[dense: Int32(index)], let rep = roster.profile(Int32(index))?.rep.id
+                else { return presence[dense: Int32(index)] }
+                live.openLeads = live.openLeads.compacted(for: rep, in: assignments)
+                return live
+            },
             assignments: Array(assignments.values), queue: Array(queue.values),
             pools: pools.reduce(into: [:]) { result, entry in
                 result[entry.key] = .init(

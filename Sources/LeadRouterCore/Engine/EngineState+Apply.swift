@@ -54,6 +54,7 @@ extension EngineState {
             }
             clearDeadline(of: lead)
         case .completed(let lead, let rep, let outcome):
+            let held = isOpen(lead, with: rep)
             clearDeadline(of: lead)
             update(lead, seq: event.seq) { record in
                 record.state = .completed
@@ -61,8 +62,9 @@ extension EngineState {
                 record.outcome = outcome
             }
             completionLog.append(lead)
-            releaseSlot(of: rep, lead: lead, at: time)
+            releaseSlot(of: rep, held: held, at: time)
         case .expired(let lead, let rep):
+            let held = isOpen(lead, with: rep)
             clearDeadline(of: lead)
             update(lead, seq: event.seq) { record in
                 record.expiredReps.append(rep)
@@ -70,14 +72,15 @@ extension EngineState {
                 record.rep = nil
                 record.state = .queued
             }
-            releaseSlot(of: rep, lead: lead, at: nil)
+            releaseSlot(of: rep, held: held, at: nil)
         case .released(let lead, let rep, _):
+            let held = isOpen(lead, with: rep)
             clearDeadline(of: lead)
             update(lead, seq: event.seq) { record in
                 record.rep = nil
                 record.state = .queued
             }
-            releaseSlot(of: rep, lead: lead, at: nil)
+            releaseSlot(of: rep, held: held, at: nil)
         case .escalated(let lead, _):
             update(lead, seq: event.seq) { $0.escalated = true }
         case .archived(let records, let logEntries):
@@ -182,11 +185,19 @@ extension EngineState {
         assignments[lead]?.slaDeadline = nil
     }
 
-    /// Frees one open slot of the rep; `activityAt` marks the end of work for longest-idle.
-    private mutating func releaseSlot(of rep: RepID, lead: LeadID, at activityAt: Timestamp?) {
+    /// Frees one open slot of the rep if it `held` the lead; `activityAt` marks the end of work for
+    /// longest-idle. Runs after the lead's record changed, so compaction drops the lead's entry.
+    private mutating func releaseSlot(of rep: RepID, held: Bool, at activityAt: Timestamp?) {
         guard let index = roster.indexOf[rep], var live = presence[dense: index] else { return }
-        live.openLeads.remove(lead)
+        if held { live.openLeads.removeOne() }
+        if live.openLeads.needsCompaction { live.openLeads = live.openLeads.compacted(for: rep, in: assignments) }
         if let activityAt { live.lastActivity = activityAt }
         presence.set(index, live)
+    }
+
+    /// Whether the lead's record says it is offered to or accepted by `rep`.
+    private func isOpen(_ lead: LeadID, with rep: RepID) -> Bool {
+        guard let record = assignments[lead] else { return false }
+        return record.rep == rep && (record.state == .offered || record.state == .accepted)
     }
 }

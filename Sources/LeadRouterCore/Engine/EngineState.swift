@@ -64,7 +64,9 @@ public struct EngineState: Hashable, Sendable {
     }
 
     /// Leads currently offered or accepted to a rep.
-    public func openLeads(of rep: RepID) -> Set<LeadID> { Set(presence[rep]?.openLeads ?? []) }
+    public func openLeads(of rep: RepID) -> [LeadID] {
+        presence[rep]?.openLeads.members(of: rep, in: assignments) ?? []
+    }
 
     /// Offers whose SLA runs out at or before `time`, by deadline.
     public func offersDue(by time: Timestamp) -> [LeadID] {

@@ -1,13 +1,22 @@
 import LeadRouterCore
 import LeadRouterWire
+import NIOCore
 
 /// Route, Reassign, SetAvailability, Accept, Complete: the hot path.
 enum RoutingCalls {
     static let route: UnaryMethod = { call in
-        let request = try Leadrouter_V1_RouteRequest(payload: call.payload)
+        let (lead, explain) = try decodeRoute(call.payload, clock: call.engine.clock)
+        return routeReply(try call.engine.route(lead, detailed: explain ? true : nil))
+    }
+
+    /// A Route request's lead and whether it asks for the full explanation.
+    static func decodeRoute(_ payload: ByteBuffer, clock: any EngineClock) throws -> (lead: Lead, explain: Bool) {
+        let request = try Leadrouter_V1_RouteRequest(payload: payload)
         guard request.hasLead else { throw RPCError(.invalidArgument, "lead is required") }
-        let lead = try Lead(wire: request.lead, now: call.engine.clock.now())
-        let result = try call.engine.route(lead, detailed: request.explain ? true : nil)
+        return (try Lead(wire: request.lead, now: clock.now()), request.explain)
+    }
+
+    @Sendable static func routeReply(_ result: RouteResult) -> ByteBuffer {
         var reply = Leadrouter_V1_RouteReply()
         reply.assignment = result.assignment.wire
         reply.created = result.isNew

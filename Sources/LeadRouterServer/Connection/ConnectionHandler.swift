@@ -17,6 +17,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var streams: [UInt32: StreamSubscription] = [:]
     private var handle: ConnectionHandle?
     private var closing = false
+    private var routeBatch = RouteBatch()
 
     init(server: ServerState) {
         self.server = server
@@ -81,6 +82,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        runRouteBatch(context: context)
         context.flush()
     }
 
@@ -174,6 +176,22 @@ final class ConnectionHandler: ChannelInboundHandler {
             reply(context: context, callID, error: error)
             return
         }
+        if request.method == "Route" {
+            do {
+                let route = try RoutingCalls.decodeRoute(ByteBuffer(bytes: request.payload), clock: server.engine.clock)
+                // A full explanation is rare and costly: such a call runs on its own, below.
+                if !route.explain {
+                    routeBatch.add(callID: callID, lead: route.lead, timeoutMs: request.timeoutMs)
+                    if routeBatch.isFull { runRouteBatch(context: context) }
+                    return
+                }
+            } catch {
+                reply(context: context, callID, error: error)
+                return
+            }
+        }
+        // Every other call sees the routes that arrived before it.
+        runRouteBatch(context: context)
         if request.method == "StreamAssignments" {
             openStream(context: context, callID, request)
             return
@@ -197,19 +215,34 @@ final class ConnectionHandler: ChannelInboundHandler {
                 )
                 return
             }
-            let response = wrapOutboundOut(Frame(type: .response, callID: callID, payload: payload))
-            if let gate = server.gate, ServerMethods.changesState.contains(request.method) {
-                // durability: sync: answer only once everything this call did (and saw) is committed.
-                let seq = server.engine.state.lastSeq
-                gate.whenDurable(seq, on: context.eventLoop) {
-                    context.write(response, promise: nil)
-                    return context.channel
-                }
-            } else {
-                context.write(response, promise: nil)
-            }
+            respond(
+                context: context, callID, payload, changedState: ServerMethods.changesState.contains(request.method))
         } catch {
             reply(context: context, callID, error: error)
+        }
+    }
+
+    private func runRouteBatch(context: ChannelHandlerContext) {
+        guard !routeBatch.isEmpty else { return }
+        routeBatch.run(server.engine) { callID, result in
+            switch result {
+            case .success(let payload): respond(context: context, callID, payload, changedState: true)
+            case .failure(let error): reply(context: context, callID, error: error)
+            }
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext, _ callID: UInt32, _ payload: ByteBuffer, changedState: Bool) {
+        let response = wrapOutboundOut(Frame(type: .response, callID: callID, payload: payload))
+        if let gate = server.gate, changedState {
+            // durability: sync: answer only once everything this call did (and saw) is committed.
+            let seq = server.engine.state.lastSeq
+            gate.whenDurable(seq, on: context.eventLoop) {
+                context.write(response, promise: nil)
+                return context.channel
+            }
+        } else {
+            context.write(response, promise: nil)
         }
     }
 

@@ -1,0 +1,73 @@
+/// The leads a rep holds open (offered or accepted, not yet completed), so that a rep going offline
+/// releases its work without scanning every assignment.
+///
+/// Every route adds one, so adding must be cheap: it prepends to a persistent list (one small
+/// allocation; earlier states share the tail) instead of copying a path of a persistent set. Removal
+/// is lazy: ``count`` drops at once, while the entry stays in the list until the next compaction. The
+/// assignment records are the truth; ``members(of:in:)`` filters the list against them, and the state
+/// compacts a rep's list whenever stale entries outnumber live ones, so it never grows beyond about
+/// twice the rep's open work.
+public struct OpenLeads: Hashable, Sendable, Codable {
+    /// Leads open with the rep right now: what capacity and load are measured by.
+    public private(set) var count = 0
+    private var list: LeadList?
+    /// Entries in `list`, stale ones included.
+    private var length = 0
+
+    public init() {}
+
+    /// A list holding exactly `leads` (from a snapshot, or a compaction).
+    public init(exactly leads: [LeadID]) {
+        for lead in leads { insert(lead) }
+    }
+
+    mutating func insert(_ lead: LeadID) {
+        list = LeadList(lead, next: list)
+        length += 1
+        count += 1
+    }
+
+    /// Notes that one open lead closed; the entry goes at the next compaction.
+    mutating func removeOne() {
+        count -= 1
+    }
+
+    /// Whether stale entries outnumber live ones enough to rebuild the list.
+    var needsCompaction: Bool { length > 2 * count + 8 }
+
+    /// The leads open with `rep`: list entries whose record still says so, each once, oldest first.
+    func members(of rep: RepID, in assignments: AssignmentTable) -> [LeadID] {
+        var seen = Set<LeadID>()
+        var members: [LeadID] = []
+        var node = list
+        while let current = node {
+            if let record = assignments[current.lead], record.rep == rep,
+                record.state == .offered || record.state == .accepted, seen.insert(current.lead).inserted
+            {
+                members.append(current.lead)
+            }
+            node = current.next
+        }
+        return members.reversed()
+    }
+
+    /// The list as it stands, oldest first, stale entries included. Exact in an ``EngineSnapshot``,
+    /// whose presence carries compacted lists.
+    public var entries: [LeadID] { list?.all.reversed() ?? [] }
+
+    /// A copy holding exactly the leads open with `rep`.
+    func compacted(for rep: RepID, in assignments: AssignmentTable) -> OpenLeads {
+        OpenLeads(exactly: members(of: rep, in: assignments))
+    }
+
+    /// Only the count is identity: the members follow from the assignment records (an invariant the
+    /// tests check), and two states may hold them in lists of different shapes.
+    public static func == (lhs: OpenLeads, rhs: OpenLeads) -> Bool { lhs.count == rhs.count }
+    public func hash(into hasher: inout Hasher) { hasher.combine(count) }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(exactly: try [LeadID](from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws { try entries.encode(to: encoder) }
+}

@@ -1,0 +1,66 @@
+import LeadRouterCore
+import Testing
+
+/// The hot path's shortcuts: batched routes and lazily trimmed open-lead lists behave exactly like
+/// the plain versions.
+@Suite("Hot path")
+struct HotPathTests {
+    @Test func aBatchRoutesExactlyLikeOneByOne() throws {
+        let reps = Fixtures.team("t", ["a", "b", "c"], capacity: 3)
+        let single = try Fixtures.engine(detailed: false, reps: reps)
+        let batched = try Fixtures.engine(detailed: false, reps: reps)
+        // Eleven leads for nine slots, one repeated id, one invalid: assigned, queued, existing, error.
+        let leads = (0..<11).map { Fixtures.lead("lead-\($0)") } + [Fixtures.lead("lead-4"), Fixtures.lead("")]
+        var expected: [String] = []
+        for lead in leads {
+            do {
+                let result = try single.route(lead)
+                expected.append("\(result.assignment.rep ?? "queued") \(result.isNew)")
+            } catch {
+                expected.append("error")
+            }
+        }
+        let results = batched.route(batch: leads).map { result in
+            switch result {
+            case .success(let routed): "\(routed.assignment.rep ?? "queued") \(routed.isNew)"
+            case .failure: "error"
+            }
+        }
+        #expect(results == expected)
+        #expect(expected.filter { $0 == "queued true" }.count == 2)
+        #expect(batched.state == single.state)
+        // One commit, one gap-free run of sequence numbers.
+        let events = try #require(batched.events(after: 0))
+        #expect(events.map(\.seq) == Array(1...UInt64(events.count)))
+        InvariantChecks.checkState(batched.state)
+    }
+
+    @Test func openLeadListsStayExactThroughChurnAndSnapshots() throws {
+        let engine = try Fixtures.engine(detailed: false, reps: Fixtures.team("t", ["a"], capacity: 50))
+        // Fill, then complete most: the list keeps stale entries until it compacts.
+        for round in 0..<6 {
+            for index in 0..<40 { try engine.route(Fixtures.lead("r\(round)-\(index)")) }
+            for index in 0..<37 { try engine.complete("r\(round)-\(index)", outcome: "won") }
+            let open = engine.state.openLeads(of: "a")
+            #expect(open.count == 3 * (round + 1))
+            #expect(engine.state.presence["a"]?.openAssignments == open.count)
+            #expect(engine.state.presence["a"]!.openLeads.entries.count <= 2 * open.count + 9, "the list compacts")
+            InvariantChecks.checkState(engine.state)
+        }
+        // A snapshot carries exact lists; restoring it gives the same state and the same open leads.
+        let snapshot = engine.state.snapshot
+        let restored = EngineState(snapshot: snapshot)
+        #expect(restored == engine.state)
+        #expect(Set(restored.openLeads(of: "a")) == Set(engine.state.openLeads(of: "a")))
+        #expect(snapshot.presence.compactMap { $0 }.first?.openLeads.entries.count == 18)
+        // Going offline releases exactly the open offers, stale entries notwithstanding.
+        let released = try engine.setAvailability("a", status: .offline)
+        let releasedLeads = released.compactMap { event -> LeadID? in
+            if case .released(let lead, _, _) = event.kind { return lead }
+            return nil
+        }
+        #expect(Set(releasedLeads) == Set(restored.openLeads(of: "a")))
+        #expect(engine.state.openLeads(of: "a").isEmpty)
+        InvariantChecks.checkState(engine.state)
+    }
+}
