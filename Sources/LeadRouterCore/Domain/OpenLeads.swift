@@ -35,8 +35,13 @@ public struct OpenLeads: Hashable, Sendable, Codable {
     /// Whether stale entries outnumber live ones enough to rebuild the list.
     var needsCompaction: Bool { length > 2 * count + 8 }
 
+    /// Whether the list holds exactly the open leads: nothing was removed since it was last built, so
+    /// no entry is stale and none is repeated (a repeat needs an earlier entry that went stale).
+    var isExact: Bool { length == count }
+
     /// The leads open with `rep`: list entries whose record still says so, each once, oldest first.
     func members(of rep: RepID, in assignments: AssignmentTable) -> [LeadID] {
+        if isExact { return entries }
         var seen = Set<LeadID>()
         var members: [LeadID] = []
         var node = list
@@ -57,7 +62,7 @@ public struct OpenLeads: Hashable, Sendable, Codable {
 
     /// A copy holding exactly the leads open with `rep`.
     func compacted(for rep: RepID, in assignments: AssignmentTable) -> OpenLeads {
-        OpenLeads(exactly: members(of: rep, in: assignments))
+        isExact ? self : OpenLeads(exactly: members(of: rep, in: assignments))
     }
 
     /// Only the count is identity: the members follow from the assignment records (an invariant the
