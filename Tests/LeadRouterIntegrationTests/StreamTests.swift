@@ -51,6 +51,46 @@ struct StreamTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func manyStreamsOnOneLoopEachGetExactlyTheirEventsInOrder() async throws {
+        try await TestServer.with { server in
+            let client = try await server.client()
+            let reps = ["a", "b", "c", "d"]
+            try await WireFixtures.seed(client, reps: reps, capacity: 1000)
+            // Two streams per rep and one for everything, all on one connection (so one event loop,
+            // sharing reads), with credit so small they keep stopping and catching up on their own.
+            var streams: [(rep: String?, events: AssignmentStream.AsyncIterator)] = []
+            for rep in reps + reps {
+                var request = Leadrouter_V1_StreamAssignmentsRequest()
+                request.rep = rep
+                request.initialCredit = 2
+                streams.append((rep, client.assignments(request).makeAsyncIterator()))
+            }
+            var everything = Leadrouter_V1_StreamAssignmentsRequest()
+            everything.initialCredit = 3
+            streams.append((nil, client.assignments(everything).makeAsyncIterator()))
+            try await Task.sleep(for: .milliseconds(50))
+            // Concurrent routes land in a few commits, so one pump carries several events per stream.
+            let routedTo = try await withThrowingTaskGroup(of: (lead: String, rep: String, seq: UInt64).self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        let reply = try await client.route(WireFixtures.lead("f\(index)"))
+                        return ("f\(index)", reply.assignment.rep, reply.assignment.seq)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.seq < $1.seq }
+            }
+            for index in streams.indices {
+                let expected = routedTo.filter { streams[index].rep == nil || $0.rep == streams[index].rep }.map(\.lead)
+                var received: [Leadrouter_V1_AssignmentEvent] = []
+                for _ in expected { received.append(try #require(try await streams[index].events.next())) }
+                #expect(received.map(\.leadID) == expected, "stream for \(streams[index].rep ?? "everything")")
+                #expect(
+                    received.map(\.seq) == received.map(\.seq).sorted()
+                        && Set(received.map(\.seq)).count == expected.count)
+            }
+        }
+    }
+
     @Test func resumeFromASequenceNumberAfterDisconnectHasNoGapAndNoDuplicate() async throws {
         try await TestServer.with { server in
             let admin = try await server.client()

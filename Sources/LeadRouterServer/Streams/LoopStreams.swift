@@ -41,8 +41,21 @@ final class LoopStreams: @unchecked Sendable {
         }
     }
 
+    /// Streams that stand at the same sequence number (normally all of them) share one read of the
+    /// history and get only the events that concern them; a stream alone at its position pumps itself.
     private func pumpAll() {
         let engine = engine()
-        for subscription in subscriptions.values { subscription.pump(engine) }
+        var positions: [UInt64: [StreamSubscription]] = [:]
+        for subscription in subscriptions.values where subscription.canSend {
+            positions[subscription.lastSeq, default: []].append(subscription)
+        }
+        for (after, group) in positions {
+            if group.count == 1 {
+                group[0].pump(engine)
+            } else {
+                var fanOut = StreamFanOut(group)
+                fanOut.pump(after: after, engine: engine)
+            }
+        }
     }
 }

@@ -12,6 +12,8 @@ final class StreamSubscription {
     let callID: UInt32
     private let channel: any Channel
     private let rep: String?
+    /// The one rep this stream follows, if it follows one.
+    var repFilter: String? { rep }
     private let team: String?
     private(set) var lastSeq: UInt64
     private var credit: UInt32
@@ -19,6 +21,7 @@ final class StreamSubscription {
     private let onFinish: (StreamSubscription) -> Void
     /// Older events than the engine keeps in memory are read from here.
     private let journal: JournalStore?
+    private var unflushed = false
 
     init(
         callID: UInt32, channel: any Channel, request: Leadrouter_V1_StreamAssignmentsRequest, startAfter: UInt64,
@@ -62,6 +65,35 @@ final class StreamSubscription {
                 credit -= 1
                 if credit == 0 { return }
             }
+        }
+    }
+
+    // MARK: shared fan-out (see `StreamFanOut`)
+
+    /// Whether the stream can take one more message now.
+    var canSend: Bool { !finished && credit > 0 && channel.isWritable }
+
+    func wants(_ event: EngineEvent, roster: inout Roster?, engine: RoutingEngine) -> Bool {
+        matches(event, roster: &roster, engine: engine)
+    }
+
+    /// Writes one event's message (without flushing); the caller checked `canSend`.
+    func send(_ event: EngineEvent, payload: ByteBuffer) {
+        lastSeq = event.seq
+        channel.write(Frame(type: .streamMessage, callID: callID, payload: payload), promise: nil)
+        credit -= 1
+        unflushed = true
+    }
+
+    /// Records that every event up to `seq` was sent or did not concern this stream.
+    func passed(_ seq: UInt64) {
+        lastSeq = max(lastSeq, seq)
+    }
+
+    func flushIfNeeded() {
+        if unflushed {
+            unflushed = false
+            channel.flush()
         }
     }
 
