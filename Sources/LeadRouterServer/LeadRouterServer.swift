@@ -70,8 +70,8 @@ public final class LeadRouterServer: Service, Sendable {
         }
         self.engine = engine
         self.state = ServerState(
-            engine: engine, configuration: configuration, logger: logger, streams: streams, journal: journal, gate: gate
-        )
+            engine: engine, configuration: configuration, logger: logger, streams: streams,
+            routes: RouteBatcher(group: group) { engineSlot.load()! }, journal: journal, gate: gate)
         self.bound = group.next().makePromise()
     }
 

@@ -17,7 +17,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var streams: [UInt32: StreamSubscription] = [:]
     private var handle: ConnectionHandle?
     private var closing = false
-    private var routeBatch = RouteBatch()
+    /// Route calls wait here, with those of the loop's other connections, to be committed together.
+    private var routes: LoopRouteBatch?
 
     init(server: ServerState) {
         self.server = server
@@ -42,6 +43,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         self.handle = handle
+        routes = server.routes.batch(on: context.eventLoop)
         context.fireChannelActive()
     }
 
@@ -82,7 +84,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        runRouteBatch(context: context)
+        routes?.commitSoon()
         context.flush()
     }
 
@@ -180,9 +182,18 @@ final class ConnectionHandler: ChannelInboundHandler {
             do {
                 let route = try RoutingCalls.decodeRoute(ByteBuffer(bytes: request.payload), clock: server.engine.clock)
                 // A full explanation is rare and costly: such a call runs on its own, below.
-                if !route.explain {
-                    routeBatch.add(callID: callID, lead: route.lead, timeoutMs: request.timeoutMs)
-                    if routeBatch.isFull { runRouteBatch(context: context) }
+                if !route.explain, let routes {
+                    routes.add(callID: callID, lead: route.lead, timeoutMs: request.timeoutMs) { callID, result in
+                        guard context.channel.isActive else { return nil }
+                        switch result {
+                        case .success(let payload):
+                            return self.respond(context: context, callID, payload, changedState: true)
+                                ? context.channel : nil
+                        case .failure(let error):
+                            self.reply(context: context, callID, error: error)
+                            return context.channel
+                        }
+                    }
                     return
                 }
             } catch {
@@ -191,7 +202,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
         }
         // Every other call sees the routes that arrived before it.
-        runRouteBatch(context: context)
+        routes?.commit()
         if request.method == "StreamAssignments" {
             openStream(context: context, callID, request)
             return
@@ -222,17 +233,11 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func runRouteBatch(context: ChannelHandlerContext) {
-        guard !routeBatch.isEmpty else { return }
-        routeBatch.run(server.engine) { callID, result in
-            switch result {
-            case .success(let payload): respond(context: context, callID, payload, changedState: true)
-            case .failure(let error): reply(context: context, callID, error: error)
-            }
-        }
-    }
-
-    private func respond(context: ChannelHandlerContext, _ callID: UInt32, _ payload: ByteBuffer, changedState: Bool) {
+    /// Writes a reply now, or once it is durable; `true` if it was written now (and wants a flush).
+    @discardableResult
+    private func respond(context: ChannelHandlerContext, _ callID: UInt32, _ payload: ByteBuffer, changedState: Bool)
+        -> Bool
+    {
         let response = wrapOutboundOut(Frame(type: .response, callID: callID, payload: payload))
         if let gate = server.gate, changedState {
             // durability: sync: answer only once everything this call did (and saw) is committed.
@@ -241,9 +246,10 @@ final class ConnectionHandler: ChannelInboundHandler {
                 context.write(response, promise: nil)
                 return context.channel
             }
-        } else {
-            context.write(response, promise: nil)
+            return false
         }
+        context.write(response, promise: nil)
+        return true
     }
 
     private func reply(context: ChannelHandlerContext, _ callID: UInt32, error: Error) {
