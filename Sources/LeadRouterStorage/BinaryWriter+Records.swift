@@ -11,12 +11,17 @@ extension BinaryWriter {
     mutating func lead(_ lead: Lead) {
         string(lead.id)
         timestamp(lead.createdAt)
-        for text in [
-            lead.source, lead.country, lead.region, lead.state, lead.postalCode, lead.industry, lead.product,
-            lead.language, lead.accountID, lead.email,
-        ] {
-            optional(text) { $0.string($1) }
-        }
+        // One call per field rather than a loop over an array literal: no allocation per lead.
+        optional(lead.source) { $0.string($1) }
+        optional(lead.country) { $0.string($1) }
+        optional(lead.region) { $0.string($1) }
+        optional(lead.state) { $0.string($1) }
+        optional(lead.postalCode) { $0.string($1) }
+        optional(lead.industry) { $0.string($1) }
+        optional(lead.product) { $0.string($1) }
+        optional(lead.language) { $0.string($1) }
+        optional(lead.accountID) { $0.string($1) }
+        optional(lead.email) { $0.string($1) }
         optional(lead.employees) { $0.int($1) }
         optional(lead.dealSize) { $0.double($1) }
         optional(lead.score) { $0.double($1) }
@@ -57,9 +62,10 @@ extension BinaryWriter {
         name(record.rule)
         varint(record.seq)
         double(record.priority)
-        for time in [record.offeredAt, record.acceptedAt, record.completedAt, record.slaDeadline] {
-            optional(time) { $0.timestamp($1) }
-        }
+        optional(record.offeredAt) { $0.timestamp($1) }
+        optional(record.acceptedAt) { $0.timestamp($1) }
+        optional(record.completedAt) { $0.timestamp($1) }
+        optional(record.slaDeadline) { $0.timestamp($1) }
         array(record.expiredReps) { $0.name($1) }
         int(record.misses)
         bool(record.escalated)
@@ -76,20 +82,30 @@ extension BinaryReader {
     }
 
     mutating func lead() throws -> Lead {
+        // Straight into locals, in the writer's order: snapshots decode a million of these.
         let id = try string()
         let createdAt = try timestamp()
-        var texts: [String?] = []
-        for _ in 0..<10 { texts.append(try optional { try $0.string() }) }
+        let source = try optional { try $0.string() }
+        let country = try optional { try $0.string() }
+        let region = try optional { try $0.string() }
+        let state = try optional { try $0.string() }
+        let postalCode = try optional { try $0.string() }
+        let industry = try optional { try $0.string() }
+        let product = try optional { try $0.string() }
+        let language = try optional { try $0.string() }
+        let accountID = try optional { try $0.string() }
+        let email = try optional { try $0.string() }
         let employees: Int? = try optional { try $0.int() }
         let dealSize = try optional { try $0.double() }
         let score = try optional { try $0.double() }
         let intents = try array { try $0.string() }
-        let custom = try array { reader in (try reader.string(), try reader.string()) }
+        let customCount = try count()
+        var custom: [String: String] = [:]
+        for _ in 0..<customCount { custom[try string()] = try string() }
         return Lead(
-            id: id, createdAt: createdAt, source: texts[0], country: texts[1], region: texts[2], state: texts[3],
-            postalCode: texts[4], industry: texts[5], employees: employees, dealSize: dealSize, product: texts[6],
-            score: score, language: texts[7], accountID: texts[8], email: texts[9], intents: intents,
-            custom: Dictionary(custom, uniquingKeysWith: { $1 }))
+            id: id, createdAt: createdAt, source: source, country: country, region: region, state: state,
+            postalCode: postalCode, industry: industry, employees: employees, dealSize: dealSize, product: product,
+            score: score, language: language, accountID: accountID, email: email, intents: intents, custom: custom)
     }
 
     mutating func explanation() throws -> Explanation {
@@ -125,11 +141,13 @@ extension BinaryReader {
         let rule = try name()
         let seq = try varint()
         let priority = try double()
-        var times: [Timestamp?] = []
-        for _ in 0..<4 { times.append(try optional { try $0.timestamp() }) }
+        let offeredAt = try optional { try $0.timestamp() }
+        let acceptedAt = try optional { try $0.timestamp() }
+        let completedAt = try optional { try $0.timestamp() }
+        let slaDeadline = try optional { try $0.timestamp() }
         return Assignment(
-            lead: lead, state: state, rep: rep, rule: rule, seq: seq, priority: priority, offeredAt: times[0],
-            acceptedAt: times[1], completedAt: times[2], slaDeadline: times[3],
+            lead: lead, state: state, rep: rep, rule: rule, seq: seq, priority: priority, offeredAt: offeredAt,
+            acceptedAt: acceptedAt, completedAt: completedAt, slaDeadline: slaDeadline,
             expiredReps: try array { try $0.name() },
             misses: try int(), escalated: try bool(), outcome: try optional { try $0.name() },
             explanation: try explanation())

@@ -1,10 +1,12 @@
 import HashTreeCollections
 
-/// A whole engine state in plain, encodable form: what snapshots store.
+/// A whole engine state in plain form: what snapshots store.
 ///
-/// Derived indexes (rule index, team and territory lists, SLA buckets) are rebuilt on load.
-public struct EngineSnapshot: Codable, Sendable {
-    public struct Pool: Codable, Sendable {
+/// Derived indexes (rule index, team and territory lists, SLA buckets) are rebuilt on load. The
+/// assignments stay in their persistent table: taking a snapshot shares it instead of copying a
+/// million records, and loading one hands the decoded table over as it is.
+public struct EngineSnapshot: Sendable {
+    public struct Pool: Sendable {
         public var cursor: Int32?
         public var entries: [Int32: LedgerEntry]
 
@@ -23,7 +25,7 @@ public struct EngineSnapshot: Codable, Sendable {
     public var accountOwners: [String: RepID]
     public var domainOwners: [String: RepID]
     public var presence: [RepPresence?]
-    public var assignments: [Assignment]
+    public var assignments: AssignmentTable
     public var queue: [QueueEntry]
     public var pools: [String: Pool]
     /// Completed leads not yet archived, oldest first.
@@ -32,7 +34,7 @@ public struct EngineSnapshot: Codable, Sendable {
     public init(
         lastSeq: UInt64, lastTime: Timestamp, policy: Policy, reps: [Rep?], territories: [Territory],
         accountOwners: [String: RepID], domainOwners: [String: RepID], presence: [RepPresence?],
-        assignments: [Assignment], queue: [QueueEntry], pools: [String: Pool], completionLog: [LeadID] = []
+        assignments: AssignmentTable, queue: [QueueEntry], pools: [String: Pool], completionLog: [LeadID] = []
     ) {
         self.completionLog = completionLog
         self.lastSeq = lastSeq
@@ -61,7 +63,7 @@ extension EngineState {
                 live.openLeads = live.openLeads.compacted(for: rep, in: assignments)
                 return live
             },
-            assignments: Array(assignments.values), queue: Array(queue.values),
+            assignments: assignments, queue: Array(queue.values),
             pools: pools.reduce(into: [:]) { result, entry in
                 result[entry.key] = .init(
                     cursor: entry.value.cursor,
@@ -81,8 +83,8 @@ extension EngineState {
             accountOwners: snapshot.accountOwners, domainOwners: snapshot.domainOwners)
         presence.follow(roster)
         for (index, live) in snapshot.presence.enumerated() { presence.set(Int32(index), live) }
-        for record in snapshot.assignments {
-            assignments[record.lead.id] = record
+        assignments = snapshot.assignments
+        for record in assignments.values {
             if record.state == .offered, let deadline = record.slaDeadline {
                 slaBuckets[deadline.seconds] = LeadList(record.lead.id, next: slaBuckets[deadline.seconds])
             }
