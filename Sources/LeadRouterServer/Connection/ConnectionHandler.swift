@@ -178,29 +178,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             reply(context: context, callID, error: error)
             return
         }
-        if request.method == "Route" {
-            do {
-                let route = try RoutingCalls.decodeRoute(ByteBuffer(bytes: request.payload), clock: server.engine.clock)
-                // A full explanation is rare and costly: such a call runs on its own, below.
-                if !route.explain, let routes {
-                    routes.add(callID: callID, lead: route.lead, timeoutMs: request.timeoutMs) { callID, result in
-                        guard context.channel.isActive else { return nil }
-                        switch result {
-                        case .success(let payload):
-                            return self.respond(context: context, callID, payload, changedState: true)
-                                ? context.channel : nil
-                        case .failure(let error):
-                            self.reply(context: context, callID, error: error)
-                            return context.channel
-                        }
-                    }
-                    return
-                }
-            } catch {
-                reply(context: context, callID, error: error)
-                return
-            }
-        }
+        if request.method == "Route" && queueRoute(context: context, callID, request) { return }
         // Every other call sees the routes that arrived before it.
         routes?.commit()
         if request.method == "StreamAssignments" {
@@ -231,6 +209,32 @@ final class ConnectionHandler: ChannelInboundHandler {
         } catch {
             reply(context: context, callID, error: error)
         }
+    }
+
+    /// Puts a Route call into the loop's batch (see ``LoopRouteBatch``), or answers a malformed one;
+    /// `false` for a call that asks for the full explanation, which is rare and costly and runs alone.
+    private func queueRoute(context: ChannelHandlerContext, _ callID: UInt32, _ request: Leadrouter_V1_Request)
+        -> Bool
+    {
+        let route: (lead: Lead, explain: Bool)
+        do {
+            route = try RoutingCalls.decodeRoute(ByteBuffer(bytes: request.payload), clock: server.engine.clock)
+        } catch {
+            reply(context: context, callID, error: error)
+            return true
+        }
+        guard !route.explain, let routes else { return false }
+        routes.add(callID: callID, lead: route.lead, timeoutMs: request.timeoutMs) { callID, result in
+            guard context.channel.isActive else { return nil }
+            switch result {
+            case .success(let payload):
+                return self.respond(context: context, callID, payload, changedState: true) ? context.channel : nil
+            case .failure(let error):
+                self.reply(context: context, callID, error: error)
+                return context.channel
+            }
+        }
+        return true
     }
 
     /// Writes a reply now, or once it is durable; `true` if it was written now (and wants a flush).
