@@ -14,7 +14,7 @@ struct ConcurrencyStressTests {
         var events: [EngineEvent] { lock.withLock { collected } }
     }
 
-    @Test func manyThreadsRoutingReassigningAndFlippingAvailabilityKeepEveryInvariant() throws {
+    @Test func manyThreadsRoutingBatchingReassigningAndFlippingAvailabilityKeepEveryInvariant() throws {
         let collector = EventCollector()
         let threads = 8
         let operations = 1000
@@ -55,6 +55,11 @@ struct ConcurrencyStressTests {
                     _ = try? engine.reassign("t\(thread)-\(Int.random(in: 0...step, using: &random))")
                 case 8:
                     _ = try? engine.complete("t\(thread)-\(Int.random(in: 0...step, using: &random))", outcome: "done")
+                case 9 where step % 2 == 0:
+                    // A batch as the server commits one: new leads, a lead shared with other threads,
+                    // and a repeat inside the batch itself.
+                    let batch = (0..<Int.random(in: 1...6, using: &random)).map { Fixtures.lead("\(lead)-b\($0)") }
+                    _ = engine.route(batch: batch + [Fixtures.lead("shared-\(step)"), batch[0]])
                 default:
                     _ = try? engine.accept("shared-\(Int.random(in: 0...step, using: &random))")
                 }
