@@ -133,6 +133,7 @@ stop
     echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($(nproc) cores, shared by client and server)"
     echo "- $(swift --version 2>/dev/null | head -1)"
     echo "- $(redis-server --version | cut -d' ' -f1-3)"
+    echo "- $(python3 -c 'import json; pins = {p["identity"]: p["state"].get("version") for p in json.load(open("Package.resolved"))["pins"]}; print(", ".join(f"{k} {pins.get(k)}" for k in ["swift-nio", "grpc-swift-2", "grpc-swift-nio-transport", "grpc-swift-protobuf", "swift-protobuf", "hdrhistogram-swift"]))' 2>/dev/null || echo 'package versions: see Package.resolved')"
     echo "- LeadRouter $(git -C .. rev-parse --short HEAD 2>/dev/null || echo '?'), detailed explanations off; durable = \`durability: sync\` on SQLite"
     echo "- warm-up ${WARMUP} s, ${DURATION} s measured per run; Redis: redis-benchmark INCR with -n requests"
     echo
