@@ -208,12 +208,16 @@ public final class JournalWriter: @unchecked Sendable {
         encoding = true
         let started = Date()
         DispatchQueue.global(qos: .utility).async { [self] in
-            let body = Result { try EventCodec.encode(state.snapshot) }
             encodedSnapshot.store(
-                EncodedSnapshot(seq: state.lastSeq, time: state.lastTime, body: body, reason: reason, started: started),
-                ordering: .sequentiallyConsistent)
+                Self.encode(state, reason: reason, started: started), ordering: .sequentiallyConsistent)
             wakeWriter()
         }
+    }
+
+    private static func encode(_ state: EngineState, reason: String, started: Date) -> EncodedSnapshot {
+        EncodedSnapshot(
+            seq: state.lastSeq, time: state.lastTime, body: Result { try EventCodec.encode(state.snapshot) },
+            reason: reason, started: started)
     }
 
     /// Stores a snapshot the encoding thread finished.
@@ -260,8 +264,6 @@ public final class JournalWriter: @unchecked Sendable {
     /// (at shutdown, when nothing else is left to do).
     private func snapshot(reason: String) {
         guard let state = durableState() else { return }
-        let started = Date()
-        let body = Result { try EventCodec.encode(state.snapshot) }
-        store(EncodedSnapshot(seq: state.lastSeq, time: state.lastTime, body: body, reason: reason, started: started))
+        store(Self.encode(state, reason: reason, started: Date()))
     }
 }

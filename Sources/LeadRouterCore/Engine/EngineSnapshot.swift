@@ -57,10 +57,11 @@ extension EngineState {
             lastSeq: lastSeq, lastTime: lastTime, policy: policy.policy, reps: roster.profiles.map { $0?.rep },
             territories: roster.territories.values.sorted { $0.id < $1.id }, accountOwners: roster.accountOwners,
             domainOwners: roster.domainOwners,
-            presence: (0..<roster.profiles.count).map { index in
-                guard var live = presence[dense: Int32(index)], let rep = roster.profile(Int32(index))?.rep.id
-                else { return presence[dense: Int32(index)] }
-                live.openLeads = live.openLeads.compacted(for: rep, in: assignments)
+            presence: (0..<Int32(roster.profiles.count)).map { index in
+                guard var live = presence[dense: index] else { return nil }
+                if let rep = roster.profile(index)?.rep.id {
+                    live.openLeads = live.openLeads.compacted(for: rep, in: assignments)
+                }
                 return live
             },
             assignments: assignments, queue: Array(queue.values),

@@ -67,8 +67,6 @@ final class LoopRouteBatch: @unchecked Sendable {
         self.engine = engine
     }
 
-    var isEmpty: Bool { pending.isEmpty }
-
     func add(callID: UInt32, lead: Lead, timeoutMs: UInt32, answer: @escaping Answer) {
         eventLoop.preconditionInEventLoop()
         pending.append(Pending(callID: callID, lead: lead, timeoutMs: timeoutMs, arrived: .now(), answer: answer))

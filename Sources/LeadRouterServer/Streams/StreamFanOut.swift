@@ -42,7 +42,7 @@ struct StreamFanOut {
         var byRep: [String: [Int]] = [:]
         var everyRep: [Int] = []
         for (index, stream) in active.enumerated() {
-            if let rep = stream.repFilter { byRep[rep, default: []].append(index) } else { everyRep.append(index) }
+            if let rep = stream.rep { byRep[rep, default: []].append(index) } else { everyRep.append(index) }
         }
         var stopped = Set<Int>()
         var roster: Roster?

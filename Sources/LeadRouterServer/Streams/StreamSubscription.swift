@@ -11,9 +11,8 @@ import NIOCore
 final class StreamSubscription {
     let callID: UInt32
     private let channel: any Channel
-    private let rep: String?
     /// The one rep this stream follows, if it follows one.
-    var repFilter: String? { rep }
+    let rep: String?
     private let team: String?
     private(set) var lastSeq: UInt64
     private var credit: UInt32
@@ -46,8 +45,7 @@ final class StreamSubscription {
     func pump(_ engine: RoutingEngine) {
         guard !finished else { return }
         var roster: Roster?
-        var wrote = false
-        defer { if wrote { channel.flush() } }
+        defer { flushIfNeeded() }
         while credit > 0 && channel.isWritable {
             guard let events = engine.events(after: lastSeq, limit: 256) ?? journalEvents() else {
                 finish(
@@ -59,10 +57,8 @@ final class StreamSubscription {
             if events.isEmpty { return }
             for event in events {
                 lastSeq = event.seq
-                guard matches(event, roster: &roster, engine: engine) else { continue }
-                channel.write(Frame(type: .streamMessage, callID: callID, payload: event.wire.payload()), promise: nil)
-                wrote = true
-                credit -= 1
+                guard wants(event, roster: &roster, engine: engine) else { continue }
+                send(event, payload: event.wire.payload())
                 if credit == 0 { return }
             }
         }
@@ -73,11 +69,7 @@ final class StreamSubscription {
     /// Whether the stream can take one more message now.
     var canSend: Bool { !finished && credit > 0 && channel.isWritable }
 
-    func wants(_ event: EngineEvent, roster: inout Roster?, engine: RoutingEngine) -> Bool {
-        matches(event, roster: &roster, engine: engine)
-    }
-
-    /// Writes one event's message (without flushing); the caller checked `canSend`.
+    /// Writes one event's message (flushed by `flushIfNeeded`); the caller checked the credit.
     func send(_ event: EngineEvent, payload: ByteBuffer) {
         lastSeq = event.seq
         channel.write(Frame(type: .streamMessage, callID: callID, payload: payload), promise: nil)
@@ -105,7 +97,8 @@ final class StreamSubscription {
         return events
     }
 
-    private func matches(_ event: EngineEvent, roster: inout Roster?, engine: RoutingEngine) -> Bool {
+    /// Whether the event concerns this stream (its rep, its team, or everything).
+    func wants(_ event: EngineEvent, roster: inout Roster?, engine: RoutingEngine) -> Bool {
         if rep == nil && team == nil { return true }
         guard let eventRep = event.rep else { return false }
         if let rep, eventRep != rep { return false }
