@@ -149,12 +149,12 @@ enum EventCodec {
         // The body interns repeated strings; the table goes in front of it so the reader has it first.
         var writer = BinaryWriter(capacity: 192 * (snapshot.assignments.count + 16))
         writer.interning = true
-        writer.array(snapshot.presence) { writer, live in
-            writer.optional(live) { writer, live in
+        writer.array(Array(zip(snapshot.presence, snapshot.openLeads))) { writer, rep in
+            writer.optional(rep.0) { writer, live in
                 writer.name(live.status.rawValue)
                 writer.int(live.activeCalls)
                 writer.optional(live.capacityOverride) { $0.int($1) }
-                writer.array(live.openLeads.entries) { $0.string($1) }
+                writer.array(rep.1) { $0.string($1) }
                 writer.int(live.assignedToday)
                 writer.int(live.assignedDay)
                 writer.timestamp(live.lastActivity)
@@ -207,17 +207,18 @@ enum EventCodec {
         let accountOwners = try reader.json([String: RepID].self)
         let domainOwners = try reader.json([String: RepID].self)
         reader.names = try reader.array { try $0.string() }
-        let presence: [RepPresence?] = try reader.array { reader in
+        let presence: [(RepPresence, [LeadID])?] = try reader.array { reader in
             try reader.optional { reader in
                 var live = RepPresence(status: try reader.enumeration(RepStatus.self))
                 live.activeCalls = try reader.int()
                 live.capacityOverride = try reader.optional { try $0.int() }
-                live.openLeads = OpenLeads(exactly: try reader.array { try $0.string() })
+                let open = try reader.array { try $0.string() }
+                live.openAssignments = open.count
                 live.assignedToday = try reader.int()
                 live.assignedDay = try reader.int()
                 live.lastActivity = try reader.timestamp()
                 live.availableSince = try reader.timestamp()
-                return live
+                return (live, open)
             }
         }
         let assignments = try decodeAssignments(&reader)
@@ -238,7 +239,8 @@ enum EventCodec {
         guard reader.isAtEnd else { throw StorageError("snapshot has trailing bytes") }
         return EngineSnapshot(
             lastSeq: lastSeq, lastTime: lastTime, policy: policy, reps: reps, territories: territories,
-            accountOwners: accountOwners, domainOwners: domainOwners, presence: presence, assignments: assignments,
+            accountOwners: accountOwners, domainOwners: domainOwners, presence: presence.map { $0?.0 },
+            openLeads: presence.map { $0?.1 ?? [] }, assignments: assignments,
             queue: queue, pools: Dictionary(pools, uniquingKeysWith: { $1 }), completionLog: completionLog)
     }
 

@@ -3,13 +3,11 @@
 ///
 /// Every route adds one, so adding must be cheap: it prepends to a persistent list (one small
 /// allocation; earlier states share the tail) instead of copying a path of a persistent set. Removal
-/// is lazy: ``count`` drops at once, while the entry stays in the list until the next compaction. The
-/// assignment records are the truth; ``members(of:in:)`` filters the list against them, and the state
-/// compacts a rep's list whenever stale entries outnumber live ones, so it never grows beyond about
-/// twice the rep's open work.
-public struct OpenLeads: Hashable, Sendable, Codable {
-    /// Leads open with the rep right now: what capacity and load are measured by.
-    public private(set) var count = 0
+/// is lazy: the rep's ``RepPresence/openAssignments`` (`open` below) drops at once, while the entry
+/// stays in the list until the next compaction. The assignment records are the truth;
+/// ``members(of:open:in:)`` filters the list against them, and the state compacts a rep's list whenever
+/// stale entries outnumber live ones, so it never grows beyond about twice the rep's open work.
+public struct OpenLeads: Sendable {
     private var list: LeadList?
     /// Entries in `list`, stale ones included.
     private var length = 0
@@ -24,24 +22,18 @@ public struct OpenLeads: Hashable, Sendable, Codable {
     mutating func insert(_ lead: LeadID) {
         list = LeadList(lead, next: list)
         length += 1
-        count += 1
     }
 
-    /// Notes that one open lead closed; the entry goes at the next compaction.
-    mutating func removeOne() {
-        count -= 1
-    }
+    /// Whether stale entries outnumber the `open` live ones enough to rebuild the list.
+    func needsCompaction(open: Int) -> Bool { length > 2 * open + 8 }
 
-    /// Whether stale entries outnumber live ones enough to rebuild the list.
-    var needsCompaction: Bool { length > 2 * count + 8 }
-
-    /// Whether the list holds exactly the open leads: nothing was removed since it was last built, so
+    /// Whether the list holds exactly the `open` leads: nothing was removed since it was last built, so
     /// no entry is stale and none is repeated (a repeat needs an earlier entry that went stale).
-    var isExact: Bool { length == count }
+    func isExact(open: Int) -> Bool { length == open }
 
     /// The leads open with `rep`: list entries whose record still says so, each once, oldest first.
-    func members(of rep: RepID, in assignments: AssignmentTable) -> [LeadID] {
-        if isExact { return entries }
+    func members(of rep: RepID, open: Int, in assignments: AssignmentTable) -> [LeadID] {
+        if isExact(open: open) { return entries }
         var seen = Set<LeadID>()
         var members: [LeadID] = []
         var node = list
@@ -61,18 +53,7 @@ public struct OpenLeads: Hashable, Sendable, Codable {
     public var entries: [LeadID] { list?.all.reversed() ?? [] }
 
     /// A copy holding exactly the leads open with `rep`.
-    func compacted(for rep: RepID, in assignments: AssignmentTable) -> OpenLeads {
-        isExact ? self : OpenLeads(exactly: members(of: rep, in: assignments))
+    func compacted(for rep: RepID, open: Int, in assignments: AssignmentTable) -> OpenLeads {
+        isExact(open: open) ? self : OpenLeads(exactly: members(of: rep, open: open, in: assignments))
     }
-
-    /// Only the count is identity: the members follow from the assignment records (an invariant the
-    /// tests check), and two states may hold them in lists of different shapes.
-    public static func == (lhs: OpenLeads, rhs: OpenLeads) -> Bool { lhs.count == rhs.count }
-    public func hash(into hasher: inout Hasher) { hasher.combine(count) }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(exactly: try [LeadID](from: decoder))
-    }
-
-    public func encode(to encoder: any Encoder) throws { try entries.encode(to: encoder) }
 }

@@ -1,12 +1,15 @@
 /// A rep's live state: what dialers report and what routing has given them.
+///
+/// Plain values only, no references: every candidate check reads one, and every offer copies a trie
+/// leaf of them, so copying must be a `memcpy` (the rep's open lead ids live beside it, in
+/// ``PresenceTable``).
 public struct RepPresence: Hashable, Sendable, Codable {
     public var status: RepStatus
     public var activeCalls: Int
     /// Overrides ``Rep/capacity`` when a dialer or admin sets it through `SetAvailability`.
     public var capacityOverride: Int?
-    /// Offered plus accepted leads not yet completed, so a rep going offline releases work without a scan.
-    public var openLeads = OpenLeads()
-    public var openAssignments: Int { openLeads.count }
+    /// Offered plus accepted leads not yet completed: what capacity and load are measured by.
+    public var openAssignments = 0
     /// Assignments received on ``assignedDay`` (the rep's local calendar day number).
     public var assignedToday: Int
     public var assignedDay: Int64

@@ -25,6 +25,8 @@ public struct EngineSnapshot: Sendable {
     public var accountOwners: [String: RepID]
     public var domainOwners: [String: RepID]
     public var presence: [RepPresence?]
+    /// Each rep's open leads, parallel to `presence` (empty where it is `nil`).
+    public var openLeads: [[LeadID]]
     public var assignments: AssignmentTable
     public var queue: [QueueEntry]
     public var pools: [String: Pool]
@@ -34,7 +36,8 @@ public struct EngineSnapshot: Sendable {
     public init(
         lastSeq: UInt64, lastTime: Timestamp, policy: Policy, reps: [Rep?], territories: [Territory],
         accountOwners: [String: RepID], domainOwners: [String: RepID], presence: [RepPresence?],
-        assignments: AssignmentTable, queue: [QueueEntry], pools: [String: Pool], completionLog: [LeadID] = []
+        openLeads: [[LeadID]], assignments: AssignmentTable, queue: [QueueEntry], pools: [String: Pool],
+        completionLog: [LeadID] = []
     ) {
         self.completionLog = completionLog
         self.lastSeq = lastSeq
@@ -45,6 +48,7 @@ public struct EngineSnapshot: Sendable {
         self.accountOwners = accountOwners
         self.domainOwners = domainOwners
         self.presence = presence
+        self.openLeads = openLeads
         self.assignments = assignments
         self.queue = queue
         self.pools = pools
@@ -57,12 +61,10 @@ extension EngineState {
             lastSeq: lastSeq, lastTime: lastTime, policy: policy.policy, reps: roster.profiles.map { $0?.rep },
             territories: roster.territories.values.sorted { $0.id < $1.id }, accountOwners: roster.accountOwners,
             domainOwners: roster.domainOwners,
-            presence: (0..<Int32(roster.profiles.count)).map { index in
-                guard var live = presence[dense: index] else { return nil }
-                if let rep = roster.profile(index)?.rep.id {
-                    live.openLeads = live.openLeads.compacted(for: rep, in: assignments)
-                }
-                return live
+            presence: (0..<Int32(roster.profiles.count)).map { presence[dense: $0] },
+            openLeads: (0..<Int32(roster.profiles.count)).map { index in
+                guard let live = presence[dense: index], let rep = roster.profile(index)?.rep.id else { return [] }
+                return presence.openList(dense: index).members(of: rep, open: live.openAssignments, in: assignments)
             },
             assignments: assignments, queue: Array(queue.values),
             pools: pools.reduce(into: [:]) { result, entry in
@@ -83,7 +85,10 @@ extension EngineState {
             territories: Dictionary(snapshot.territories.map { ($0.id, $0) }, uniquingKeysWith: { $1 }),
             accountOwners: snapshot.accountOwners, domainOwners: snapshot.domainOwners)
         presence.follow(roster)
-        for (index, live) in snapshot.presence.enumerated() { presence.set(Int32(index), live) }
+        for (index, live) in snapshot.presence.enumerated() {
+            presence.set(Int32(index), live)
+            if live != nil { presence.setOpenList(Int32(index), OpenLeads(exactly: snapshot.openLeads[index])) }
+        }
         assignments = snapshot.assignments
         for record in assignments.values {
             if record.state == .offered, let deadline = record.slaDeadline {

@@ -112,9 +112,12 @@ extension EngineState {
         let day = LocalClock.dayNumber(time, in: roster.profile(index)?.rep.workingHours?.timeZone)
         live.assignedToday = live.assignedCount(onDay: day) + 1
         live.assignedDay = day
-        live.openLeads.insert(offer.lead.id)
+        live.openAssignments += 1
         live.lastActivity = time
         presence.set(index, live)
+        var list = presence.openList(dense: index)
+        list.insert(offer.lead.id)
+        presence.setOpenList(index, list)
         var pool = pools[offer.poolKey] ?? PoolState()
         if offer.strategy == .roundRobin { pool.cursor = index }
         for (rep, credit) in offer.joining {
@@ -189,10 +192,13 @@ extension EngineState {
     /// longest-idle. Runs after the lead's record changed, so compaction drops the lead's entry.
     private mutating func releaseSlot(of rep: RepID, held: Bool, at activityAt: Timestamp?) {
         guard let index = roster.indexOf[rep], var live = presence[dense: index] else { return }
-        if held { live.openLeads.removeOne() }
-        if live.openLeads.needsCompaction { live.openLeads = live.openLeads.compacted(for: rep, in: assignments) }
+        if held { live.openAssignments -= 1 }
         if let activityAt { live.lastActivity = activityAt }
         presence.set(index, live)
+        let list = presence.openList(dense: index)
+        if list.needsCompaction(open: live.openAssignments) {
+            presence.setOpenList(index, list.compacted(for: rep, open: live.openAssignments, in: assignments))
+        }
     }
 
     /// Whether the lead's record says it is offered to or accepted by `rep`.

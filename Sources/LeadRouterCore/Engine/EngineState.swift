@@ -65,7 +65,8 @@ public struct EngineState: Hashable, Sendable {
 
     /// Leads currently offered or accepted to a rep.
     public func openLeads(of rep: RepID) -> [LeadID] {
-        presence[rep]?.openLeads.members(of: rep, in: assignments) ?? []
+        guard let index = roster.indexOf[rep], let live = presence[dense: index] else { return [] }
+        return presence.openList(dense: index).members(of: rep, open: live.openAssignments, in: assignments)
     }
 
     /// Offers whose SLA runs out at or before `time`, by deadline.

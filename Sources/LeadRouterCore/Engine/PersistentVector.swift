@@ -1,50 +1,48 @@
-/// An immutable array with cheap updates: a 32-way trie where `updating` copies only the path to one
-/// element (about three small nodes for ten thousand elements) and shares everything else.
+/// An immutable array with cheap updates: a 32-way trie where `set` copies only the path to one
+/// element (three small nodes for ten thousand elements) and shares everything else.
 ///
 /// Used for per-rep live state, indexed by each rep's dense roster index, so that scanning a pool's
-/// candidates is a few pointer hops per rep instead of a hash lookup.
-public struct PersistentVector<Element: Hashable & Sendable>: Hashable, Sendable {
-    private final class Node: Sendable {
-        let children: [Node]
-        let items: [Element]
-        init(children: [Node] = [], items: [Element] = []) {
-            self.children = children
-            self.items = items
-        }
-    }
-
+/// candidates is a few pointer hops per rep instead of a hash lookup. Each node is one allocation with
+/// its slots stored inline, so a path copy of trivially copyable elements is a few `memcpy`s.
+///
+/// `@unchecked Sendable`: nodes are never changed after they are built (an update builds new ones), so
+/// sharing them between threads is safe; `ManagedBuffer` itself cannot be declared `Sendable`.
+public struct PersistentVector<Element: Sendable>: @unchecked Sendable {
     private static var bits: Int { 5 }
     private static var width: Int { 1 << bits }
 
+    /// Children (`Node`) above level 0, elements at level 0; which one follows from the depth.
     private var root: Node
-    /// Levels below the root; 0 means the root holds the items.
+    /// Levels below the root; 0 means the root holds the elements.
     private var shift: Int
     public private(set) var count: Int
 
     public init() {
-        root = Node()
+        root = Node.leaf(copying: nil, count: 0)
         shift = 0
         count = 0
     }
 
     public subscript(index: Int) -> Element {
+        precondition(index >= 0 && index < count, "index \(index) out of range 0..<\(count)")
         var node = root
         var level = shift
         while level > 0 {
-            node = node.children[(index >> level) & (Self.width - 1)]
+            node = node.child((index >> level) & (Self.width - 1))
             level -= Self.bits
         }
-        return node.items[index & (Self.width - 1)]
+        return node.element(index & (Self.width - 1))
     }
 
     /// Replaces the element at `index`.
     mutating func set(_ index: Int, _ element: Element) {
+        precondition(index >= 0 && index < count, "index \(index) out of range 0..<\(count)")
         root = Self.replacing(root, level: shift, index: index, element)
     }
 
     public mutating func append(_ element: Element) {
         if count == Self.width << shift {
-            root = Node(children: [root])
+            root = Node.branch(copying: nil, count: 0, appending: root)
             shift += Self.bits
         }
         root = Self.appending(root, level: shift, index: count, element)
@@ -53,33 +51,110 @@ public struct PersistentVector<Element: Hashable & Sendable>: Hashable, Sendable
 
     private static func replacing(_ node: Node, level: Int, index: Int, _ element: Element) -> Node {
         let slot = (index >> level) & (width - 1)
-        if level == 0 {
-            var items = node.items
-            items[slot] = element
-            return Node(items: items)
-        }
-        var children = node.children
-        children[slot] = replacing(children[slot], level: level - bits, index: index, element)
-        return Node(children: children)
+        if level == 0 { return Node.leaf(copying: node, count: node.count, replacing: slot, with: element) }
+        let child = replacing(node.child(slot), level: level - bits, index: index, element)
+        return Node.branch(copying: node, count: node.count, replacing: slot, with: child)
     }
 
     private static func appending(_ node: Node, level: Int, index: Int, _ element: Element) -> Node {
-        if level == 0 { return Node(items: node.items + [element]) }
+        if level == 0 { return Node.leaf(copying: node, count: node.count, appending: element) }
         let slot = (index >> level) & (width - 1)
-        var children = node.children
-        if slot < children.count {
-            children[slot] = appending(children[slot], level: level - bits, index: index, element)
-        } else {
-            children.append(appending(Node(), level: level - bits, index: index, element))
+        if slot < node.count {
+            let child = appending(node.child(slot), level: level - bits, index: index, element)
+            return Node.branch(copying: node, count: node.count, replacing: slot, with: child)
         }
-        return Node(children: children)
+        let child = appending(Node.leafOrBranch(level: level - bits), level: level - bits, index: index, element)
+        return Node.branch(copying: node, count: node.count, appending: child)
     }
 
+    /// Whether both share the same root, so they are equal without comparing elements.
+    fileprivate func isIdentical(to other: PersistentVector) -> Bool { root === other.root }
+}
+
+extension PersistentVector: Equatable, Hashable where Element: Hashable {
     public static func == (lhs: PersistentVector, rhs: PersistentVector) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        if lhs.root === rhs.root { return true }
+        if lhs.isIdentical(to: rhs) { return true }
         return (0..<lhs.count).allSatisfy { lhs[$0] == rhs[$0] }
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(count) }
+}
+
+extension PersistentVector {
+    /// A trie node: a header (how many slots are used, whether they hold children or elements) and up to
+    /// 32 slots in the same allocation.
+    private final class Node: ManagedBuffer<Node.Header, UInt64> {
+        struct Header {
+            var count: Int
+            var isLeaf: Bool
+        }
+
+        var count: Int { header.count }
+
+        static func leafOrBranch(level: Int) -> Node {
+            level == 0 ? leaf(copying: nil, count: 0) : branch(copying: nil, count: 0)
+        }
+
+        func element(_ slot: Int) -> Element {
+            withUnsafeMutablePointerToElements { raw in
+                UnsafeRawPointer(raw).assumingMemoryBound(to: Element.self)[slot]
+            }
+        }
+
+        func child(_ slot: Int) -> Node {
+            withUnsafeMutablePointerToElements { raw in
+                UnsafeRawPointer(raw).assumingMemoryBound(to: Node.self)[slot]
+            }
+        }
+
+        /// A leaf holding `source`'s first `count` elements, with one replaced or one appended.
+        static func leaf(
+            copying source: Node?, count: Int, replacing slot: Int? = nil, with element: Element? = nil,
+            appending extra: Element? = nil
+        ) -> Node {
+            make(Element.self, isLeaf: true, copying: source, count: count, slot: slot, value: element, extra: extra)
+        }
+
+        static func branch(
+            copying source: Node?, count: Int, replacing slot: Int? = nil, with child: Node? = nil,
+            appending extra: Node? = nil
+        ) -> Node {
+            make(Node.self, isLeaf: false, copying: source, count: count, slot: slot, value: child, extra: extra)
+        }
+
+        private static func make<Slot>(
+            _: Slot.Type, isLeaf: Bool, copying source: Node?, count: Int, slot: Int?, value: Slot?, extra: Slot?
+        ) -> Node {
+            let total = count + (extra == nil ? 0 : 1)
+            // Slots live in 8-byte words, which is all the alignment our elements need.
+            assert(MemoryLayout<Slot>.alignment <= MemoryLayout<UInt64>.alignment)
+            let words = (MemoryLayout<Slot>.stride * PersistentVector.width + 7) / 8
+            let node = unsafeDowncast(
+                Node.create(minimumCapacity: words) { _ in Header(count: total, isLeaf: isLeaf) }, to: Node.self)
+            node.withUnsafeMutablePointerToElements { raw in
+                let slots = UnsafeMutableRawPointer(raw).bindMemory(to: Slot.self, capacity: PersistentVector.width)
+                if let source {
+                    source.withUnsafeMutablePointerToElements { sourceRaw in
+                        let from = UnsafeMutableRawPointer(sourceRaw).assumingMemoryBound(to: Slot.self)
+                        slots.initialize(from: from, count: count)
+                    }
+                }
+                if let slot, let value { slots[slot] = value }
+                if let extra { (slots + count).initialize(to: extra) }
+            }
+            return node
+        }
+
+        deinit {
+            let header = self.header
+            withUnsafeMutablePointerToElements { raw in
+                if header.isLeaf {
+                    UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Element.self).deinitialize(count: header.count)
+                } else {
+                    UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Node.self).deinitialize(count: header.count)
+                }
+            }
+        }
+    }
 }

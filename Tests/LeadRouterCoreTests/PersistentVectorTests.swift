@@ -1,0 +1,30 @@
+import Testing
+
+@testable import LeadRouterCore
+
+@Suite struct PersistentVectorTests {
+    @Test func appendsAndUpdatesLikeAnArrayWhileOldVersionsStayIntact() {
+        var vector = PersistentVector<String>()
+        var mirror: [String] = []
+        var versions: [(PersistentVector<String>, [String])] = []
+        var random = SystemRandomNumberGenerator()
+        for step in 0..<5_000 {
+            if mirror.isEmpty || Int.random(in: 0..<3, using: &random) == 0 {
+                let value = "value-\(step)-with-a-heap-allocated-tail"
+                vector.append(value)
+                mirror.append(value)
+            } else {
+                let index = Int.random(in: 0..<mirror.count, using: &random)
+                vector.set(index, "set-\(step)-with-a-heap-allocated-tail")
+                mirror[index] = "set-\(step)-with-a-heap-allocated-tail"
+            }
+            if step % 500 == 0 { versions.append((vector, mirror)) }
+        }
+        #expect(vector.count == mirror.count)
+        #expect((0..<mirror.count).allSatisfy { vector[$0] == mirror[$0] })
+        for (old, expected) in versions {
+            #expect(old.count == expected.count)
+            #expect((0..<expected.count).allSatisfy { old[$0] == expected[$0] })
+        }
+    }
+}
