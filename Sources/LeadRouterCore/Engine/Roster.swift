@@ -17,6 +17,8 @@ public final class Roster: Hashable, Sendable {
     let territoriesByCountry: [String: [Territory]]
     let territoriesAnyCountry: [Territory]
     let allReps: [Int32]
+    /// By dense index, parallel to `profiles`.
+    let traits: [RepTraits]
 
     public static let empty = Roster(profiles: [], territories: [:], accountOwners: [:], domainOwners: [:])
 
@@ -48,6 +50,7 @@ public final class Roster: Hashable, Sendable {
         teamMembers = teams.mapValues(byID)
         territoryMembers = covered.mapValues(byID)
         allReps = byID(Array(indexOf.values))
+        traits = profiles.map { $0.map { RepTraits($0.rep) } ?? .removed }
         var byCountry: [String: [Territory]] = [:]
         var anyCountry: [Territory] = []
         for territory in territories.values.sorted(by: { $0.id < $1.id }) {

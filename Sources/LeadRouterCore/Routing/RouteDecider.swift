@@ -113,7 +113,7 @@ struct RouteDecider {
                 record(index, rejection, score: nil, in: &stage)
             } else {
                 let entry = entries[index]
-                let weight = max(state.roster.profile(index)!.rep.weight, 0)
+                let weight = max(state.roster.traits[Int(index)].weight, 0)
                 eligible.append(
                     Contender(index: index, weight: weight, count: entry?.effective ?? 0, known: entry != nil))
             }
@@ -160,7 +160,7 @@ struct RouteDecider {
         var sum = 0.0
         var known = 0
         for contender in eligible {
-            if let figure = state.roster.profile(contender.index)?.rep.performance {
+            if let figure = state.roster.traits[Int(contender.index)].performance {
                 sum += figure
                 known += 1
             }
@@ -169,7 +169,7 @@ struct RouteDecider {
         let mean = sum / Double(known)
         let bounds = state.policy.policy.performance
         for position in eligible.indices {
-            let figure = state.roster.profile(eligible[position].index)?.rep.performance ?? mean
+            let figure = state.roster.traits[Int(eligible[position].index)].performance ?? mean
             eligible[position].weight *= min(max(figure / mean, bounds.floor), bounds.cap)
         }
     }
@@ -188,7 +188,7 @@ struct RouteDecider {
             let live = state.presence[dense: index]!
             let score: Double
             if strategy == .leastLoaded {
-                let capacity = max(live.capacity(of: state.roster.profile(index)!), 1)
+                let capacity = max(live.capacityOverride ?? state.roster.traits[Int(index)].capacity, 1)
                 score = Double(live.openAssignments + live.activeCalls) / Double(capacity)
             } else {
                 score = Double(live.lastActivity.millis)
