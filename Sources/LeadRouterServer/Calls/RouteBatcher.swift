@@ -12,9 +12,11 @@ import NIOCore
 /// connections, 40 µs of CPU per route instead of 22 for the same throughput. So the loops keep a
 /// shared, advisory `committing` flag: a loop that finds the other one mid-commit puts its batch off
 /// for a few tens of microseconds (a timer, not a spin; its event loop keeps serving I/O and the
-/// batch keeps growing), a bounded number of times. The flag is only contention management: the
-/// engine's compare-and-exchange still decides every commit, nobody ever waits on the flag, and a
-/// batch that has been put off enough commits regardless. See docs/ARCHITECTURE.md.
+/// batch keeps growing), a bounded number of times. A commit takes at most `limit` routes, so it
+/// lasts about as long as the pauses a waiting loop may take; the rest go in the next turn. The flag
+/// is only contention management: the engine's compare-and-exchange still decides every commit,
+/// nobody ever waits on the flag, and a batch that has been put off enough commits regardless. See
+/// docs/ARCHITECTURE.md.
 final class RouteBatcher: Sendable {
     private let loops: [ObjectIdentifier: LoopRouteBatch]
 
@@ -37,13 +39,15 @@ final class LoopRouteBatch: @unchecked Sendable {
     /// Writes one call's reply (or error) and returns the channel to flush once the batch is answered.
     typealias Answer = (UInt32, Result<ByteBuffer, any Error>) -> (any Channel)?
 
-    /// Large enough to amortise a commit, small enough that a rare retry stays cheap.
+    /// Routes per commit: large enough to amortise a commit, small enough that a rare retry stays
+    /// cheap and that the other loop's pauses (below) usually outlast it.
     static let limit = 64
-    /// How long a batch waits when the other loop is committing, and how many times at most. Only
-    /// batches of at least `pauseFrom` routes wait: redoing a small one after a collision costs less
-    /// than the wait adds to the latency of closed-loop callers.
+    /// How long a batch waits when the other loop is committing, and how many times at most (together
+    /// about as long as a full commit takes). Only batches of at least `pauseFrom` routes wait:
+    /// redoing a small one after a collision costs less than the wait adds to the latency of
+    /// closed-loop callers.
     static let pause = TimeAmount.microseconds(30)
-    static let maximumPauses = 6
+    static let maximumPauses = 20
     static let pauseFrom = 8
 
     private struct Pending {
@@ -58,7 +62,9 @@ final class LoopRouteBatch: @unchecked Sendable {
     private let committing: ManagedAtomic<Bool>
     private let engine: @Sendable () -> RoutingEngine
     private var pending: [Pending] = []
+    /// A task that will commit (or pause again) is queued on the loop.
     private var scheduled = false
+    /// Pauses taken since the last commit; while positive, a pause timer is running.
     private var pauses = 0
 
     init(eventLoop: any EventLoop, committing: ManagedAtomic<Bool>, engine: @escaping @Sendable () -> RoutingEngine) {
@@ -70,7 +76,8 @@ final class LoopRouteBatch: @unchecked Sendable {
     func add(callID: UInt32, lead: Lead, timeoutMs: UInt32, answer: @escaping Answer) {
         eventLoop.preconditionInEventLoop()
         pending.append(Pending(callID: callID, lead: lead, timeoutMs: timeoutMs, arrived: .now(), answer: answer))
-        if pending.count >= Self.limit { commit() }
+        // A full batch commits now, unless it is pausing for the other loop: then it keeps growing.
+        if pending.count >= Self.limit && pauses == 0 { commitUnlessBusy() }
     }
 
     /// Commits once the loop has handled the rest of the I/O that is ready now (NIO runs tasks after
@@ -83,23 +90,31 @@ final class LoopRouteBatch: @unchecked Sendable {
 
     private func commitUnlessBusy() {
         scheduled = false
+        guard !pending.isEmpty else { return }
         if pending.count >= Self.pauseFrom && pauses < Self.maximumPauses && committing.load(ordering: .relaxed) {
             pauses += 1
             scheduled = true
             eventLoop.scheduleTask(in: Self.pause) { self.commitUnlessBusy() }
             return
         }
-        commit()
+        commitNext()
+        // What is left takes its turn after the I/O that is ready now, like a fresh batch.
+        commitSoon()
     }
 
     /// Routes everything waiting on this loop in one engine commit and answers each call. Called
     /// directly (no pause) before any other call on the loop, so calls take effect in arrival order.
     func commit() {
         eventLoop.preconditionInEventLoop()
-        guard !pending.isEmpty else { return }
+        while !pending.isEmpty { commitNext() }
+    }
+
+    /// Commits the oldest `limit` waiting routes and answers them.
+    private func commitNext() {
         pauses = 0
-        let batch = pending
-        pending.removeAll(keepingCapacity: true)
+        let count = min(pending.count, Self.limit)
+        let batch = pending[..<count]
+        pending.removeFirst(count)
         // Relaxed is enough: the flag publishes nothing, the engine's own atomics order the state.
         let announced = !committing.exchange(true, ordering: .relaxed)
         let results = engine().route(batch: batch.map(\.lead))

@@ -1,0 +1,61 @@
+import Foundation
+import LeadRouterClient
+import LeadRouterTesting
+import LeadRouterWire
+import NIOCore
+import Testing
+
+/// The server gathers Route calls per event loop and commits them in bounded batches; whatever the
+/// batch boundaries, calls take effect in the order they arrived and every one is answered.
+@Suite("Route batching")
+struct BatchingTests {
+    static func requestFrame(_ callID: UInt32, method: String, payload: ByteBuffer) -> Frame {
+        var request = Leadrouter_V1_Request()
+        request.method = method
+        request.payload = Data(payload.readableBytesView)
+        return Frame(type: .request, callID: callID, payload: request.payload())
+    }
+
+    @Test func hundredsOfPipelinedRoutesCommitInArrivalOrderAndAllGetAnswers() async throws {
+        try await TestServer.with { server in
+            let admin = try await server.client(name: "admin")
+            try await WireFixtures.seed(admin, reps: ["ana", "bo", "cy"], capacity: 10_000)
+            let raw = try await RawConnection.connect(port: server.port)
+            try await raw.hello()
+            // 300 new leads, a repeat of lead 7, then a read that must see all of them: far more
+            // than one batch, written at once so they arrive in the same read bursts.
+            let routes = 300
+            var bytes = ByteBuffer()
+            for index in 1...routes + 1 {
+                var route = Leadrouter_V1_RouteRequest()
+                route.lead = WireFixtures.lead("piped-\(index <= routes ? index : 7)")
+                Self.requestFrame(UInt32(index), method: "Route", payload: route.payload()).write(to: &bytes)
+            }
+            var get = Leadrouter_V1_GetAssignmentRequest()
+            get.leadID = "piped-\(routes)"
+            Self.requestFrame(UInt32(routes + 2), method: "GetAssignment", payload: get.payload()).write(to: &bytes)
+            try await raw.channel.writeAndFlush(bytes)
+
+            var replies: [UInt32: Frame] = [:]
+            for _ in 0..<500 where replies.count < routes + 2 {
+                try await Task.sleep(for: .milliseconds(20))
+                replies = Dictionary(
+                    raw.frames().filter { $0.type == .response }.map { ($0.callID, $0) }, uniquingKeysWith: { $1 })
+            }
+            #expect(replies.count == routes + 2, "every call answered")
+            var lastSeq: UInt64 = 0
+            for index in 1...routes {
+                let reply = try Leadrouter_V1_RouteReply(payload: try #require(replies[UInt32(index)]).payload)
+                #expect(reply.created && reply.assignment.lead.id == "piped-\(index)")
+                #expect(reply.assignment.seq > lastSeq, "call \(index) committed after call \(index - 1)")
+                lastSeq = reply.assignment.seq
+            }
+            let first = try Leadrouter_V1_RouteReply(payload: try #require(replies[7]).payload)
+            let repeated = try Leadrouter_V1_RouteReply(payload: try #require(replies[UInt32(routes + 1)]).payload)
+            #expect(!repeated.created && repeated.assignment.rep == first.assignment.rep)
+            let seen = try Leadrouter_V1_AssignmentReply(payload: try #require(replies[UInt32(routes + 2)]).payload)
+            #expect(seen.assignment.lead.id == "piped-\(routes)" && seen.assignment.state == "offered")
+            await raw.close()
+        }
+    }
+}
