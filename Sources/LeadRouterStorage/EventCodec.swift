@@ -161,7 +161,8 @@ enum EventCodec {
                 writer.timestamp(live.availableSince)
             }
         }
-        writer.array(snapshot.assignments.values) { $0.assignment($1) }
+        writer.varint(UInt64(snapshot.assignments.count))
+        snapshot.assignments.forEachRecord { writer.assignment($0) }
         writer.array(snapshot.queue) { writer, entry in
             writer.string(entry.lead)
             writer.double(entry.priority)

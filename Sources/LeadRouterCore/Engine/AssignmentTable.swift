@@ -8,6 +8,8 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
     final class Box: Hashable, Sendable {
         let record: Assignment
         init(_ record: Assignment) { self.record = record }
+        /// Lends the record in place (reading `box.record` from outside copies it, retaining every field).
+        func visit(_ body: (borrowing Assignment) throws -> Void) rethrows { try body(record) }
         static func == (lhs: Box, rhs: Box) -> Bool { lhs === rhs || lhs.record == rhs.record }
         func hash(into hasher: inout Hasher) { hasher.combine(record) }
     }
@@ -25,6 +27,13 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
     public var isEmpty: Bool { boxes.isEmpty }
     public var keys: some Collection<LeadID> { boxes.keys }
     public var values: some Collection<Assignment> { boxes.values.lazy.map(\.record) }
+
+    /// Calls `body` with every record in place, without copying it out: what snapshots and scans use,
+    /// since iterating ``values`` from another module goes through unspecialized generic code and
+    /// copies each record.
+    public func forEachRecord(_ body: (borrowing Assignment) throws -> Void) rethrows {
+        for box in boxes.values { try box.visit(body) }
+    }
 
     public func makeIterator() -> some IteratorProtocol<(key: LeadID, value: Assignment)> {
         boxes.lazy.map { (key: $0.key, value: $0.value.record) }.makeIterator()

@@ -57,7 +57,7 @@ enum QueryCalls {
         var open = 0
         var toAssign: [Int64] = []
         var toAccept: [Int64] = []
-        for (_, record) in state.assignments {
+        state.assignments.forEachRecord { record in
             if record.state == .offered || record.state == .accepted { open += 1 }
             if let millis = record.timeToAssignMillis { toAssign.append(millis) }
             if let millis = record.timeToAcceptMillis { toAccept.append(millis) }
