@@ -182,14 +182,23 @@ public final class JournalStore: Sendable {
         }
     }
 
-    /// Snapshots, newest first, as (seq, checksum OK, body).
-    func snapshots() throws -> [(seq: UInt64, body: Data, valid: Bool)] {
+    /// Sequence numbers of the stored snapshots, newest first.
+    func snapshotSeqs() throws -> [UInt64] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, checksum, body FROM snapshots ORDER BY seq DESC").map { row in
-                let body: Data = row["body"]
-                let checksum: Int64 = row["checksum"]
-                return (UInt64(row["seq"] as Int64), body, EventCodec.checksum(body) == checksum)
-            }
+            try Int64.fetchAll(db, sql: "SELECT seq FROM snapshots ORDER BY seq DESC").map(UInt64.init)
+        }
+    }
+
+    /// One snapshot's body and whether it matches its checksum. Loaded one at a time: a body can be
+    /// a hundred megabytes, and recovery usually needs only the newest.
+    func snapshot(seq: UInt64) throws -> (body: Data, valid: Bool)? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT checksum, body FROM snapshots WHERE seq = ?", arguments: [Int64(seq)])
+                .map { row in
+                    let body: Data = row["body"]
+                    let checksum: Int64 = row["checksum"]
+                    return (body, EventCodec.checksum(body) == checksum)
+                }
         }
     }
 

@@ -22,20 +22,19 @@ public enum Recovery {
         var warnings: [String] = []
         var state = EngineState()
         var snapshotSeq: UInt64 = 0
-        for candidate in try store.snapshots() {
+        for seq in try store.snapshotSeqs() {
+            guard let candidate = try store.snapshot(seq: seq) else { continue }
             guard candidate.valid else {
-                warnings.append(
-                    "snapshot at seq \(candidate.seq) in \(store.path) fails its checksum; trying an older one")
+                warnings.append("snapshot at seq \(seq) in \(store.path) fails its checksum; trying an older one")
                 continue
             }
             do {
                 state = EngineState(snapshot: try EventCodec.decodeSnapshot(candidate.body))
-                snapshotSeq = candidate.seq
+                snapshotSeq = seq
                 break
             } catch {
                 warnings.append(
-                    "snapshot at seq \(candidate.seq) in \(store.path) cannot be decoded (\(error)); trying an older one"
-                )
+                    "snapshot at seq \(seq) in \(store.path) cannot be decoded (\(error)); trying an older one")
             }
         }
         let oldest = try store.oldestJournalSeq

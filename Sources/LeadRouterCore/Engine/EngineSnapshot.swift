@@ -90,7 +90,7 @@ extension EngineState {
             if live != nil { presence.setOpenList(Int32(index), OpenLeads(exactly: snapshot.openLeads[index])) }
         }
         assignments = snapshot.assignments
-        for record in assignments.values {
+        assignments.forEachRecord { record in
             if record.state == .offered, let deadline = record.slaDeadline {
                 slaBuckets[deadline.seconds] = LeadList(record.lead.id, next: slaBuckets[deadline.seconds])
             }
