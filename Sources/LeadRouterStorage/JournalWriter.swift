@@ -13,6 +13,14 @@ import Logging
 /// number, commits the contiguous prefix, then publishes `durableSeq` with a releasing store and calls
 /// `onDurable`: whoever reads `durableSeq` with an acquiring load may acknowledge every call whose
 /// events are at or below it.
+///
+/// Waking an idle writer costs a lone call two thread hand-offs (a futex wake, then a hop back to the
+/// caller's event loop to acknowledge), tens of microseconds. So a producer that finds the writer
+/// asleep commits the journal itself, on its own thread, if it can take the `draining` role (and
+/// commits do not wait for a disk flush); under load the writer is awake and commits for everyone. Only the holder of `draining` touches the
+/// writer's private state (`pending` and friends): taking it is an acquiring compare-and-exchange and
+/// giving it back a releasing (sequentially consistent) store, so each holder sees the last one's
+/// changes.
 public final class JournalWriter: @unchecked Sendable {
     /// A snapshot encoded on a background thread, handed back to the writer to store.
     final class EncodedSnapshot: AtomicReference, Sendable {
@@ -46,6 +54,10 @@ public final class JournalWriter: @unchecked Sendable {
     private let asleep = ManagedAtomic<Bool>(false)
     private let stopping = ManagedAtomic<Bool>(false)
     private let snapshotRequested = ManagedAtomic<Bool>(false)
+    /// Events in the last transaction (read by the writer thread outside `draining`, hence atomic).
+    private let lastBatchSize = ManagedAtomic<Int>(0)
+    /// Held by whoever is committing: the writer thread, or a producer committing inline.
+    private let draining = ManagedAtomic<Bool>(false)
     /// Set by the encoding thread (releasing, so the writer that takes it sees the whole body).
     private let encodedSnapshot = ManagedAtomic<EncodedSnapshot?>(nil)
     private let wakeUp = DispatchSemaphore(value: 0)
@@ -57,12 +69,11 @@ public final class JournalWriter: @unchecked Sendable {
     private let onDurable: @Sendable (UInt64) -> Void
     private let currentState: @Sendable () -> EngineState
 
-    // Writer-thread only.
+    // Touched only by the holder of `draining`, or the writer thread for the snapshot fields.
     private var pending: [UInt64: EngineEvent] = [:]
     private var lastSnapshotSeq: UInt64
     private var lastSnapshotTime = Date()
     private var failure: String?
-    private var lastBatchSize = 0
     /// A snapshot is being encoded off this thread; no second one starts until it is stored.
     private var encoding = false
 
@@ -86,7 +97,8 @@ public final class JournalWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Hands events to the writer. Called on the committing thread; never blocks.
+    /// Hands events to the writer. Called on the committing thread; never waits for another thread.
+    /// When the writer is idle, commits them here and now instead of waking it (see above).
     public func submit(_ events: [EngineEvent]) {
         guard !events.isEmpty else { return }
         var head = inbox.load(ordering: .relaxed)
@@ -97,7 +109,27 @@ public final class JournalWriter: @unchecked Sendable {
             if exchanged { break }
             head = current
         }
+        // With `fsync: true` every commit waits for the disk (milliseconds): that stays off the
+        // caller's thread, an event loop serving other connections.
+        if !configuration.fsync && asleep.load(ordering: .sequentiallyConsistent) && beginDraining() {
+            let committed = drain(onWriterThread: false)
+            endDraining()
+            if committed { return }
+        }
         wakeWriter()
+    }
+
+    private func beginDraining() -> Bool {
+        draining.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+    }
+
+    /// Gives the role back. The writer goes to sleep rather than wait while someone else drains, so
+    /// work that arrived meanwhile is handed to it: it stores `asleep` and then reads `draining` and
+    /// the inbox, this reads the inbox and then `asleep` (all sequentially consistent), so one of the
+    /// two sees the other.
+    private func endDraining() {
+        draining.store(false, ordering: .sequentiallyConsistent)
+        if inbox.load(ordering: .sequentiallyConsistent) != nil { wakeWriter() }
     }
 
     /// Writes everything submitted so far, takes a final snapshot, and stops the writer thread.
@@ -122,10 +154,15 @@ public final class JournalWriter: @unchecked Sendable {
 
     private func run() {
         while true {
-            drain()
+            if beginDraining() {
+                drain(onWriterThread: true)
+                endDraining()
+            }
             storeEncodedSnapshot()
             if stopping.load(ordering: .acquiring) {
-                drain()
+                while !beginDraining() { usleep(100) }
+                drain(onWriterThread: true)
+                endDraining()
                 snapshot(reason: "shutdown")
                 stopped.signal()
                 return
@@ -140,7 +177,10 @@ public final class JournalWriter: @unchecked Sendable {
             // Announce sleep before the last look at the inbox: a producer that pushes after that
             // look sees `asleep` and signals, so no batch waits for the timeout.
             asleep.store(true, ordering: .sequentiallyConsistent)
-            if inbox.load(ordering: .sequentiallyConsistent) != nil || stopping.load(ordering: .acquiring)
+            let inboxWaiting =
+                inbox.load(ordering: .sequentiallyConsistent) != nil
+                && !draining.load(ordering: .sequentiallyConsistent)
+            if inboxWaiting || stopping.load(ordering: .acquiring)
                 || (!encoding && snapshotRequested.load(ordering: .acquiring))
                 || encodedSnapshot.load(ordering: .sequentiallyConsistent) != nil
             {
@@ -151,14 +191,17 @@ public final class JournalWriter: @unchecked Sendable {
             asleep.store(false, ordering: .releasing)
             // Under load, wait a moment so the next transaction carries more events; when traffic is
             // light (small last batch), commit at once so a lone call is not delayed.
-            if configuration.groupCommitWindowMicroseconds > 0 && lastBatchSize >= 4 {
+            if configuration.groupCommitWindowMicroseconds > 0 && lastBatchSize.load(ordering: .relaxed) >= 4 {
                 usleep(UInt32(configuration.groupCommitWindowMicroseconds))
             }
         }
     }
 
-    /// Commits every contiguous event that has arrived.
-    private func drain() {
+    /// Commits every contiguous event that has arrived; the caller holds `draining`. Returns `false`
+    /// if the journal could not be written (the events stay pending; the writer thread retries, with
+    /// a pause that a producer's thread must never take).
+    @discardableResult
+    private func drain(onWriterThread: Bool) -> Bool {
         var node = inbox.exchange(nil, ordering: .acquiringAndReleasing)
         while let current = node {
             for event in current.events { pending[event.seq] = event }
@@ -181,15 +224,16 @@ public final class JournalWriter: @unchecked Sendable {
                 }
                 failure = "\(error)"
                 for event in batch { pending[event.seq] = event }
-                Thread.sleep(forTimeInterval: 0.1)
-                return
+                if onWriterThread { Thread.sleep(forTimeInterval: 0.1) }
+                return false
             }
             failure = nil
-            lastBatchSize = batch.count
+            lastBatchSize.store(batch.count, ordering: .relaxed)
             commits.wrappingIncrement(ordering: .relaxed)
             durableSeq.store(batch.last!.seq, ordering: .releasing)
             onDurable(batch.last!.seq)
         }
+        return true
     }
 
     private func dueForSnapshot() -> Bool {
@@ -252,7 +296,10 @@ public final class JournalWriter: @unchecked Sendable {
     private func durableState() -> EngineState? {
         var state = currentState()
         for _ in 0..<1000 where state.lastSeq > durableSeq.load(ordering: .relaxed) {
-            drain()
+            if beginDraining() {
+                drain(onWriterThread: true)
+                endDraining()
+            }
             if state.lastSeq > durableSeq.load(ordering: .relaxed) { usleep(1000) }
         }
         if state.lastSeq > durableSeq.load(ordering: .relaxed) { state = currentState() }

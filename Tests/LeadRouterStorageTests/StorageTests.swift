@@ -69,6 +69,25 @@ struct StorageTests {
         #expect(try store.events(after: 0, limit: 100_000).map(\.seq) == Array(1...UInt64(events.count)))
     }
 
+    @Test func aLoneSubmissionToAnIdleWriterIsCommittedBeforeSubmitReturns() throws {
+        let (engine, events) = try Self.traffic(routes: 10)
+        let configuration = StorageConfiguration(directory: Self.directory())
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        let writer = Self.writer(store, configuration) { engine.state }
+        writer.start()
+        // With the writer asleep, the submitting thread commits itself instead of waking it; the
+        // writer wakes on its own every 500 ms, so allow a couple of submissions to meet it awake.
+        var committedInline = 0
+        for event in events {
+            usleep(20_000)
+            writer.submit([event])
+            if writer.durableSeq.load(ordering: .acquiring) == event.seq { committedInline += 1 }
+        }
+        #expect(committedInline >= events.count - 2, "\(committedInline) of \(events.count) committed inline")
+        writer.stop()
+        #expect(try store.events(after: 0, limit: 1_000).map(\.seq) == Array(1...UInt64(events.count)))
+    }
+
     @Test func snapshotPlusJournalReplayEqualsTheLiveState() throws {
         let (engine, events) = try Self.traffic()
         let configuration = StorageConfiguration(directory: Self.directory())
