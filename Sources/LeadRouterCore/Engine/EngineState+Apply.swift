@@ -115,9 +115,7 @@ extension EngineState {
         live.openAssignments += 1
         live.lastActivity = time
         presence.set(index, live)
-        var list = presence.openList(dense: index)
-        list.insert(offer.lead.id)
-        presence.setOpenList(index, list)
+        presence.addOpenLead(offer.lead.id, at: index)
         var pool = pools[offer.poolKey] ?? PoolState()
         if offer.strategy == .roundRobin { pool.cursor = index }
         for (rep, credit) in offer.joining {

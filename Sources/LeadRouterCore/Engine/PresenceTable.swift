@@ -34,6 +34,13 @@ public struct PresenceTable: Hashable, Sendable {
 
     mutating func setOpenList(_ index: Int32, _ list: OpenLeads) { openLists.set(Int(index), list) }
 
+    /// Adds a lead to the rep's open list (the caller counts it in ``RepPresence/openAssignments``).
+    mutating func addOpenLead(_ lead: LeadID, at index: Int32) {
+        var list = openList(dense: index)
+        list.insert(lead)
+        setOpenList(index, list)
+    }
+
     /// The rep's open list as stored (stale entries included), for tests and snapshots.
     public func openListEntries(of rep: RepID) -> [LeadID] {
         guard let index = indexOf[rep] else { return [] }

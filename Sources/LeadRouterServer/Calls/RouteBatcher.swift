@@ -102,8 +102,9 @@ final class LoopRouteBatch: @unchecked Sendable {
         commitSoon()
     }
 
-    /// Routes everything waiting on this loop in one engine commit and answers each call. Called
-    /// directly (no pause) before any other call on the loop, so calls take effect in arrival order.
+    /// Routes everything waiting on this loop (in commits of at most `limit`, oldest first) and
+    /// answers each call. Called directly (no pause) before any other call on the loop, so calls take
+    /// effect in arrival order.
     func commit() {
         eventLoop.preconditionInEventLoop()
         while !pending.isEmpty { commitNext() }
