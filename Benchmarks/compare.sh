@@ -35,10 +35,14 @@ BIN=$(swift build -c release --show-bin-path)
 "$BIN/leadbench" check
 
 # start NAME COMMAND...: runs a server in the background, waits for its "listening on HOST:PORT"
-# line, and sets SERVER_PID and ADDRESS.
+# line, and sets SERVER_PID and ADDRESS. First lets the previous run's disk writes reach the disk: a
+# durable run leaves tens of megabytes of dirty pages, and their write-back stealing CPU from the next
+# run halved some of its figures.
 start() {
     local name=$1
     shift
+    sync
+    sleep 0.5
     "$@" >"$WORK/$name.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 200); do
@@ -80,6 +84,7 @@ leadrouter() {
     fi
     bench "$label" leadrouter "$c" "$d" "$@"
     stop
+    rm -rf "$data"
 }
 
 # Let the build's disk writes settle, then one throwaway run so the first measured one is not the

@@ -149,10 +149,11 @@ extension PersistentVector {
         deinit {
             let header = self.header
             withUnsafeMutablePointerToElements { raw in
+                let slots = UnsafeMutableRawPointer(raw)
                 if header.isLeaf {
-                    UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Element.self).deinitialize(count: header.count)
+                    _ = slots.assumingMemoryBound(to: Element.self).deinitialize(count: header.count)
                 } else {
-                    UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Node.self).deinitialize(count: header.count)
+                    _ = slots.assumingMemoryBound(to: Node.self).deinitialize(count: header.count)
                 }
             }
         }
