@@ -13,7 +13,7 @@ final class RawConnection: Sendable {
         init(closed: EventLoopPromise<Void>) { self.closed = closed }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var bytes = unwrapInboundIn(data)
-            received.withLock { $0.writeBuffer(&bytes) }
+            _ = received.withLock { $0.writeBuffer(&bytes) }
         }
         func channelInactive(context: ChannelHandlerContext) { closed.succeed(()) }
     }

@@ -1,6 +1,8 @@
 extension RoutingEngine {
     /// Routes a lead: offers it to a rep or queues it. Routing the same lead id again returns the
-    /// existing assignment without any change, so callers may retry freely.
+    /// existing assignment without any change, so callers may retry freely. The result is the
+    /// assignment and its explanation; a caller that only needs the lead placed may ignore it.
+    @discardableResult
     public func route(_ lead: Lead, detailed: Bool? = nil) throws -> RouteResult {
         guard !lead.id.isEmpty else { throw RoutingError(.invalidArgument, "a lead needs a non-empty id") }
         let detailed = detailed ?? configuration.detailedExplanations
@@ -23,6 +25,7 @@ extension RoutingEngine {
     }
 
     /// Takes a lead from its rep and gives it to another eligible rep (or the queue).
+    @discardableResult
     public func reassign(_ lead: LeadID, reason: String = "reassigned") throws -> RouteResult {
         try commit { try $0.reassign(lead, reason: reason, detailed: configuration.detailedExplanations) }.0
     }

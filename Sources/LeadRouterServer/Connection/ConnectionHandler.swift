@@ -309,7 +309,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         streams[callID] = stream
         if request.timeoutMs > 0 {
-            context.eventLoop.scheduleTask(in: .milliseconds(Int64(request.timeoutMs))) {
+            // Runs on this loop, where the stream lives: no Sendable capture needed.
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(request.timeoutMs))) {
                 stream.finish(RPCError(.deadlineExceeded, "stream reached its \(request.timeoutMs) ms deadline"))
             }
         }
@@ -325,7 +326,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         let rpcError = ServerMethods.wireError(error)
         for stream in streams.values { stream.finish(rpcError) }
         context.writeAndFlush(wrapOutboundOut(Frame(type: .goAway, callID: 0, payload: rpcError.status.payload())))
-            .whenComplete { _ in context.close(promise: nil) }
+            .assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     /// Graceful shutdown: end every stream with UNAVAILABLE, say GOAWAY, close.
