@@ -43,21 +43,24 @@ struct StorageTests {
         return (engine, try #require(engine.events(after: 0, limit: 1_000_000)))
     }
 
-    static func writer(
-        _ store: JournalStore, _ configuration: StorageConfiguration, state: @escaping @Sendable () -> EngineState
-    ) -> JournalWriter {
-        JournalWriter(
+    /// A store in a fresh folder (unless `configuration` names one) and its writer, started, following
+    /// `engine`'s state.
+    static func startedWriter(
+        _ configuration: StorageConfiguration = StorageConfiguration(directory: directory()),
+        following engine: RoutingEngine
+    ) throws -> (JournalStore, JournalWriter) {
+        let store = try JournalStore(configuration: configuration, logger: logger)
+        let writer = JournalWriter(
             store: store, configuration: configuration, logger: logger, recoveredSeq: 0, snapshotSeq: 0,
-            currentState: state
+            currentState: { engine.state }
         ) { _ in }
+        writer.start()
+        return (store, writer)
     }
 
     @Test func groupCommitBatchesConcurrentSubmissionsInSequenceOrder() throws {
         let (engine, events) = try Self.traffic(routes: 300)
-        let configuration = StorageConfiguration(directory: Self.directory())
-        let store = try JournalStore(configuration: configuration, logger: Self.logger)
-        let writer = Self.writer(store, configuration) { engine.state }
-        writer.start()
+        let (store, writer) = try Self.startedWriter(following: engine)
         // Four threads hand in interleaved single events, out of order across threads.
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             for event in events where Int(event.seq) % 4 == thread { writer.submit([event]) }
@@ -71,10 +74,7 @@ struct StorageTests {
 
     @Test func aLoneSubmissionToAnIdleWriterIsCommittedBeforeSubmitReturns() throws {
         let (engine, events) = try Self.traffic(routes: 10)
-        let configuration = StorageConfiguration(directory: Self.directory())
-        let store = try JournalStore(configuration: configuration, logger: Self.logger)
-        let writer = Self.writer(store, configuration) { engine.state }
-        writer.start()
+        let (store, writer) = try Self.startedWriter(following: engine)
         // With the writer asleep, the submitting thread commits itself instead of waking it; the
         // writer wakes on its own every 500 ms, so allow a couple of submissions to meet it awake.
         var committedInline = 0
@@ -186,9 +186,7 @@ struct StorageTests {
         var configuration = StorageConfiguration(directory: Self.directory())
         configuration.snapshotEveryEvents = 50
         configuration.retainedEvents = 10
-        let store = try JournalStore(configuration: configuration, logger: Self.logger)
-        let writer = Self.writer(store, configuration) { engine.state }
-        writer.start()
+        let (store, writer) = try Self.startedWriter(configuration, following: engine)
         for chunk in stride(from: 0, to: events.count, by: 16) {
             writer.submit(Array(events[chunk..<min(chunk + 16, events.count)]))
         }
