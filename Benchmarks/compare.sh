@@ -35,9 +35,8 @@ BIN=$(swift build -c release --show-bin-path)
 "$BIN/leadbench" check
 
 # start NAME COMMAND...: runs a server in the background, waits for its "listening on HOST:PORT"
-# line, and sets SERVER_PID and ADDRESS. First lets the previous run's disk writes reach the disk: a
-# durable run leaves tens of megabytes of dirty pages, and their write-back stealing CPU from the next
-# run halved some of its figures.
+# line, and sets SERVER_PID and ADDRESS. First lets the previous run's disk writes reach the disk (a
+# durable run leaves tens of megabytes of dirty pages), so no run pays for another's write-back.
 start() {
     local name=$1
     shift
