@@ -111,12 +111,20 @@ public final class JournalWriter: @unchecked Sendable {
         }
         // With `fsync: true` every commit waits for the disk (milliseconds): that stays off the
         // caller's thread, an event loop serving other connections.
-        if !configuration.fsync && asleep.load(ordering: .sequentiallyConsistent) && beginDraining() {
-            let committed = drain(onWriterThread: false)
-            endDraining()
-            if committed { return }
+        if !configuration.fsync && asleep.load(ordering: .sequentiallyConsistent)
+            && drainIfFree(onWriterThread: false) == true
+        {
+            return
         }
         wakeWriter()
+    }
+
+    /// Drains if nobody else holds the role: whether everything committed, or `nil` if it was taken.
+    @discardableResult
+    private func drainIfFree(onWriterThread: Bool) -> Bool? {
+        guard beginDraining() else { return nil }
+        defer { endDraining() }
+        return drain(onWriterThread: onWriterThread)
     }
 
     private func beginDraining() -> Bool {
@@ -154,10 +162,7 @@ public final class JournalWriter: @unchecked Sendable {
 
     private func run() {
         while true {
-            if beginDraining() {
-                drain(onWriterThread: true)
-                endDraining()
-            }
+            drainIfFree(onWriterThread: true)
             storeEncodedSnapshot()
             if stopping.load(ordering: .acquiring) {
                 while !beginDraining() { usleep(100) }
@@ -296,10 +301,7 @@ public final class JournalWriter: @unchecked Sendable {
     private func durableState() -> EngineState? {
         var state = currentState()
         for _ in 0..<1000 where state.lastSeq > durableSeq.load(ordering: .relaxed) {
-            if beginDraining() {
-                drain(onWriterThread: true)
-                endDraining()
-            }
+            drainIfFree(onWriterThread: true)
             if state.lastSeq > durableSeq.load(ordering: .relaxed) { usleep(1000) }
         }
         if state.lastSeq > durableSeq.load(ordering: .relaxed) { state = currentState() }

@@ -67,7 +67,7 @@ final class LoopRouteBatch: @unchecked Sendable {
     private var pending: [Pending] = []
     /// A task that will commit (or pause again) is queued on the loop.
     private var scheduled = false
-    /// Pauses taken since the last commit; while positive, a pause timer is running.
+    /// Pauses taken since the last commit.
     private var pauses = 0
 
     init(eventLoop: any EventLoop, committing: ManagedAtomic<Bool>, engine: @escaping @Sendable () -> RoutingEngine) {
@@ -79,8 +79,9 @@ final class LoopRouteBatch: @unchecked Sendable {
     func add(callID: UInt32, lead: Lead, timeoutMs: UInt32, answer: @escaping Answer) {
         eventLoop.preconditionInEventLoop()
         pending.append(Pending(callID: callID, lead: lead, timeoutMs: timeoutMs, arrived: .now(), answer: answer))
-        // A full batch commits now, unless it is pausing for the other loop: then it keeps growing.
-        if pending.count >= Self.limit && pauses == 0 { commitUnlessBusy() }
+        // A full batch commits now, unless a commit is already on its way (queued, or pausing for the
+        // other loop): then it keeps growing and that task takes it.
+        if pending.count >= Self.limit && !scheduled { commitUnlessBusy() }
     }
 
     /// Commits once the loop has handled the rest of the I/O that is ready now (NIO runs tasks after
