@@ -197,7 +197,9 @@ public final class JournalStore: Sendable {
                 .map { row in
                     let body: Data = row["body"]
                     let checksum: Int64 = row["checksum"]
-                    return (body, EventCodec.checksum(body) == checksum)
+                    let valid =
+                        EventCodec.checksum(body) == checksum || EventCodec.bytewiseChecksum(body) == checksum
+                    return (body, valid)
                 }
         }
     }

@@ -2,9 +2,10 @@ import Atomics
 import Dispatch
 import Foundation
 import LeadRouterCore
-import LeadRouterStorage
 import Logging
 import Testing
+
+@testable import LeadRouterStorage
 
 @Suite("Journal, snapshots and recovery")
 struct StorageTests {
@@ -136,6 +137,21 @@ struct StorageTests {
         let outcome = try Recovery.recover(store, logger: Self.logger)
         #expect(outcome.snapshotSeq == UInt64(third))
         #expect(outcome.warnings.contains { $0.contains("fails its checksum") })
+        #expect(outcome.state == engine.state)
+    }
+
+    @Test func aSnapshotWithTheOlderBytewiseChecksumStillLoads() throws {
+        let (engine, events) = try Self.traffic()
+        let store = try JournalStore(
+            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+        try store.append(events)
+        try store.writeSnapshot(engine.state.snapshot, at: engine.state.lastTime)
+        let body = try #require(try store.snapshot(seq: engine.state.lastSeq)).body
+        #expect(EventCodec.bytewiseChecksum(body) != EventCodec.checksum(body))
+        try store.execute("UPDATE snapshots SET checksum = \(EventCodec.bytewiseChecksum(body))")
+        let outcome = try Recovery.recover(store, logger: Self.logger)
+        #expect(outcome.snapshotSeq == engine.state.lastSeq)
+        #expect(outcome.warnings.isEmpty)
         #expect(outcome.state == engine.state)
     }
 

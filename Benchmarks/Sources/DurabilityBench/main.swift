@@ -108,6 +108,33 @@ func snapshotAndRecovery(assignments: Int) throws {
             var event = $1; event.seq = UInt64($0 + 1); return event
         })
     print("journal bytes per route event: \(directorySize(journalDirectory) / max(offered.count, 1))")
+    try journalAppendCost(offered)
+}
+
+/// Time to commit route events to the journal, in transactions of one event (an idle server's call)
+/// and of 32 (a busy loop's batch).
+func journalAppendCost(_ offered: [EngineEvent]) throws {
+    for batch in [1, 32] {
+        let journal = try JournalStore(
+            configuration: StorageConfiguration(directory: temporaryDirectory()), logger: logger)
+        var seq: UInt64 = 0
+        var events: [EngineEvent] = []
+        for _ in 0..<(20_000 / offered.count) {
+            for var event in offered {
+                seq += 1
+                event.seq = seq
+                events.append(event)
+            }
+        }
+        let started = Date()
+        for start in stride(from: 0, to: events.count, by: batch) {
+            try journal.append(Array(events[start..<min(start + batch, events.count)]))
+        }
+        let micros = Date().timeIntervalSince(started) * 1e6
+        print(
+            "journal append, \(batch) event(s) per transaction: \(String(format: "%.1f", micros / Double(events.count) * Double(batch))) µs per transaction, \(String(format: "%.2f", micros / Double(events.count))) µs per event"
+        )
+    }
 }
 
 if mode == "all" || mode == "throughput" {

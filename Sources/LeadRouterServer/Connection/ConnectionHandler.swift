@@ -246,11 +246,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         if let gate = server.gate, changedState {
             // durability: sync: answer only once everything this call did (and saw) is committed.
             let seq = server.engine.state.lastSeq
-            gate.whenDurable(seq, on: context.eventLoop) {
+            return gate.whenDurable(seq, on: context.eventLoop) {
                 context.write(response, promise: nil)
                 return context.channel
             }
-            return false
         }
         context.write(response, promise: nil)
         return true

@@ -18,9 +18,12 @@ final class DurabilityGate: Sendable {
         self.loops = loops
     }
 
-    /// Runs `write` on `loop` once every event up to `seq` is committed (at once if it already is),
-    /// then flushes the channel it returns: once per channel per release, not once per reply.
-    func whenDurable(_ seq: UInt64, on loop: any EventLoop, _ action: @escaping () -> any Channel) {
+    /// Runs `write` on `loop` once every event up to `seq` is committed, then flushes the channel it
+    /// returns: once per channel per release, not once per reply. When `seq` is already committed (the
+    /// journal commits inline when it is idle) `write` runs at once and the caller flushes, so a batch
+    /// of replies still leaves in one write rather than one syscall and one TCP segment each.
+    /// - Returns: `true` if `write` ran now and its channel awaits the caller's flush.
+    func whenDurable(_ seq: UInt64, on loop: any EventLoop, _ action: @escaping () -> any Channel) -> Bool {
         loops[ObjectIdentifier(loop)]!.add(seq, action)
     }
 
@@ -44,16 +47,17 @@ final class LoopWaiters: @unchecked Sendable {
         self.wakeup = LoopWakeup(eventLoop: eventLoop)
     }
 
-    func add(_ seq: UInt64, _ action: @escaping () -> any Channel) {
+    func add(_ seq: UInt64, _ action: @escaping () -> any Channel) -> Bool {
         eventLoop.preconditionInEventLoop()
         if durable.load(ordering: .acquiring) >= seq {
-            action().flush()
-            return
+            _ = action()
+            return true
         }
         waiting.append((seq, action))
         count.wrappingIncrement(ordering: .sequentiallyConsistent)
         // The writer may have advanced between the check above and the count becoming visible.
         if durable.load(ordering: .sequentiallyConsistent) >= seq { release() }
+        return false
     }
 
     func wake() {
