@@ -8,6 +8,13 @@ struct BinaryWriter {
     var interning = false
     private(set) var names: [String] = []
     private var nameIndex: [String: UInt64] = [:]
+    /// The last name seen in each of 64 slots, by the string's own 16 bytes: a hit skips hashing the
+    /// string (that hashing was 40 % of encoding a snapshot). Each slot keeps its string alive, so
+    /// equal bytes always mean the same string, never a freed one whose memory was reused.
+    private var recentBits = [StringBits](repeating: StringBits(0, 0), count: 64)
+    private var recentIndex = [UInt64](repeating: .max, count: 64)
+    private var recentNames = [String](repeating: "", count: 64)
+    private typealias StringBits = (UInt64, UInt64)
 
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
@@ -40,14 +47,24 @@ struct BinaryWriter {
     /// A string likely to repeat across records.
     mutating func name(_ value: String) {
         guard interning else { return string(value) }
-        if let index = nameIndex[value] {
-            varint(index)
+        let bits = unsafeBitCast(value, to: StringBits.self)
+        let slot = Int(truncatingIfNeeded: ((bits.0 ^ bits.1) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        if recentIndex[slot] != .max && recentBits[slot] == bits {
+            varint(recentIndex[slot])
+            return
+        }
+        let index: UInt64
+        if let known = nameIndex[value] {
+            index = known
         } else {
-            let index = UInt64(names.count)
+            index = UInt64(names.count)
             nameIndex[value] = index
             names.append(value)
-            varint(index)
         }
+        recentBits[slot] = bits
+        recentIndex[slot] = index
+        recentNames[slot] = value
+        varint(index)
     }
 
     mutating func data(_ value: Data) {

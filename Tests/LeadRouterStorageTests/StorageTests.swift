@@ -155,6 +155,23 @@ struct StorageTests {
         #expect(outcome.state == engine.state)
     }
 
+    @Test func aSnapshotInTheOlderFormatVersion3StillLoads() throws {
+        let (engine, _) = try Self.traffic(routes: 12)
+        let snapshot = try EventCodec.decodeSnapshot(SnapshotFixtures.version3)
+        #expect(EngineState(snapshot: snapshot) == engine.state)
+    }
+
+    @Test func aLargeSnapshotEncodedInParallelSegmentsDecodesToTheSameState() throws {
+        let engine = RoutingEngine(configuration: .init(detailedExplanations: false, historyCapacity: 1 << 10))
+        try engine.upsertReps((0..<50).map { Rep(id: "rep-\($0)", teams: ["t"], capacity: 100_000) })
+        for index in 0..<50 { try engine.setAvailability("rep-\(index)", status: .available) }
+        for index in 0..<30_000 {
+            try engine.route(Lead(id: "lead-\(index)", createdAt: Timestamp(millis: 1), source: "web"))
+        }
+        let body = try EventCodec.encode(engine.state.snapshot)
+        #expect(EngineState(snapshot: try EventCodec.decodeSnapshot(body)) == engine.state)
+    }
+
     @Test func withNothingValidTheServerRefusesAndLeavesTheFileAlone() throws {
         let (_, events) = try Self.traffic()
         var configuration = StorageConfiguration(directory: Self.directory())
