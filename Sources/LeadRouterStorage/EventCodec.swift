@@ -201,9 +201,18 @@ enum EventCodec {
     /// core at once: records are most of a snapshot, and one thread took 1.6 s for a million. Each
     /// encoder walks the whole (immutable, shared) table and writes only its own stretch of it.
     private static func assignmentSegments(_ table: AssignmentTable) -> [[UInt8]] {
+        /// One slot per part, written through a pointer: each encoder touches only its own slot, never a
+        /// shared array's header (assigning into a Swift array from several threads at once is a race).
         final class Segments: @unchecked Sendable {
-            var encoded: [[UInt8]]
-            init(_ count: Int) { encoded = Array(repeating: [], count: count) }
+            let encoded: UnsafeMutableBufferPointer<[UInt8]>
+            init(_ count: Int) {
+                encoded = .allocate(capacity: count)
+                encoded.initialize(repeating: [])
+            }
+            deinit {
+                encoded.deinitialize()
+                encoded.deallocate()
+            }
         }
         let count = table.count
         let parts = count < 20_000 ? 1 : max(2, ProcessInfo.processInfo.activeProcessorCount)
@@ -221,10 +230,10 @@ enum EventCodec {
             segment.array(records.names) { $0.string($1) }
             segment.varint(UInt64(stretch.count))
             segment.bytes.append(contentsOf: records.bytes)
-            // Each part writes only its own element; concurrentPerform returns after all of them.
+            // concurrentPerform returns after every part has run, so the caller sees every slot.
             segments.encoded[part] = segment.bytes
         }
-        return segments.encoded
+        return Array(segments.encoded)
     }
 
     static func decodeSnapshot(_ data: Data) throws -> EngineSnapshot {
