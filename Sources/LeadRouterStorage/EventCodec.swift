@@ -322,27 +322,20 @@ enum EventCodec {
 
     /// The snapshot checksum: FNV-1a over 8-byte words (then the tail bytes). A byte at a time, each of
     /// a 200 MB body's bytes waited on the previous byte's multiply, on writing and again on recovery.
-    static func checksum(_ data: Data) -> Int64 {
+    static func checksum(_ data: Data) -> Int64 { fnv1a(data, wordwise: true) }
+
+    /// The byte-at-a-time checksum of snapshots written before the word-wise one; still accepted.
+    static func bytewiseChecksum(_ data: Data) -> Int64 { fnv1a(data, wordwise: false) }
+
+    private static func fnv1a(_ data: Data, wordwise: Bool) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         data.withUnsafeBytes { bytes in
-            let words = bytes.count / 8
+            let words = wordwise ? bytes.count / 8 : 0
             for index in 0..<words {
                 hash ^= bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
                 hash = hash &* 0x0100_0000_01b3
             }
             for byte in bytes[(words * 8)...] {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0100_0000_01b3
-            }
-        }
-        return Int64(bitPattern: hash)
-    }
-
-    /// The byte-at-a-time checksum of snapshots written before the word-wise one; still accepted.
-    static func bytewiseChecksum(_ data: Data) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        data.withUnsafeBytes { bytes in
-            for byte in bytes {
                 hash ^= UInt64(byte)
                 hash = hash &* 0x0100_0000_01b3
             }
