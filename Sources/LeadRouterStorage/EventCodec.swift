@@ -16,6 +16,33 @@ enum EventCodec {
 
     static func encode(_ event: EngineEvent) throws -> Data {
         var writer = BinaryWriter()
+        try encode(event, into: &writer)
+        return Data(writer.bytes)
+    }
+
+    /// One journal row: the events of one transaction, each length-prefixed behind their count, so a
+    /// commit inserts one row however many events it carries.
+    static func encode(batch events: [EngineEvent]) throws -> Data {
+        batch(try events.map(encode))
+    }
+
+    /// A journal row of events already encoded one by one.
+    static func batch(_ encoded: [Data]) -> Data {
+        var writer = BinaryWriter(capacity: encoded.reduce(8) { $0 + $1.count + 3 })
+        writer.array(encoded) { $0.data($1) }
+        return Data(writer.bytes)
+    }
+
+    /// The encoded events of a journal row, or `nil` if the row is damaged.
+    static func split(batch body: Data) -> [Data]? {
+        var reader = BinaryReader(body)
+        guard let count = try? reader.count(), let events = try? (0..<count).map({ _ in try reader.data() }),
+            reader.isAtEnd
+        else { return nil }
+        return events
+    }
+
+    private static func encode(_ event: EngineEvent, into writer: inout BinaryWriter) throws {
         writer.varint(UInt64(eventVersion))
         writer.varint(event.seq)
         writer.timestamp(event.time)
@@ -89,7 +116,6 @@ enum EventCodec {
             writer.array(records) { $0.assignment($1) }
             writer.int(logEntries)
         }
-        return Data(writer.bytes)
     }
 
     static func decodeEvent(_ data: Data) throws -> EngineEvent {

@@ -53,9 +53,11 @@ public final class JournalStore: Sendable {
 
     // MARK: journal
 
-    /// Appends events in one transaction (the group commit).
+    /// Appends events in one transaction (the group commit), as one row. The events must follow each
+    /// other without a gap, as the writer hands them over.
     public func append(_ events: [EngineEvent]) throws {
-        let rows = try events.map { ($0.seq, $0.time.millis, $0.lead, try EventCodec.encode($0)) }
+        guard let first = events.first?.seq, let last = events.last?.seq else { return }
+        let body = try EventCodec.encode(batch: events)
         // Archived assignments go to the history table in the same transaction as their event.
         var archived: [(Assignment, Data)] = []
         for event in events {
@@ -68,11 +70,8 @@ public final class JournalStore: Sendable {
             }
         }
         try database.write { db in
-            let statement = try db.cachedStatement(
-                sql: "INSERT INTO events(seq, time_ms, lead, body) VALUES (?, ?, ?, ?)")
-            for row in rows {
-                try statement.execute(arguments: [Int64(row.0), row.1, row.2, row.3])
-            }
+            try db.cachedStatement(sql: "INSERT INTO event_batches(first_seq, last_seq, body) VALUES (?, ?, ?)")
+                .execute(arguments: [Int64(first), Int64(last), body])
             let history = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO history(lead, rep, completed_ms, body) VALUES (?, ?, ?, ?)")
             for (record, body) in archived {
@@ -83,18 +82,15 @@ public final class JournalStore: Sendable {
 
     public var lastJournalSeq: UInt64 {
         get throws {
-            try database.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0) }
+            try database.read { db in
+                UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(last_seq) FROM event_batches") ?? 0)
+            }
         }
     }
 
     /// Journal events after `seq`, in order.
     public func events(after seq: UInt64, limit: Int) throws -> [EngineEvent] {
-        try database.read { db in
-            try Data.fetchAll(
-                db, sql: "SELECT body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [Int64(seq), limit]
-            )
-            .map(EventCodec.decodeEvent)
-        }
+        try rows(after: seq, limit: limit).map { try EventCodec.decodeEvent($0.body) }
     }
 
     /// An archived (completed, moved out of memory) assignment.
@@ -129,26 +125,53 @@ public final class JournalStore: Sendable {
         }
     }
 
-    /// Removes events after `seq` (a torn or unreadable tail found during recovery).
+    /// Removes events after `seq` (a torn or unreadable tail found during recovery); a row holding
+    /// events on both sides keeps those up to `seq`.
     public func truncate(after seq: UInt64) throws {
-        try database.write { try $0.execute(sql: "DELETE FROM events WHERE seq > ?", arguments: [Int64(seq)]) }
+        try database.write { db in
+            let straddling = try Row.fetchOne(
+                db, sql: "SELECT first_seq, body FROM event_batches WHERE first_seq <= ? AND last_seq > ?",
+                arguments: [Int64(seq), Int64(seq)])
+            try db.execute(sql: "DELETE FROM event_batches WHERE last_seq > ?", arguments: [Int64(seq)])
+            guard let straddling, let events = EventCodec.split(batch: straddling["body"]) else { return }
+            let first: Int64 = straddling["first_seq"]
+            try db.execute(
+                sql: "INSERT INTO event_batches(first_seq, last_seq, body) VALUES (?, ?, ?)",
+                arguments: [first, Int64(seq), EventCodec.batch(Array(events.prefix(Int(Int64(seq) - first + 1))))])
+        }
     }
 
-    /// Raw journal rows after `seq` (for recovery, which decodes them one by one).
+    /// Encoded journal events after `seq`, at most `limit`, each with the sequence number its row's
+    /// position gives it (for recovery, which decodes them one by one). A row that cannot be split comes
+    /// back whole, as its first event, so decoding it fails and recovery stops there.
     func rows(after seq: UInt64, limit: Int) throws -> [(seq: UInt64, body: Data)] {
-        try database.read { db in
+        let batches = try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                db, sql: "SELECT first_seq, body FROM event_batches WHERE last_seq > ? ORDER BY first_seq LIMIT ?",
                 arguments: [Int64(seq), limit]
             )
-            .map { (UInt64($0["seq"] as Int64), $0["body"] as Data) }
+            .map { (first: UInt64($0["first_seq"] as Int64), body: $0["body"] as Data) }
         }
+        var rows: [(seq: UInt64, body: Data)] = []
+        for batch in batches {
+            guard let events = EventCodec.split(batch: batch.body) else {
+                if batch.first > seq { rows.append((batch.first, batch.body)) }
+                break
+            }
+            for (offset, event) in events.enumerated() where batch.first + UInt64(offset) > seq {
+                guard rows.count < limit else { return rows }
+                rows.append((batch.first + UInt64(offset), event))
+            }
+        }
+        return rows
     }
 
     /// The oldest event still in the journal (1 when nothing was compacted).
     public var oldestJournalSeq: UInt64 {
         get throws {
-            try database.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM events") ?? 0) }
+            try database.read { db in
+                UInt64(try Int64.fetchOne(db, sql: "SELECT MIN(first_seq) FROM event_batches") ?? 0)
+            }
         }
     }
 
@@ -178,7 +201,8 @@ public final class JournalStore: Sendable {
             }
             // Keep every event after the spare snapshot so it can still be replayed forward.
             let keepFrom = min(seqs.count > 1 ? seqs[1] : seqs[0], seqs[0] - Int64(min(retained, UInt64(seqs[0]))))
-            try db.execute(sql: "DELETE FROM events WHERE seq <= ?", arguments: [keepFrom])
+            // Whole rows only: a row that holds any event after `keepFrom` stays.
+            try db.execute(sql: "DELETE FROM event_batches WHERE last_seq <= ?", arguments: [keepFrom])
         }
     }
 

@@ -39,8 +39,31 @@ enum Schema {
         migrator.registerMigration("v3-drop-events-lead-index") { db in
             try db.execute(sql: "DROP INDEX IF EXISTS events_lead")
         }
+        // One row per transaction instead of one per event: a commit of 32 routes was 32 B-tree inserts,
+        // each with its own bindings (3.2 µs per event, against 2.0 µs as one row). The lead column goes
+        // with it; nothing read it.
+        migrator.registerMigration("v4-event-batches") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_batches (
+                        first_seq INTEGER PRIMARY KEY,
+                        last_seq INTEGER NOT NULL,
+                        body BLOB NOT NULL
+                    );
+                    """)
+            let insert = try db.makeStatement(
+                sql: "INSERT INTO event_batches(first_seq, last_seq, body) VALUES (?, ?, ?)")
+            let rows = try Row.fetchCursor(db, sql: "SELECT seq, body FROM events ORDER BY seq")
+            while let row = try rows.next() {
+                let seq: Int64 = row["seq"]
+                try insert.execute(arguments: [seq, seq, EventCodec.batch([row["body"]])])
+            }
+            try db.execute(sql: "DROP TABLE events")
+        }
         return migrator
     }
 
-    static let knownMigrations: Set<String> = ["v1", "v2-history", "v3-drop-events-lead-index"]
+    static let knownMigrations: Set<String> = [
+        "v1", "v2-history", "v3-drop-events-lead-index", "v4-event-batches",
+    ]
 }

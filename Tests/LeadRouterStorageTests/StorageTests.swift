@@ -111,14 +111,48 @@ struct StorageTests {
         let store = try JournalStore(configuration: configuration, logger: Self.logger)
         try store.append(events)
         let last = events.count
-        try store.execute("INSERT INTO events(seq, time_ms, lead, body) VALUES (\(last + 1), 0, NULL, X'7B2273657122')")
-        try store.execute("INSERT INTO events(seq, time_ms, lead, body) VALUES (\(last + 3), 0, NULL, X'00')")
+        try store.execute("INSERT INTO event_batches VALUES (\(last + 1), \(last + 2), X'7B2273657122')")
+        try store.execute("INSERT INTO event_batches VALUES (\(last + 4), \(last + 4), X'00')")
         let outcome = try Recovery.recover(store, logger: Self.logger)
         #expect(
             outcome.state == (try EngineState(replaying: events)),
             "\(outcome.warnings) \(outcome.state.lastSeq) \(events.count)")
         #expect(outcome.warnings.contains { $0.contains("truncated") })
         #expect(try store.lastJournalSeq == UInt64(last))
+    }
+
+    @Test func truncatingInsideATransactionKeepsItsEarlierEvents() throws {
+        let (_, events) = try Self.traffic()
+        let store = try JournalStore(
+            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+        try store.append(Array(events.prefix(20)))
+        try store.append(Array(events.suffix(from: 20)))
+        try store.truncate(after: 10)
+        #expect(try store.lastJournalSeq == 10)
+        #expect(try store.events(after: 0, limit: 1_000).map(\.seq) == Array(1...10))
+        #expect(try store.events(after: 4, limit: 3).map(\.seq) == [5, 6, 7])
+    }
+
+    @Test func aJournalOfOneRowPerEventIsMigratedToOneRowPerTransaction() throws {
+        let (_, events) = try Self.traffic()
+        let configuration = StorageConfiguration(directory: Self.directory())
+        do {
+            // Put the database back the way schema v3 left it: one row per event in `events`.
+            let store = try JournalStore(configuration: configuration, logger: Self.logger)
+            try store.execute(
+                """
+                DROP TABLE event_batches;
+                CREATE TABLE events (seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, lead TEXT, body BLOB NOT NULL);
+                DELETE FROM grdb_migrations WHERE identifier = 'v4-event-batches';
+                """)
+            for event in events {
+                let hex = try EventCodec.encode(event).map { String(format: "%02x", $0) }.joined()
+                try store.execute("INSERT INTO events VALUES (\(event.seq), 0, NULL, X'\(hex)')")
+            }
+        }
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        #expect(try store.events(after: 0, limit: 100_000) == events)
+        #expect(try store.lastJournalSeq == UInt64(events.count))
     }
 
     @Test func aCorruptedSnapshotFallsBackToThePreviousOnePlusTheJournal() throws {
@@ -177,7 +211,8 @@ struct StorageTests {
         var configuration = StorageConfiguration(directory: Self.directory())
         configuration.retainedEvents = 5
         let store = try JournalStore(configuration: configuration, logger: Self.logger)
-        try store.append(events)
+        // One transaction per event, so compaction (which drops whole transactions) can cut anywhere.
+        for event in events { try store.append([event]) }
         let state = try EngineState(replaying: events)
         try store.writeSnapshot(state.snapshot, at: state.lastTime)
         try store.compact(retained: 5)
