@@ -255,8 +255,12 @@ struct StorageTests {
         configuration.snapshotEveryEvents = 50
         configuration.retainedEvents = 10
         let (store, writer) = try Self.startedWriter(configuration, following: engine)
+        // Each chunk committed before the next goes in: one journal row each, so compaction (which
+        // drops whole rows) has rows behind the snapshot to drop.
         for chunk in stride(from: 0, to: events.count, by: 16) {
-            writer.submit(Array(events[chunk..<min(chunk + 16, events.count)]))
+            let end = min(chunk + 16, events.count)
+            writer.submit(Array(events[chunk..<end]))
+            for _ in 0..<1000 where writer.durableSeq.load(ordering: .acquiring) < UInt64(end) { usleep(1000) }
         }
         // A periodic snapshot lands while the writer runs: compaction (which follows storing it) is the
         // read-only sign. Recovery itself must not run against a live writer (it truncates tails).
