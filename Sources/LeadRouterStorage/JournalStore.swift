@@ -69,13 +69,22 @@ public final class JournalStore: Sendable {
                 }
             }
         }
-        try database.write { db in
-            try db.cachedStatement(sql: "INSERT INTO event_batches(first_seq, last_seq, body) VALUES (?, ?, ?)")
-                .execute(arguments: [Int64(first), Int64(last), body])
-            let history = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO history(lead, rep, completed_ms, body) VALUES (?, ?, ?, ?)")
-            for (record, body) in archived {
-                try history.execute(arguments: [record.lead.id, record.rep, record.completedAt?.millis ?? 0, body])
+        // Our own cached BEGIN and COMMIT rather than `write`'s, which SQLite parses afresh every time:
+        // a one-event transaction (an idle server's call) went from 13.6 to 11.2 µs.
+        try database.writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "BEGIN").execute()
+            do {
+                try db.cachedStatement(sql: "INSERT INTO event_batches(first_seq, last_seq, body) VALUES (?, ?, ?)")
+                    .execute(arguments: [Int64(first), Int64(last), body])
+                let history = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO history(lead, rep, completed_ms, body) VALUES (?, ?, ?, ?)")
+                for (record, body) in archived {
+                    try history.execute(arguments: [record.lead.id, record.rep, record.completedAt?.millis ?? 0, body])
+                }
+                try db.cachedStatement(sql: "COMMIT").execute()
+            } catch {
+                try? db.execute(sql: "ROLLBACK")
+                throw error
             }
         }
     }

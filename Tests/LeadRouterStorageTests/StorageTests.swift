@@ -133,6 +133,18 @@ struct StorageTests {
         #expect(try store.events(after: 4, limit: 3).map(\.seq) == [5, 6, 7])
     }
 
+    @Test func aFailedAppendLeavesNoOpenTransactionBehind() throws {
+        let (_, events) = try Self.traffic()
+        let store = try JournalStore(
+            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+        try store.append(Array(events.prefix(10)))
+        // The same first sequence number again breaks the primary key: the append must roll back ...
+        #expect(throws: (any Error).self) { try store.append(Array(events.prefix(3))) }
+        // ... so the next one commits on its own, and nothing of the failed one is left.
+        try store.append(Array(events[10..<20]))
+        #expect(try store.events(after: 0, limit: 1_000).map(\.seq) == Array(1...20))
+    }
+
     @Test func aJournalOfOneRowPerEventIsMigratedToOneRowPerTransaction() throws {
         let (_, events) = try Self.traffic()
         let configuration = StorageConfiguration(directory: Self.directory())
