@@ -190,12 +190,35 @@ public final class JournalStore: Sendable {
         try insertSnapshot(seq: snapshot.lastSeq, body: try EventCodec.encode(snapshot), at: time)
     }
 
-    /// Stores a snapshot body already encoded with `EventCodec.encode` (the writer encodes off its thread).
-    func insertSnapshot(seq: UInt64, body: Data, at time: Timestamp) throws {
+    /// Stores a snapshot body already encoded with `EventCodec.encode` (the writer encodes off its
+    /// thread), in parts of `partBytes`, each in its own transaction, calling `between` after each: the
+    /// writer commits the journal there, so acknowledgements wait for one part, never for the whole
+    /// body. The `snapshots` row goes in last, so a snapshot cut short by a crash is never read (its
+    /// parts go at the next compaction).
+    func insertSnapshot(
+        seq: UInt64, body: Data, at time: Timestamp, partBytes: Int = 4 << 20, between: () -> Void = {}
+    ) throws {
+        let checksum = EventCodec.checksum(body)
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM snapshot_parts WHERE seq = ?", arguments: [Int64(seq)])
+        }
+        var parts = 0
+        for start in stride(from: 0, to: body.count, by: partBytes) {
+            let part = body.subdata(
+                in: (body.startIndex + start)..<(body.startIndex + min(start + partBytes, body.count)))
+            try database.write { db in
+                try db.execute(
+                    sql: "INSERT INTO snapshot_parts(seq, part, body) VALUES (?, ?, ?)",
+                    arguments: [Int64(seq), parts, part])
+            }
+            parts += 1
+            between()
+        }
         try database.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO snapshots(seq, created_ms, checksum, body) VALUES (?, ?, ?, ?)",
-                arguments: [Int64(seq), time.millis, EventCodec.checksum(body), body])
+                sql:
+                    "INSERT OR REPLACE INTO snapshots(seq, created_ms, checksum, body, parts) VALUES (?, ?, ?, X'', ?)",
+                arguments: [Int64(seq), time.millis, checksum, parts])
         }
     }
 
@@ -208,6 +231,8 @@ public final class JournalStore: Sendable {
             if seqs.count > 2 {
                 try db.execute(sql: "DELETE FROM snapshots WHERE seq < ?", arguments: [seqs[1]])
             }
+            // Parts of dropped snapshots, and of any whose storing a crash cut short.
+            try db.execute(sql: "DELETE FROM snapshot_parts WHERE seq NOT IN (SELECT seq FROM snapshots)")
             // Keep every event after the spare snapshot so it can still be replayed forward.
             let keepFrom = min(seqs.count > 1 ? seqs[1] : seqs[0], seqs[0] - Int64(min(retained, UInt64(seqs[0]))))
             // Whole rows only: a row that holds any event after `keepFrom` stays.
@@ -226,14 +251,25 @@ public final class JournalStore: Sendable {
     /// a hundred megabytes, and recovery usually needs only the newest.
     func snapshot(seq: UInt64) throws -> (body: Data, valid: Bool)? {
         try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT checksum, body FROM snapshots WHERE seq = ?", arguments: [Int64(seq)])
-                .map { row in
-                    let body: Data = row["body"]
-                    let checksum: Int64 = row["checksum"]
-                    let valid =
-                        EventCodec.checksum(body) == checksum || EventCodec.bytewiseChecksum(body) == checksum
-                    return (body, valid)
+            try Row.fetchOne(
+                db, sql: "SELECT checksum, body, parts FROM snapshots WHERE seq = ?", arguments: [Int64(seq)]
+            )
+            .map { row in
+                var body: Data = row["body"]
+                let parts: Int = row["parts"]
+                if parts > 0 {
+                    // A missing part leaves the body short, so it fails its checksum like any damage.
+                    let pieces = try Data.fetchAll(
+                        db, sql: "SELECT body FROM snapshot_parts WHERE seq = ? ORDER BY part",
+                        arguments: [Int64(seq)])
+                    body = Data(capacity: pieces.reduce(0) { $0 + $1.count })
+                    for piece in pieces { body.append(piece) }
                 }
+                let checksum: Int64 = row["checksum"]
+                let valid =
+                    EventCodec.checksum(body) == checksum || EventCodec.bytewiseChecksum(body) == checksum
+                return (body, valid)
+            }
         }
     }
 

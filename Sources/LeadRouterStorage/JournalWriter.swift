@@ -279,7 +279,9 @@ public final class JournalWriter: @unchecked Sendable {
     /// Stores an encoded snapshot, then compacts the journal behind it.
     private func store(_ encoded: EncodedSnapshot) {
         do {
-            try store.insertSnapshot(seq: encoded.seq, body: try encoded.body.get(), at: encoded.time)
+            try store.insertSnapshot(seq: encoded.seq, body: try encoded.body.get(), at: encoded.time) {
+                drainIfFree(onWriterThread: true)
+            }
             try store.compact(retained: configuration.retainedEvents)
             lastSnapshotSeq = encoded.seq
             lastSnapshotTime = Date()

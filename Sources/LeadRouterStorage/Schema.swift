@@ -60,10 +60,24 @@ enum Schema {
             }
             try db.execute(sql: "DROP TABLE events")
         }
+        // Snapshot bodies in parts, each stored in its own transaction, with the `snapshots` row last:
+        // one transaction of 200 MB held every durable acknowledgement for as long as it took.
+        migrator.registerMigration("v5-snapshot-parts") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE snapshot_parts (
+                        seq INTEGER NOT NULL,
+                        part INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        PRIMARY KEY (seq, part)
+                    );
+                    """)
+        }
         return migrator
     }
 
     static let knownMigrations: Set<String> = [
-        "v1", "v2-history", "v3-drop-events-lead-index", "v4-event-batches",
+        "v1", "v2-history", "v3-drop-events-lead-index", "v4-event-batches", "v5-snapshot-parts",
     ]
 }

@@ -179,7 +179,7 @@ struct StorageTests {
         let second = try EngineState(replaying: events.prefix(2 * third))
         try store.writeSnapshot(second.snapshot, at: second.lastTime)
         try store.append(Array(events.suffix(from: 2 * third)))
-        try store.execute("UPDATE snapshots SET body = X'00112233' WHERE seq = \(2 * third)")
+        try store.execute("UPDATE snapshot_parts SET body = X'00112233' WHERE seq = \(2 * third)")
         let outcome = try Recovery.recover(store, logger: Self.logger)
         #expect(outcome.snapshotSeq == UInt64(third))
         #expect(outcome.warnings.contains { $0.contains("fails its checksum") })
@@ -216,6 +216,28 @@ struct StorageTests {
         }
         let body = try EventCodec.encode(engine.state.snapshot)
         #expect(EngineState(snapshot: try EventCodec.decodeSnapshot(body)) == engine.state)
+    }
+
+    @Test func aSnapshotStoredInManyPartsLoadsWholeAndOneCutShortIsIgnored() throws {
+        let (engine, events) = try Self.traffic()
+        let store = try JournalStore(
+            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+        let half = events.count / 2
+        try store.append(Array(events.prefix(half)))
+        let early = try EngineState(replaying: events.prefix(half))
+        var betweenParts = 0
+        try store.insertSnapshot(
+            seq: early.lastSeq, body: try EventCodec.encode(early.snapshot), at: early.lastTime, partBytes: 100
+        ) { betweenParts += 1 }
+        #expect(betweenParts > 3, "the body went in several parts")
+        try store.append(Array(events.suffix(from: half)))
+        // The newest snapshot's parts are stored but its row never was: a crash in the middle.
+        try store.writeSnapshot(engine.state.snapshot, at: engine.state.lastTime)
+        try store.execute("DELETE FROM snapshots WHERE seq = \(events.count)")
+        let outcome = try Recovery.recover(store, logger: Self.logger)
+        #expect(outcome.snapshotSeq == UInt64(half))
+        #expect(outcome.replayedEvents == events.count - half)
+        #expect(outcome.state == engine.state)
     }
 
     @Test func withNothingValidTheServerRefusesAndLeavesTheFileAlone() throws {
