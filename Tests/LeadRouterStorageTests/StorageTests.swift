@@ -240,6 +240,23 @@ struct StorageTests {
         #expect(outcome.state == engine.state)
     }
 
+    @Test func aSnapshotStoredWholeInItsRowStillLoads() throws {
+        let (engine, events) = try Self.traffic()
+        let store = try JournalStore(
+            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+        try store.append(events)
+        // As schema v4 and earlier stored them: the body in the `snapshots` row, no parts.
+        let body = try EventCodec.encode(engine.state.snapshot)
+        let hex = body.map { String(format: "%02x", $0) }.joined()
+        try store.execute(
+            "INSERT INTO snapshots(seq, created_ms, checksum, body) VALUES (\(events.count), 0, \(EventCodec.checksum(body)), X'\(hex)')"
+        )
+        let outcome = try Recovery.recover(store, logger: Self.logger)
+        #expect(outcome.snapshotSeq == UInt64(events.count))
+        #expect(outcome.replayedEvents == 0)
+        #expect(outcome.state == engine.state)
+    }
+
     @Test func withNothingValidTheServerRefusesAndLeavesTheFileAlone() throws {
         let (_, events) = try Self.traffic()
         var configuration = StorageConfiguration(directory: Self.directory())
