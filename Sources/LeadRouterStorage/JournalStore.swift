@@ -57,6 +57,10 @@ public final class JournalStore: Sendable {
     /// other without a gap, as the writer hands them over.
     public func append(_ events: [EngineEvent]) throws {
         guard let first = events.first?.seq, let last = events.last?.seq else { return }
+        // Readers number a row's events by position from `first_seq`, so a gap would misnumber them.
+        guard last - first + 1 == UInt64(events.count) else {
+            throw StorageError("journal append of events \(first)...\(last) is not contiguous (\(events.count) events)")
+        }
         let body = try EventCodec.encode(batch: events)
         // Archived assignments go to the history table in the same transaction as their event.
         var archived: [(Assignment, Data)] = []
