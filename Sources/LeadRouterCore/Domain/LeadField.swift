@@ -73,12 +73,34 @@ enum LeadValue: Equatable {
         }
     }
 
-    /// Text forms for equality tests; a list yields each member.
-    var texts: [String] {
+    /// Whether any text form (each member of a list) satisfies `predicate`. Conditions run this for
+    /// every rule a lead is tested against, so it lends the stored strings instead of building an array.
+    func anyText(_ predicate: (String) -> Bool) -> Bool {
         switch self {
-        case .text(let text): [text]
-        case .number(let value): [value == value.rounded() ? String(Int64(value)) : String(value)]
-        case .list(let items): items
+        case .text(let text): predicate(text)
+        case .number(let value): predicate(Self.text(of: value))
+        case .list(let items): items.contains(where: predicate)
         }
+    }
+
+    /// Calls `body` with each text form.
+    func forEachText(_ body: (String) -> Void) {
+        _ = anyText { text in
+            body(text)
+            return false
+        }
+    }
+
+    /// The first text form (a list's first member).
+    var firstText: String? {
+        switch self {
+        case .text(let text): text
+        case .number(let value): Self.text(of: value)
+        case .list(let items): items.first
+        }
+    }
+
+    private static func text(of number: Double) -> String {
+        number == number.rounded() ? String(Int64(number)) : String(number)
     }
 }

@@ -14,12 +14,13 @@ public final class CompiledPolicy: Hashable, Sendable {
     /// The first rule matching the lead (the default rule when none does), and the evaluated rules
     /// that did not match. `exhaustive` evaluates every earlier rule, for a complete explanation.
     func match(_ lead: Lead, exhaustive: Bool) -> (rule: Rule, notMatched: [String]) {
-        var notMatched: [String] = []
         let positions = exhaustive ? Array(policy.rules.indices) : index.candidates(for: lead)
+        var notMatched: [String] = []
+        notMatched.reserveCapacity(positions.count)
         for position in positions {
-            let rule = policy.rules[position]
-            if rule.condition.matches(lead) { return (rule, notMatched) }
-            notMatched.append(rule.name)
+            // Read the condition in place: copying the whole rule out retains every field of it.
+            if policy.rules[position].condition.matches(lead) { return (policy.rules[position], notMatched) }
+            notMatched.append(policy.rules[position].name)
         }
         return (policy.defaultRule, notMatched)
     }

@@ -20,18 +20,18 @@ public indirect enum Condition: Hashable, Sendable, Codable {
         case .always:
             return true
         case .equals(let field, let expected):
-            return field.value(of: lead)?.texts.contains(expected) ?? false
+            return field.value(of: lead)?.anyText { $0 == expected } ?? false
         case .isIn(let field, let values):
-            guard let texts = field.value(of: lead)?.texts else { return false }
-            return texts.contains { values.contains($0) }
+            guard let value = field.value(of: lead) else { return false }
+            return value.anyText(values.contains)
         case .notIn(let field, let values):
-            guard let texts = field.value(of: lead)?.texts else { return true }
-            return !texts.contains { values.contains($0) }
+            guard let value = field.value(of: lead) else { return true }
+            return !value.anyText(values.contains)
         case .range(let field, let min, let max):
             guard let number = field.value(of: lead)?.number else { return false }
             return (min.map { number >= $0 } ?? true) && (max.map { number <= $0 } ?? true)
         case .prefix(let field, let prefix):
-            return field.value(of: lead)?.texts.contains { $0.hasPrefix(prefix) } ?? false
+            return field.value(of: lead)?.anyText { $0.hasPrefix(prefix) } ?? false
         case .exists(let field):
             return field.value(of: lead) != nil
         case .contains(let field, let needle):

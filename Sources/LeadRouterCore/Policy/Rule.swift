@@ -24,7 +24,7 @@ public struct Rule: Hashable, Sendable, Codable {
 
         func skillName(for lead: Lead) -> String? {
             if let skill { return skill }
-            return fromField?.value(of: lead)?.texts.first
+            return fromField?.value(of: lead)?.firstText
         }
     }
 

@@ -21,8 +21,8 @@ struct RuleIndex: Sendable {
     func candidates(for lead: Lead) -> [Int] {
         var positions = unindexed
         for (field, table) in byField {
-            guard let texts = field.value(of: lead)?.texts else { continue }
-            for text in texts {
+            guard let value = field.value(of: lead) else { continue }
+            value.forEachText { text in
                 if let hits = table[text] { positions.append(contentsOf: hits) }
             }
         }
