@@ -116,15 +116,14 @@ extension EngineState {
         live.lastActivity = time
         presence.set(index, live)
         presence.addOpenLead(offer.lead.id, at: index)
-        var pool = pools[offer.poolKey] ?? PoolState()
-        if offer.strategy == .roundRobin { pool.cursor = index }
+        var joining: [(Int32, Int)] = []
         for (rep, credit) in offer.joining {
-            if let joiner = roster.indexOf[rep], pool.entries[joiner] == nil {
-                pool.entries[joiner] = LedgerEntry(received: 0, credit: credit)
-            }
+            if let joiner = roster.indexOf[rep] { joining.append((joiner, credit)) }
         }
-        pool.entries[index, default: LedgerEntry()].received += 1
-        pools[offer.poolKey] = pool
+        // Changed in place: copying the pool out and back would leave its ledger shared, so every
+        // offer of a batch would copy a path of the ledger again.
+        pools[offer.poolKey, default: PoolState()].recordOffer(
+            to: index, roundRobin: offer.strategy == .roundRobin, joining: joining)
     }
 
     private mutating func applyAvailability(_ change: AvailabilityChange, at time: Timestamp) {

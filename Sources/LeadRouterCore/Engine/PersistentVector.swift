@@ -34,10 +34,33 @@ public struct PersistentVector<Element: Sendable>: @unchecked Sendable {
         return node.element(index & (Self.width - 1))
     }
 
-    /// Replaces the element at `index`.
+    /// Replaces the element at `index`. Nodes this vector alone holds are changed in place, so a
+    /// transaction that sets many elements copies each shared node once, not once per set.
     mutating func set(_ index: Int, _ element: Element) {
         precondition(index >= 0 && index < count, "index \(index) out of range 0..<\(count)")
-        root = Self.replacing(root, level: shift, index: index, element)
+        if isKnownUniquelyReferenced(&root) {
+            Self.replaceInPlace(root, level: shift, index: index, element)
+        } else {
+            root = Self.replacing(root, level: shift, index: index, element)
+        }
+    }
+
+    /// Replaces below `node`, which the caller holds alone: unique children are changed in place, the
+    /// first shared one is copied together with its path down.
+    private static func replaceInPlace(_ node: Node, level: Int, index: Int, _ element: Element) {
+        let slot = (index >> level) & (width - 1)
+        node.withUnsafeMutablePointerToElements { raw in
+            if level == 0 {
+                UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Element.self)[slot] = element
+                return
+            }
+            let children = UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Node.self)
+            if isKnownUniquelyReferenced(&children[slot]) {
+                replaceInPlace(children[slot], level: level - bits, index: index, element)
+            } else {
+                children[slot] = replacing(children[slot], level: level - bits, index: index, element)
+            }
+        }
     }
 
     public mutating func append(_ element: Element) {

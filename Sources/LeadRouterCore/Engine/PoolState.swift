@@ -7,3 +7,14 @@ public struct PoolState: Hashable, Sendable {
     /// Standing per rep (by dense index).
     var entries: TreeDictionary<Int32, LedgerEntry> = [:]
 }
+
+extension PoolState {
+    /// Counts an offer to `rep`, after giving reps new to the pool their calibration credit.
+    mutating func recordOffer(to rep: Int32, roundRobin: Bool, joining: [(Int32, Int)]) {
+        if roundRobin { cursor = rep }
+        for (joiner, credit) in joining where entries[joiner] == nil {
+            entries[joiner] = LedgerEntry(received: 0, credit: credit)
+        }
+        entries[rep, default: LedgerEntry()].received += 1
+    }
+}
