@@ -80,6 +80,10 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "TailProbe",
+            dependencies: ["BenchmarkWorkload", .product(name: "LeadRouterCore", package: "LeadRouter")]
+        ),
+        .executableTarget(
             name: "EngineProbe",
             dependencies: ["BenchmarkWorkload", .product(name: "LeadRouterCore", package: "LeadRouter")]
         ),

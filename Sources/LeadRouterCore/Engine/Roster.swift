@@ -19,6 +19,11 @@ public final class Roster: Hashable, Sendable {
     let allReps: [Int32]
     /// By dense index, parallel to `profiles`.
     let traits: [RepTraits]
+    /// Per skill name, each rep's level by dense index (0 without the skill); per language, who speaks
+    /// it. A rule's skill and language checks then read an array per candidate instead of hashing names
+    /// in the rep's profile, which matters most when no one qualifies and the whole pool is checked.
+    let skillLevels: [String: [Int]]
+    let languageSpeakers: [String: [Bool]]
 
     public static let empty = Roster(profiles: [], territories: [:], accountOwners: [:], domainOwners: [:])
 
@@ -51,6 +56,19 @@ public final class Roster: Hashable, Sendable {
         territoryMembers = covered.mapValues(byID)
         allReps = byID(Array(indexOf.values))
         traits = profiles.map { $0.map { RepTraits($0.rep) } ?? .removed }
+        var skillLevels: [String: [Int]] = [:]
+        var languageSpeakers: [String: [Bool]] = [:]
+        for (index, profile) in profiles.enumerated() {
+            guard let rep = profile?.rep else { continue }
+            for (skill, level) in rep.skills {
+                skillLevels[skill, default: Array(repeating: 0, count: profiles.count)][index] = level
+            }
+            for language in rep.languages {
+                languageSpeakers[language, default: Array(repeating: false, count: profiles.count)][index] = true
+            }
+        }
+        self.skillLevels = skillLevels
+        self.languageSpeakers = languageSpeakers
         var byCountry: [String: [Territory]] = [:]
         var anyCountry: [Territory] = []
         for territory in territories.values.sorted(by: { $0.id < $1.id }) {

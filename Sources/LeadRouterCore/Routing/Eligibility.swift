@@ -10,9 +10,10 @@ struct Eligibility {
     private let now: Timestamp
     /// Reps who let this lead expire.
     private let excluded: [RepID]
-    /// Skill names this lead needs, with their minimum levels.
-    private let requiredSkills: [(name: String, minLevel: Int)]
-    private let requiredLanguage: String?
+    /// Every rep's level in each skill this lead needs (`nil` when no rep has it), with the minimum.
+    private let requiredSkills: [(levels: [Int]?, minLevel: Int)]
+    /// Who speaks the lead's language, when the rule asks for it (an empty list when no one does).
+    private let requiredLanguage: [Bool]?
 
     init(state: EngineState, now: Timestamp, lead: Lead, rule: Rule, excluded: [RepID]) {
         roster = state.roster
@@ -20,10 +21,11 @@ struct Eligibility {
         traits = state.roster.traits
         self.now = now
         self.excluded = excluded
+        let roster = state.roster
         requiredSkills = rule.skills.compactMap { requirement in
-            requirement.skillName(for: lead).map { ($0, requirement.minLevel) }
+            requirement.skillName(for: lead).map { (roster.skillLevels[$0], requirement.minLevel) }
         }
-        requiredLanguage = rule.matchLanguage ? lead.language : nil
+        requiredLanguage = rule.matchLanguage ? lead.language.map { roster.languageSpeakers[$0] ?? [] } : nil
     }
 
     func rejection(of index: Int32) -> Explanation.Rejection? {
@@ -39,14 +41,22 @@ struct Eligibility {
         }
         let rep = traits[Int(index)]
         if live.openAssignments >= (live.capacityOverride ?? rep.capacity) { return .atCapacity }
-        guard
-            !excluded.isEmpty || rep.hasDailyCap || rep.hasLeave || rep.hasWorkingHours || !requiredSkills.isEmpty
-                || requiredLanguage != nil
-        else { return nil }
-        return profileRejection(of: roster.profile(index)!, live: live)
+        if !excluded.isEmpty || rep.hasDailyCap || rep.hasLeave || rep.hasWorkingHours,
+            let rejection = profileRejection(of: roster.profile(index)!, live: live)
+        {
+            return rejection
+        }
+        for requirement in requiredSkills where (requirement.levels?[Int(index)] ?? 0) < requirement.minLevel {
+            return .missingSkill
+        }
+        if let requiredLanguage, Int(index) >= requiredLanguage.count || !requiredLanguage[Int(index)] {
+            return .missingLanguage
+        }
+        return nil
     }
 
-    /// The checks that need more than plain values, in the order the explanation reports them.
+    /// The checks that need the rep's profile, in the order the explanation reports them (skills and
+    /// language come after these).
     private func profileRejection(of profile: RepProfile, live: RepPresence) -> Explanation.Rejection? {
         // Fields are read through the shared profile one at a time: copying the whole `Rep` out would
         // retain every array and string in it.
@@ -57,10 +67,6 @@ struct Eligibility {
         }
         if !profile.rep.outOfOffice.isEmpty && profile.rep.isOutOfOffice(at: now) { return .outOfOffice }
         if let hours = profile.rep.workingHours, !hours.contains(now) { return .outsideHours }
-        for requirement in requiredSkills where (profile.rep.skills[requirement.name] ?? 0) < requirement.minLevel {
-            return .missingSkill
-        }
-        if let requiredLanguage, !profile.rep.languages.contains(requiredLanguage) { return .missingLanguage }
         return nil
     }
 }

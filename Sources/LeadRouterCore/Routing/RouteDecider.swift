@@ -30,19 +30,18 @@ struct RouteDecider {
         let eligibility = Eligibility(state: state, now: now, lead: lead, rule: rule, excluded: excluded)
         for target in chain {
             let pool = ResolvedPool(target.pool, for: lead, in: state.roster)
-            var stage = Explanation.Stage(
-                pool: pool.key, strategy: target.strategy, candidates: [], rejectionCounts: [:], chosen: nil)
+            var stage = StageDraft()
             if let note = pool.note { explanation.notes.append(note) }
             for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }
             let pick = select(target.strategy, in: pool, eligibility: eligibility, stage: &stage)
-            explanation.stages.append(stage)
+            explanation.stages.append(stage.stage(pool: pool.key, strategy: target.strategy, chosen: pick?.rep))
             if let pick { return pick }
         }
         return nil
     }
 
     private func select(
-        _ strategy: RoutingStrategy, in pool: ResolvedPool, eligibility: Eligibility, stage: inout Explanation.Stage
+        _ strategy: RoutingStrategy, in pool: ResolvedPool, eligibility: Eligibility, stage: inout StageDraft
     ) -> Pick? {
         var joining: [RepID: Int] = [:]
         let chosen: (index: Int32, score: Double?)?
@@ -55,30 +54,29 @@ struct RouteDecider {
             chosen = lowestScore(pool, strategy: strategy, eligibility, &stage)
         }
         guard let chosen, let rep = state.roster.profile(chosen.index)?.rep.id else { return nil }
-        stage.chosen = rep
         if detailed { stage.candidates.insert(.init(rep: rep, rejection: nil, score: chosen.score), at: 0) }
         return Pick(rep: rep, poolKey: pool.key, strategy: strategy, joining: joining)
     }
 
     private func record(
-        _ index: Int32, _ rejection: Explanation.Rejection, score: Double?, in stage: inout Explanation.Stage
+        _ index: Int32, _ rejection: Explanation.Rejection, score: Double?, in stage: inout StageDraft
     ) {
-        stage.rejectionCounts[rejection, default: 0] += 1
+        stage.count(rejection)
         if detailed, let rep = state.roster.profile(index)?.rep.id {
             stage.candidates.append(.init(rep: rep, rejection: rejection, score: score))
         }
     }
 
     private func record(
-        _ rep: RepID, _ rejection: Explanation.Rejection, score: Double?, in stage: inout Explanation.Stage
+        _ rep: RepID, _ rejection: Explanation.Rejection, score: Double?, in stage: inout StageDraft
     ) {
-        stage.rejectionCounts[rejection, default: 0] += 1
+        stage.count(rejection)
         if detailed { stage.candidates.append(.init(rep: rep, rejection: rejection, score: score)) }
     }
 
     /// The first eligible member after the cursor. Without a detailed trace it stops at the first
     /// eligible rep, so a pick costs the number of skipped reps, not the pool size.
-    private func roundRobin(_ pool: ResolvedPool, _ eligibility: Eligibility, _ stage: inout Explanation.Stage)
+    private func roundRobin(_ pool: ResolvedPool, _ eligibility: Eligibility, _ stage: inout StageDraft)
         -> Int32?
     {
         let count = pool.members.count
@@ -102,7 +100,7 @@ struct RouteDecider {
     /// weighted share of the next pick, `(n + 1) * w / W - received`. This keeps every rep within one
     /// lead of their target share.
     private func weighted(
-        _ pool: ResolvedPool, byPerformance: Bool, _ eligibility: Eligibility, _ stage: inout Explanation.Stage,
+        _ pool: ResolvedPool, byPerformance: Bool, _ eligibility: Eligibility, _ stage: inout StageDraft,
         _ joining: inout [RepID: Int]
     ) -> (Int32, Double?)? {
         let entries = state.pools[pool.key]?.entries ?? [:]
@@ -176,7 +174,7 @@ struct RouteDecider {
 
     /// Least-loaded (open + active calls over capacity) or longest-idle (oldest last activity).
     private func lowestScore(
-        _ pool: ResolvedPool, strategy: RoutingStrategy, _ eligibility: Eligibility, _ stage: inout Explanation.Stage
+        _ pool: ResolvedPool, strategy: RoutingStrategy, _ eligibility: Eligibility, _ stage: inout StageDraft
     ) -> (Int32, Double?)? {
         var best: (index: Int32, score: Double, idle: Timestamp)?
         var losers: [(index: Int32, score: Double)] = []
@@ -199,14 +197,14 @@ struct RouteDecider {
                 if detailed {
                     losers.append((index, score))
                 } else {
-                    stage.rejectionCounts[.notSelected, default: 0] += 1
+                    stage.count(.notSelected)
                 }
             } else {
                 if let current = best {
                     if detailed {
                         losers.append((current.index, current.score))
                     } else {
-                        stage.rejectionCounts[.notSelected, default: 0] += 1
+                        stage.count(.notSelected)
                     }
                 }
                 best = (index, score, live.lastActivity)
