@@ -17,10 +17,7 @@ enum RoutingCalls {
     }
 
     @Sendable static func routeReply(_ result: RouteResult) -> ByteBuffer {
-        var reply = Leadrouter_V1_RouteReply()
-        reply.assignment = result.assignment.wire
-        reply.created = result.isNew
-        return reply.payload()
+        result.assignment.routeReplyPayload(created: result.isNew)
     }
 
     static let reassign: UnaryMethod = { call in
@@ -28,9 +25,7 @@ enum RoutingCalls {
         guard !request.leadID.isEmpty else { throw RPCError(.invalidArgument, "lead_id is required") }
         let result = try call.engine.reassign(
             request.leadID, reason: request.reason.isEmpty ? "reassigned" : request.reason)
-        var reply = Leadrouter_V1_RouteReply()
-        reply.assignment = result.assignment.wire
-        return reply.payload()
+        return result.assignment.routeReplyPayload(created: false)
     }
 
     static let setAvailability: UnaryMethod = { call in
