@@ -57,7 +57,7 @@ struct StreamFanOut {
                     stopped.insert(index)
                     continue
                 }
-                if payload == nil { payload = event.wire.payload() }
+                if payload == nil { payload = event.streamPayload }
                 stream.send(event, payload: payload!)
             }
         }

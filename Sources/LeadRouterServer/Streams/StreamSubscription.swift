@@ -58,7 +58,7 @@ final class StreamSubscription {
             for event in events {
                 lastSeq = event.seq
                 guard wants(event, roster: &roster, engine: engine) else { continue }
-                send(event, payload: event.wire.payload())
+                send(event, payload: event.streamPayload)
                 if credit == 0 { return }
             }
         }

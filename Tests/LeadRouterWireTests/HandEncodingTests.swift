@@ -5,10 +5,11 @@ import NIOCore
 import SwiftProtobuf
 import Testing
 
-/// The hand-written RouteReply encoder must produce what the generated code would: every reply it
-/// writes is decoded with the generated type and compared with the message built the generated way.
-@Suite("RouteReply encoding")
-struct RouteReplyEncodingTests {
+/// The hand-written encoders (RouteReply, stream events) must produce what the generated code would:
+/// everything they write is decoded with the generated type and compared with the message built the
+/// generated way.
+@Suite("Hand-written protobuf encoding")
+struct HandEncodingTests {
     /// Random values that stress the encoding: empty and absent, multi-byte UTF-8, lengths that need
     /// one, two and three length bytes, negative and huge numbers.
     struct Generator {
@@ -101,6 +102,38 @@ struct RouteReplyEncodingTests {
             let decoded = try Leadrouter_V1_RouteReply(payload: assignment.routeReplyPayload(created: created))
             #expect(decoded == expected, "round \(round): \(assignment)")
             if decoded != expected { return }
+        }
+    }
+
+    @Test func streamEventsDecodeToWhatTheGeneratedCodeWouldHaveSent() throws {
+        var generator = Generator()
+        for round in 0..<300 {
+            let assignment = generator.assignment()
+            let lead = assignment.lead.id
+            let rep = assignment.rep ?? ""
+            let text = generator.text()
+            let kinds: [EngineEvent.Kind] = [
+                .offered(
+                    Offer(
+                        lead: assignment.lead, rep: rep, rule: assignment.rule, priority: assignment.priority,
+                        slaDeadline: Timestamp(millis: generator.millis()), poolKey: text, strategy: .weighted,
+                        joining: [:], explanation: assignment.explanation)),
+                .queued(
+                    QueuedLead(
+                        lead: assignment.lead, rule: assignment.rule, priority: 1, explanation: assignment.explanation)),
+                .accepted(lead: lead, rep: rep), .completed(lead: lead, rep: rep, outcome: text),
+                .expired(lead: lead, rep: rep), .released(lead: lead, rep: rep, reason: text),
+                .escalated(lead: lead, rule: text),
+                .availabilityChanged(AvailabilityChange(rep: rep, status: .onCall, activeCalls: 1, capacity: nil)),
+                .repRemoved(rep), .archived([assignment], logEntries: 1),
+            ]
+            for kind in kinds {
+                let event = EngineEvent(
+                    seq: UInt64.random(in: 0...UInt64.max), time: Timestamp(millis: generator.millis()), kind: kind)
+                let decoded = try Leadrouter_V1_AssignmentEvent(payload: event.streamPayload)
+                #expect(decoded == event.wire, "round \(round): \(event)")
+                if decoded != event.wire { return }
+            }
         }
     }
 
