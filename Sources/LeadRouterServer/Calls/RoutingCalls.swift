@@ -11,9 +11,8 @@ enum RoutingCalls {
 
     /// A Route request's lead and whether it asks for the full explanation.
     static func decodeRoute(_ payload: ByteBuffer, clock: any EngineClock) throws -> (lead: Lead, explain: Bool) {
-        let request = try Leadrouter_V1_RouteRequest(payload: payload)
-        guard request.hasLead else { throw RPCError(.invalidArgument, "lead is required") }
-        return (try Lead(wire: request.lead, now: clock.now()), request.explain)
+        let request = try RouteRequestFields(payload: payload, now: clock.now())
+        return (request.lead, request.explain)
     }
 
     @Sendable static func routeReply(_ result: RouteResult) -> ByteBuffer {

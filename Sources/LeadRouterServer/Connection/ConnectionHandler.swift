@@ -171,9 +171,9 @@ final class ConnectionHandler: ChannelInboundHandler {
                 error: RPCError(.unavailable, "server is shutting down; retry on another instance"))
             return
         }
-        let request: Leadrouter_V1_Request
+        let request: RequestEnvelope
         do {
-            request = try Leadrouter_V1_Request(payload: frame.payload)
+            request = try RequestEnvelope(payload: frame.payload)
         } catch {
             reply(context: context, callID, error: error)
             return
@@ -196,7 +196,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         let started = NIODeadline.now()
         do {
             let payload = try method(
-                CallContext(payload: ByteBuffer(bytes: request.payload), metadata: request.metadata, server: server))
+                CallContext(payload: request.payload, metadata: request.metadata, server: server))
             if request.timeoutMs > 0, NIODeadline.now() - started > .milliseconds(Int64(request.timeoutMs)) {
                 reply(
                     context: context, callID,
@@ -213,12 +213,12 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// Puts a Route call into the loop's batch (see ``LoopRouteBatch``), or answers a malformed one;
     /// `false` for a call that asks for the full explanation, which is rare and costly and runs alone.
-    private func queueRoute(context: ChannelHandlerContext, _ callID: UInt32, _ request: Leadrouter_V1_Request)
+    private func queueRoute(context: ChannelHandlerContext, _ callID: UInt32, _ request: RequestEnvelope)
         -> Bool
     {
         let route: (lead: Lead, explain: Bool)
         do {
-            route = try RoutingCalls.decodeRoute(ByteBuffer(bytes: request.payload), clock: server.engine.clock)
+            route = try RoutingCalls.decodeRoute(request.payload, clock: server.engine.clock)
         } catch {
             reply(context: context, callID, error: error)
             return true
@@ -262,7 +262,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             wrapOutboundOut(Frame(type: .status, callID: callID, payload: rpcError.status.payload())), promise: nil)
     }
 
-    private func openStream(context: ChannelHandlerContext, _ callID: UInt32, _ request: Leadrouter_V1_Request) {
+    private func openStream(context: ChannelHandlerContext, _ callID: UInt32, _ request: RequestEnvelope) {
         let limits = server.configuration.limits
         guard streams.count < limits.maximumConcurrentCalls else {
             reply(
@@ -273,7 +273,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         let subscribe: Leadrouter_V1_StreamAssignmentsRequest
         do {
-            subscribe = try Leadrouter_V1_StreamAssignmentsRequest(payload: ByteBuffer(bytes: request.payload))
+            subscribe = try Leadrouter_V1_StreamAssignmentsRequest(payload: request.payload)
         } catch {
             reply(context: context, callID, error: error)
             return
