@@ -16,6 +16,11 @@ func temporaryDirectory() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("leadrouter-bench-\(UUID())").path
 }
 
+/// Each run writes hundreds of megabytes; nothing is kept once its figure is printed.
+func removeDirectory(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
+}
+
 func directorySize(_ path: String) -> Int {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
     return names.reduce(0) { total, name in
@@ -26,6 +31,7 @@ func directorySize(_ path: String) -> Int {
 /// Routes as fast as `connections` x `inFlight` concurrent callers can for `seconds`.
 func throughput(durable: Bool, connections: Int = 8, inFlight: Int = 16, seconds: Double = 5) async throws -> Double {
     let directory = temporaryDirectory()
+    defer { removeDirectory(directory) }
     return try await TestServer.with(configure: { configuration in
         configuration.threads = 1
         if durable {
@@ -84,6 +90,7 @@ func snapshotAndRecovery(assignments: Int) throws {
     }
     print("built \(assignments) assignments in-process in \(String(format: "%.1f", Date().timeIntervalSince(build))) s")
     let directory = temporaryDirectory()
+    defer { removeDirectory(directory) }
     let store = try JournalStore(configuration: StorageConfiguration(directory: directory), logger: logger)
     let state = engine.state
     let started = Date()
@@ -100,6 +107,7 @@ func snapshotAndRecovery(assignments: Int) throws {
 
     // Journal cost: the events of 100,000 routes.
     let journalDirectory = temporaryDirectory()
+    defer { removeDirectory(journalDirectory) }
     let journal = try JournalStore(configuration: StorageConfiguration(directory: journalDirectory), logger: logger)
     let events = (engine.events(after: state.lastSeq - 1000, limit: 1000) ?? [])
     let offered = events.filter { if case .offered = $0.kind { return true } else { return false } }
@@ -115,8 +123,9 @@ func snapshotAndRecovery(assignments: Int) throws {
 /// and of 32 (a busy loop's batch).
 func journalAppendCost(_ offered: [EngineEvent]) throws {
     for batch in [1, 32] {
-        let journal = try JournalStore(
-            configuration: StorageConfiguration(directory: temporaryDirectory()), logger: logger)
+        let directory = temporaryDirectory()
+        defer { removeDirectory(directory) }
+        let journal = try JournalStore(configuration: StorageConfiguration(directory: directory), logger: logger)
         var seq: UInt64 = 0
         var events: [EngineEvent] = []
         for _ in 0..<(20_000 / offered.count) {
