@@ -34,33 +34,35 @@ public struct PersistentVector<Element: Sendable>: @unchecked Sendable {
         return node.element(index & (Self.width - 1))
     }
 
-    /// Replaces the element at `index`. Nodes this vector alone holds are changed in place, so a
-    /// transaction that sets many elements copies each shared node once, not once per set.
-    mutating func set(_ index: Int, _ element: Element) {
+    /// Lends the element at `index` without copying it out (copying an element that holds references
+    /// would retain them; reading one field of it through here does not).
+    func read<Result>(_ index: Int, _ body: (borrowing Element) -> Result) -> Result {
         precondition(index >= 0 && index < count, "index \(index) out of range 0..<\(count)")
-        if isKnownUniquelyReferenced(&root) {
-            Self.replaceInPlace(root, level: shift, index: index, element)
-        } else {
-            root = Self.replacing(root, level: shift, index: index, element)
+        var node = root
+        var level = shift
+        while level > 0 {
+            node = node.child((index >> level) & (Self.width - 1))
+            level -= Self.bits
         }
+        return node.withElement(index & (Self.width - 1), body)
     }
 
-    /// Replaces below `node`, which the caller holds alone: unique children are changed in place, the
-    /// first shared one is copied together with its path down.
-    private static func replaceInPlace(_ node: Node, level: Int, index: Int, _ element: Element) {
-        let slot = (index >> level) & (width - 1)
-        node.withUnsafeMutablePointerToElements { raw in
-            if level == 0 {
-                UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Element.self)[slot] = element
-                return
-            }
-            let children = UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Node.self)
-            if isKnownUniquelyReferenced(&children[slot]) {
-                replaceInPlace(children[slot], level: level - bits, index: index, element)
-            } else {
-                children[slot] = replacing(children[slot], level: level - bits, index: index, element)
-            }
+    /// Replaces the element at `index`.
+    mutating func set(_ index: Int, _ element: Element) { update(index) { $0 = element } }
+
+    /// Changes the element at `index` in place, after copying whichever nodes on its path are shared
+    /// (with an older version of the vector). Nodes this vector alone holds are changed as they are,
+    /// so a transaction that updates many elements copies each shared node once, not once per update.
+    mutating func update(_ index: Int, _ body: (inout Element) -> Void) {
+        precondition(index >= 0 && index < count, "index \(index) out of range 0..<\(count)")
+        if !isKnownUniquelyReferenced(&root) { root = root.copy() }
+        var node = root
+        var level = shift
+        while level > 0 {
+            node = node.uniqueChild((index >> level) & (Self.width - 1))
+            level -= Self.bits
         }
+        node.updateElement(index & (Self.width - 1), body)
     }
 
     public mutating func append(_ element: Element) {
@@ -70,13 +72,6 @@ public struct PersistentVector<Element: Sendable>: @unchecked Sendable {
         }
         root = Self.appending(root, level: shift, index: count, element)
         count += 1
-    }
-
-    private static func replacing(_ node: Node, level: Int, index: Int, _ element: Element) -> Node {
-        let slot = (index >> level) & (width - 1)
-        if level == 0 { return Node.leaf(copying: node, count: node.count, replacing: slot, with: element) }
-        let child = replacing(node.child(slot), level: level - bits, index: index, element)
-        return Node.branch(copying: node, count: node.count, replacing: slot, with: child)
     }
 
     private static func appending(_ node: Node, level: Int, index: Int, _ element: Element) -> Node {
@@ -129,6 +124,34 @@ extension PersistentVector {
             withUnsafeMutablePointerToElements { raw in
                 UnsafeRawPointer(raw).assumingMemoryBound(to: Node.self)[slot]
             }
+        }
+
+        func withElement<Result>(_ slot: Int, _ body: (borrowing Element) -> Result) -> Result {
+            withUnsafeMutablePointerToElements { raw in
+                body(UnsafeRawPointer(raw).assumingMemoryBound(to: Element.self)[slot])
+            }
+        }
+
+        /// Only for a node its vector holds alone.
+        func updateElement(_ slot: Int, _ body: (inout Element) -> Void) {
+            withUnsafeMutablePointerToElements { raw in
+                body(&UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Element.self)[slot])
+            }
+        }
+
+        /// The child at `slot`, first replaced by a copy if another node shares it. Only for a node its
+        /// vector holds alone.
+        func uniqueChild(_ slot: Int) -> Node {
+            withUnsafeMutablePointerToElements { raw in
+                let children = UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Node.self)
+                if !isKnownUniquelyReferenced(&children[slot]) { children[slot] = children[slot].copy() }
+                return children[slot]
+            }
+        }
+
+        /// A node with the same slots (each element or child retained once more).
+        func copy() -> Node {
+            header.isLeaf ? Self.leaf(copying: self, count: count) : Self.branch(copying: self, count: count)
         }
 
         /// A leaf holding `source`'s first `count` elements, with one replaced or one appended.

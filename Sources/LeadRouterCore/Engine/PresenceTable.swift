@@ -1,44 +1,49 @@
-/// Live state of every rep, stored by dense roster index in persistent vectors.
+/// Live state of every rep, stored by dense roster index in a persistent vector.
 ///
-/// The plain per-rep values (what every eligibility check reads) and the lists of open lead ids (read
-/// only when a rep's work is released or listed) are kept in two vectors, so that reading or copying a
-/// trie leaf of the first never touches a reference count.
+/// Each slot holds a rep's plain live values (what every eligibility check reads) beside the list of
+/// their open lead ids (read only when their work is released or listed). One vector for both means
+/// an offer, which changes both, copies one path of the trie instead of two; checks read the plain
+/// values in place (``PersistentVector/read(_:_:)``), so they never touch the list's reference count.
 public struct PresenceTable: Hashable, Sendable {
-    private var vector = PersistentVector<RepPresence?>()
-    /// Parallel to `vector`.
-    private var openLists = PersistentVector<OpenLeads>()
+    struct Slot: Sendable {
+        var live: RepPresence?
+        var open = OpenLeads()
+    }
+
+    private var slots = PersistentVector<Slot>()
     /// Shared with the roster that assigned the indexes (same storage, not a copy).
     private var indexOf: [RepID: Int32] = [:]
 
     public subscript(rep: RepID) -> RepPresence? {
-        guard let index = indexOf[rep], Int(index) < vector.count else { return nil }
-        return vector[Int(index)]
+        guard let index = indexOf[rep] else { return nil }
+        return self[dense: index]
     }
 
-    subscript(dense index: Int32) -> RepPresence? { Int(index) < vector.count ? vector[Int(index)] : nil }
+    subscript(dense index: Int32) -> RepPresence? {
+        Int(index) < slots.count ? slots.read(Int(index)) { $0.live } : nil
+    }
 
     /// Replaces a rep's live values; `nil` (a removed rep) also forgets their open list.
     mutating func set(_ index: Int32, _ presence: RepPresence?) {
-        while vector.count <= Int(index) {
-            vector.append(nil)
-            openLists.append(OpenLeads())
+        while slots.count <= Int(index) { slots.append(Slot()) }
+        slots.update(Int(index)) { slot in
+            slot.live = presence
+            if presence == nil { slot.open = OpenLeads() }
         }
-        vector.set(Int(index), presence)
-        if presence == nil { openLists.set(Int(index), OpenLeads()) }
     }
 
     /// The rep's list of open lead ids, stale entries included (see ``OpenLeads``).
     func openList(dense index: Int32) -> OpenLeads {
-        Int(index) < openLists.count ? openLists[Int(index)] : OpenLeads()
+        Int(index) < slots.count ? slots.read(Int(index)) { $0.open } : OpenLeads()
     }
 
-    mutating func setOpenList(_ index: Int32, _ list: OpenLeads) { openLists.set(Int(index), list) }
+    mutating func setOpenList(_ index: Int32, _ list: OpenLeads) {
+        slots.update(Int(index)) { $0.open = list }
+    }
 
     /// Adds a lead to the rep's open list (the caller counts it in ``RepPresence/openAssignments``).
     mutating func addOpenLead(_ lead: LeadID, at index: Int32) {
-        var list = openList(dense: index)
-        list.insert(lead)
-        setOpenList(index, list)
+        slots.update(Int(index)) { $0.open.insert(lead) }
     }
 
     /// The rep's open list as stored (stale entries included), for tests and snapshots.
@@ -59,6 +64,10 @@ public struct PresenceTable: Hashable, Sendable {
 
     /// The open lists follow from the assignment records (an invariant the tests check) and may differ
     /// in shape between equal states, so only the plain values are identity.
-    public static func == (lhs: PresenceTable, rhs: PresenceTable) -> Bool { lhs.vector == rhs.vector }
-    public func hash(into hasher: inout Hasher) { hasher.combine(vector) }
+    public static func == (lhs: PresenceTable, rhs: PresenceTable) -> Bool {
+        lhs.slots.count == rhs.slots.count
+            && (0..<Int32(lhs.slots.count)).allSatisfy { lhs[dense: $0] == rhs[dense: $0] }
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(slots.count) }
 }
