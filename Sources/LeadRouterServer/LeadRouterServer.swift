@@ -84,7 +84,7 @@ public final class LeadRouterServer: Service, Sendable {
     /// Ends the connections of clients that said this name in their HELLO (streams end with
     /// UNAVAILABLE, so resuming clients reconnect). For moving dialers off an instance, and for tests.
     public func disconnect(clientName: String) {
-        for connection in state.connections.all where connection.clientName.withLock({ $0 }) == clientName {
+        for connection in state.connections.all where connection.clientName.withLockedValue({ $0 }) == clientName {
             connection.drain()
         }
     }

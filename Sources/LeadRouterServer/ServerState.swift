@@ -2,7 +2,7 @@ import Atomics
 import LeadRouterCore
 import LeadRouterStorage
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What every connection of one server shares.
 final class ServerState: Sendable {
@@ -13,7 +13,7 @@ final class ServerState: Sendable {
     let routes: RouteBatcher
     let connections: ConnectionRegistry
     /// The text of the applied policy, for `GetPolicy` (admin path only).
-    let policyText = Mutex<String>("")
+    let policyText = NIOLockedValueBox<String>("")
     let draining = ManagedAtomic<Bool>(false)
     /// Present with durable storage.
     let journal: JournalWriter?

@@ -20,7 +20,7 @@ enum PolicyCalls {
         let text = try Leadrouter_V1_PolicyText(payload: call.payload)
         let policy = try PolicyParser.parse(text.yaml)
         let warnings = try call.engine.applyPolicy(policy)
-        call.server.policyText.withLock { $0 = text.yaml }
+        call.server.policyText.withLockedValue { $0 = text.yaml }
         var reply = Leadrouter_V1_PolicyReply()
         reply.version = policy.version
         reply.applied = true
@@ -32,7 +32,7 @@ enum PolicyCalls {
         var reply = Leadrouter_V1_PolicyReply()
         reply.version = call.engine.state.policy.policy.version
         reply.applied = true
-        reply.yaml = call.server.policyText.withLock { $0 }
+        reply.yaml = call.server.policyText.withLockedValue { $0 }
         return reply.payload()
     }
 

@@ -148,7 +148,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         greeted = true
         logger[metadataKey: "client"] = "\(hello.clientName)"
-        handle?.clientName.withLock { $0 = hello.clientName }
+        handle?.clientName.withLockedValue { $0 = hello.clientName }
         var reply = Leadrouter_V1_HelloReply()
         reply.protocolVersion = ProtocolVersion.current
         reply.serverVersion = server.configuration.version

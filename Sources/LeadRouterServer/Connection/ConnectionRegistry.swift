@@ -1,18 +1,20 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// Open connections, for the connection limit and for draining at shutdown.
 ///
-/// Touched when a connection opens or closes, never per call, so a mutex is fine here.
+/// Touched when a connection opens or closes, never per call, so a lock is fine here. It is NIO's
+/// pthread-based lock rather than `Synchronization.Mutex`, whose futex fast path ThreadSanitizer does
+/// not see as synchronisation (it reported two connections closing at once as a race).
 final class ConnectionRegistry: Sendable {
     private let limit: Int
-    private let open = Mutex<[ObjectIdentifier: ConnectionHandle]>([:])
+    private let open = NIOLockedValueBox<[ObjectIdentifier: ConnectionHandle]>([:])
 
     init(limit: Int) { self.limit = limit }
 
     /// Registers a connection; `false` when the server is full.
     func admit(_ handle: ConnectionHandle) -> Bool {
-        open.withLock { open in
+        open.withLockedValue { open in
             guard open.count < limit else { return false }
             open[ObjectIdentifier(handle)] = handle
             return true
@@ -20,11 +22,11 @@ final class ConnectionRegistry: Sendable {
     }
 
     func remove(_ handle: ConnectionHandle) {
-        _ = open.withLock { $0.removeValue(forKey: ObjectIdentifier(handle)) }
+        _ = open.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(handle)) }
     }
 
-    var all: [ConnectionHandle] { open.withLock { Array($0.values) } }
-    var count: Int { open.withLock { $0.count } }
+    var all: [ConnectionHandle] { open.withLockedValue { Array($0.values) } }
+    var count: Int { open.withLockedValue { $0.count } }
 }
 
 /// A way to reach a connection from outside its event loop.
@@ -33,7 +35,7 @@ final class ConnectionHandle: Sendable {
     /// Runs on the connection's loop: ends streams with UNAVAILABLE, says GOAWAY and closes.
     let drain: @Sendable () -> Void
     /// The name the client gave in its HELLO.
-    let clientName = Mutex("")
+    let clientName = NIOLockedValueBox("")
 
     init(channel: any Channel, drain: @escaping @Sendable () -> Void) {
         self.channel = channel
