@@ -58,4 +58,55 @@ struct BatchingTests {
             await raw.close()
         }
     }
+
+    @Test func callsBetweenRoutesTakeEffectInArrivalOrder() async throws {
+        try await TestServer.with { server in
+            let admin = try await server.client(name: "admin")
+            try await WireFixtures.seed(admin, reps: ["ana"], capacity: 10_000)
+            let raw = try await RawConnection.connect(port: server.port)
+            try await raw.hello()
+            // In one write: 20 routes, ana goes offline, 20 more routes, ana comes back, a last route.
+            // Whatever the batch boundaries, the middle routes find no one and the last one finds ana.
+            var bytes = ByteBuffer()
+            var callID: UInt32 = 0
+            func route(_ lead: String) {
+                var request = Leadrouter_V1_RouteRequest()
+                request.lead = WireFixtures.lead(lead)
+                callID += 1
+                Self.requestFrame(callID, method: "Route", payload: request.payload()).write(to: &bytes)
+            }
+            func availability(_ status: Leadrouter_V1_RepStatus) {
+                var request = Leadrouter_V1_SetAvailabilityRequest()
+                request.rep = "ana"
+                request.status = status
+                callID += 1
+                Self.requestFrame(callID, method: "SetAvailability", payload: request.payload()).write(to: &bytes)
+            }
+            for index in 0..<20 { route("before-\(index)") }
+            availability(.offline)
+            for index in 0..<20 { route("while-away-\(index)") }
+            availability(.available)
+            route("after")
+            try await raw.channel.writeAndFlush(bytes)
+
+            var replies: [UInt32: Frame] = [:]
+            for _ in 0..<500 where replies.count < Int(callID) {
+                try await Task.sleep(for: .milliseconds(20))
+                replies = Dictionary(
+                    raw.frames().filter { $0.type == .response }.map { ($0.callID, $0) }, uniquingKeysWith: { $1 })
+            }
+            #expect(replies.count == Int(callID), "every call answered")
+            for call in UInt32(1)...20 {
+                let reply = try Leadrouter_V1_RouteReply(payload: try #require(replies[call]).payload)
+                #expect(reply.assignment.state == "offered" && reply.assignment.rep == "ana")
+            }
+            for call in UInt32(22)...41 {
+                let reply = try Leadrouter_V1_RouteReply(payload: try #require(replies[call]).payload)
+                #expect(reply.assignment.state == "queued", "call \(call) arrived while ana was offline")
+            }
+            let last = try Leadrouter_V1_RouteReply(payload: try #require(replies[callID]).payload)
+            #expect(last.assignment.rep == "ana", "the last route arrived after ana came back")
+            await raw.close()
+        }
+    }
 }

@@ -179,9 +179,9 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         if request.method == "Route" && queueRoute(context: context, callID, request) { return }
-        // Every other call sees the routes that arrived before it.
-        routes?.commit()
         if request.method == "StreamAssignments" {
+            // The stream starts after every call that arrived before it.
+            routes?.commit()
             openStream(context: context, callID, request)
             return
         }
@@ -193,21 +193,35 @@ final class ConnectionHandler: ChannelInboundHandler {
                     "unknown method '\(request.method)'; known: \(ServerMethods.names.joined(separator: ", "))"))
             return
         }
-        let started = NIODeadline.now()
+        // Every other call takes its turn behind the routes that arrived before it (see LoopRouteBatch).
+        let arrived = NIODeadline.now()
+        let run = { self.runUnary(context: context, callID, request, method, arrived: arrived) }
+        if let routes { routes.add(command: run) } else { run()?.flush() }
+    }
+
+    /// Runs a unary call and answers it; returns the channel when a reply was written (to flush).
+    private func runUnary(
+        context: ChannelHandlerContext, _ callID: UInt32, _ request: RequestEnvelope, _ method: UnaryMethod,
+        arrived: NIODeadline
+    ) -> (any Channel)? {
+        let outcome = Result {
+            try method(CallContext(payload: request.payload, metadata: request.metadata, server: server))
+        }
+        guard context.channel.isActive else { return nil }
         do {
-            let payload = try method(
-                CallContext(payload: request.payload, metadata: request.metadata, server: server))
-            if request.timeoutMs > 0, NIODeadline.now() - started > .milliseconds(Int64(request.timeoutMs)) {
+            let payload = try outcome.get()
+            if request.timeoutMs > 0, NIODeadline.now() - arrived > .milliseconds(Int64(request.timeoutMs)) {
                 reply(
                     context: context, callID,
                     error: RPCError(.deadlineExceeded, "the call took longer than its \(request.timeoutMs) ms deadline")
                 )
-                return
+                return context.channel
             }
-            respond(
-                context: context, callID, payload, changedState: ServerMethods.changesState.contains(request.method))
+            let changedState = ServerMethods.changesState.contains(request.method)
+            return respond(context: context, callID, payload, changedState: changedState) ? context.channel : nil
         } catch {
             reply(context: context, callID, error: error)
+            return context.channel
         }
     }
 
