@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Reads protobuf's binary encoding field by field: the counterpart of ``ProtobufWriter``, for the
 /// messages every call carries (the request envelope and Route's request).
 ///
@@ -79,6 +81,33 @@ struct ProtobufReader {
         let bits = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
         offset += 8
         return Double(bitPattern: UInt64(littleEndian: bits))
+    }
+
+    /// Reads every field to the end: `visit` gets each field's number and wire type with the reader at
+    /// its value, and returns `false` for a field it does not take, which is then skipped.
+    mutating func forEachField(
+        _ visit: (Int, WireType, inout ProtobufReader) throws(Failure) -> Bool
+    ) throws(Failure) {
+        while !isAtEnd {
+            let (field, type) = try tag()
+            if try !visit(field, type, &self) { try skip(type, field: field) }
+        }
+    }
+
+    /// Reads the fields of the message in `buffer` (see ``forEachField(_:)``); a malformed message is an
+    /// INVALID_ARGUMENT error that names it.
+    static func readMessage(
+        _ buffer: ByteBuffer, named name: String,
+        _ visit: (Int, WireType, inout ProtobufReader) throws(Failure) -> Bool
+    ) throws(RPCError) {
+        do {
+            try buffer.withUnsafeReadableBytes { bytes throws(Failure) in
+                var reader = ProtobufReader(bytes, range: 0..<bytes.count)
+                try reader.forEachField(visit)
+            }
+        } catch {
+            throw RPCError(.invalidArgument, "could not decode \(name): \(error)")
+        }
     }
 
     /// A reader for a nested message's bytes.

@@ -12,28 +12,18 @@ public struct RequestEnvelope: Sendable {
     /// Reads the envelope from a frame's payload; a malformed one is an INVALID_ARGUMENT error.
     public init(payload frame: ByteBuffer) throws(RPCError) {
         var payloadRange: Range<Int>?
-        do {
-            try frame.withUnsafeReadableBytes { bytes throws(ProtobufReader.Failure) in
-                var reader = ProtobufReader(bytes, range: 0..<bytes.count)
-                while !reader.isAtEnd {
-                    let (field, type) = try reader.tag()
-                    switch field {
-                    case 1 where type == .lengthDelimited:
-                        method = try reader.string()
-                    case 2 where type == .varint:
-                        timeoutMs = UInt32(truncatingIfNeeded: try reader.varint())
-                    case 3 where type == .lengthDelimited:
-                        let (key, value) = try reader.mapEntry()
-                        metadata[key] = value
-                    case 4 where type == .lengthDelimited:
-                        payloadRange = try reader.lengthDelimited()
-                    default:
-                        try reader.skip(type, field: field)
-                    }
-                }
+        try ProtobufReader.readMessage(frame, named: "leadrouter.v1.Request") {
+            field, type, reader throws(ProtobufReader.Failure) in
+            switch (field, type) {
+            case (1, .lengthDelimited): method = try reader.string()
+            case (2, .varint): timeoutMs = UInt32(truncatingIfNeeded: try reader.varint())
+            case (3, .lengthDelimited):
+                let (key, value) = try reader.mapEntry()
+                metadata[key] = value
+            case (4, .lengthDelimited): payloadRange = try reader.lengthDelimited()
+            default: return false
             }
-        } catch {
-            throw RPCError(.invalidArgument, "could not decode leadrouter.v1.Request: \(error)")
+            return true
         }
         if let payloadRange {
             payload = frame.getSlice(at: frame.readerIndex + payloadRange.lowerBound, length: payloadRange.count)!
@@ -47,20 +37,16 @@ extension ProtobufReader {
         var entry = nested(try lengthDelimited())
         var key = ""
         var value = ""
-        while !entry.isAtEnd {
-            let (field, type) = try entry.tag()
-            switch field {
-            case 1 where type == .lengthDelimited:
-                key = try entry.string()
-            case 2 where type == .lengthDelimited:
-                value = try entry.string()
-            case 1, 2:
-                // The generated decoder leaves a key or value of the wrong wire type unread and takes
-                // its bytes for the next tag; doing the same keeps the two in agreement.
-                continue
-            default:
-                try entry.skip(type, field: field)
+        try entry.forEachField { field, type, reader throws(Failure) in
+            switch (field, type) {
+            case (1, .lengthDelimited): key = try reader.string()
+            case (2, .lengthDelimited): value = try reader.string()
+            // The generated decoder leaves a key or value of the wrong wire type unread and takes its
+            // bytes for the next tag; doing the same keeps the two in agreement.
+            case (1, _), (2, _): break
+            default: return false
             }
+            return true
         }
         return (key, value)
     }

@@ -13,27 +13,19 @@ public struct RouteRequestFields: Sendable {
     public init(payload: ByteBuffer, now: Timestamp) throws(RPCError) {
         var draft: LeadDraft?
         var explain = false
-        do {
-            try payload.withUnsafeReadableBytes { bytes throws(ProtobufReader.Failure) in
-                var reader = ProtobufReader(bytes, range: 0..<bytes.count)
-                while !reader.isAtEnd {
-                    let (field, type) = try reader.tag()
-                    switch field {
-                    case 1 where type == .lengthDelimited:
-                        // A message field that occurs twice merges, as protobuf specifies.
-                        var lead = draft ?? LeadDraft()
-                        var nested = reader.nested(try reader.lengthDelimited())
-                        try lead.read(&nested)
-                        draft = lead
-                    case 2 where type == .varint:
-                        explain = try reader.varint() != 0
-                    default:
-                        try reader.skip(type, field: field)
-                    }
-                }
+        try ProtobufReader.readMessage(payload, named: "leadrouter.v1.RouteRequest") {
+            field, type, reader throws(ProtobufReader.Failure) in
+            switch (field, type) {
+            case (1, .lengthDelimited):
+                // A message field that occurs twice merges, as protobuf specifies.
+                var lead = draft ?? LeadDraft()
+                var nested = reader.nested(try reader.lengthDelimited())
+                try lead.read(&nested)
+                draft = lead
+            case (2, .varint): explain = try reader.varint() != 0
+            default: return false
             }
-        } catch {
-            throw RPCError(.invalidArgument, "could not decode leadrouter.v1.RouteRequest: \(error)")
+            return true
         }
         guard let draft else { throw RPCError(.invalidArgument, "lead is required") }
         guard !draft.id.isEmpty else { throw RPCError(.invalidArgument, "lead.id is required") }
@@ -62,19 +54,16 @@ private struct LeadDraft {
     static let textFields: UInt64 = [1, 3, 4, 5, 6, 7, 8, 11, 13, 14, 15, 16].reduce(0) { $0 | 1 << $1 }
 
     mutating func read(_ reader: inout ProtobufReader) throws(ProtobufReader.Failure) {
-        while !reader.isAtEnd {
-            let (field, type) = try reader.tag()
-            switch field {
-            case 2 where type == .varint, 9 where type == .varint:
-                let value = Int64(bitPattern: try reader.varint())
-                if field == 2 { createdAtMs = value } else { employees = value }
-            case 10 where type == .fixed64, 12 where type == .fixed64:
-                let value = try reader.double()
-                if field == 10 { dealSize = value } else { score = value }
-            case 17 where type == .lengthDelimited:
+        try reader.forEachField { field, type, reader throws(ProtobufReader.Failure) in
+            switch (field, type) {
+            case (2, .varint): createdAtMs = Int64(bitPattern: try reader.varint())
+            case (9, .varint): employees = Int64(bitPattern: try reader.varint())
+            case (10, .fixed64): dealSize = try reader.double()
+            case (12, .fixed64): score = try reader.double()
+            case (17, .lengthDelimited):
                 let (key, value) = try reader.mapEntry()
                 custom[key] = value
-            case _ where field < 64 && Self.textFields & (1 << field) != 0 && type == .lengthDelimited:
+            case (_, .lengthDelimited) where field < 64 && Self.textFields & (1 << field) != 0:
                 let text = try reader.string()
                 switch field {
                 case 1: id = text
@@ -90,9 +79,9 @@ private struct LeadDraft {
                 case 15: email = text
                 default: intents.append(text)
                 }
-            default:
-                try reader.skip(type, field: field)
+            default: return false
             }
+            return true
         }
     }
 }

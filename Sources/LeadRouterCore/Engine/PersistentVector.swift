@@ -23,16 +23,7 @@ public struct PersistentVector<Element: Sendable>: @unchecked Sendable {
         count = 0
     }
 
-    public subscript(index: Int) -> Element {
-        precondition(index >= 0 && index < count, "index \(index) out of range 0..<\(count)")
-        var node = root
-        var level = shift
-        while level > 0 {
-            node = node.child((index >> level) & (Self.width - 1))
-            level -= Self.bits
-        }
-        return node.element(index & (Self.width - 1))
-    }
+    public subscript(index: Int) -> Element { read(index) { copy $0 } }
 
     /// Lends the element at `index` without copying it out (copying an element that holds references
     /// would retain them; reading one field of it through here does not).
@@ -112,12 +103,6 @@ extension PersistentVector {
 
         static func leafOrBranch(level: Int) -> Node {
             level == 0 ? leaf(copying: nil, count: 0) : branch(copying: nil, count: 0)
-        }
-
-        func element(_ slot: Int) -> Element {
-            withUnsafeMutablePointerToElements { raw in
-                UnsafeRawPointer(raw).assumingMemoryBound(to: Element.self)[slot]
-            }
         }
 
         func child(_ slot: Int) -> Node {
