@@ -71,7 +71,7 @@ public final class LeadRouterServer: Service, Sendable {
         self.engine = engine
         self.state = ServerState(
             engine: engine, configuration: configuration, logger: logger, streams: streams,
-            routes: RouteBatcher(group: group) { engineSlot.load()! }, journal: journal, gate: gate)
+            calls: CallQueues(group: group) { engineSlot.load()! }, journal: journal, gate: gate)
         self.bound = group.next().makePromise()
     }
 

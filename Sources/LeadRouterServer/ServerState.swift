@@ -10,7 +10,7 @@ final class ServerState: Sendable {
     let configuration: ServerConfiguration
     let logger: Logger
     let streams: StreamHub
-    let routes: RouteBatcher
+    let calls: CallQueues
     let connections: ConnectionRegistry
     /// The text of the applied policy, for `GetPolicy` (admin path only).
     let policyText = NIOLockedValueBox<String>("")
@@ -22,13 +22,13 @@ final class ServerState: Sendable {
 
     init(
         engine: RoutingEngine, configuration: ServerConfiguration, logger: Logger, streams: StreamHub,
-        routes: RouteBatcher, journal: JournalWriter?, gate: DurabilityGate?
+        calls: CallQueues, journal: JournalWriter?, gate: DurabilityGate?
     ) {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
         self.streams = streams
-        self.routes = routes
+        self.calls = calls
         self.journal = journal
         self.gate = gate
         self.connections = ConnectionRegistry(limit: configuration.limits.maximumConnections)

@@ -18,7 +18,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var handle: ConnectionHandle?
     private var closing = false
     /// Route calls wait here, with those of the loop's other connections, to be committed together.
-    private var routes: LoopRouteBatch?
+    private var calls: LoopCallQueue?
 
     init(server: ServerState) {
         self.server = server
@@ -43,7 +43,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         self.handle = handle
-        routes = server.routes.batch(on: context.eventLoop)
+        calls = server.calls.queue(on: context.eventLoop)
         context.fireChannelActive()
     }
 
@@ -84,7 +84,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        routes?.commitSoon()
+        calls?.commitSoon()
         context.flush()
     }
 
@@ -181,7 +181,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         if request.method == "Route" && queueRoute(context: context, callID, request) { return }
         if request.method == "StreamAssignments" {
             // The stream starts after every call that arrived before it.
-            routes?.commit()
+            calls?.commit()
             openStream(context: context, callID, request)
             return
         }
@@ -193,10 +193,10 @@ final class ConnectionHandler: ChannelInboundHandler {
                     "unknown method '\(request.method)'; known: \(ServerMethods.names.joined(separator: ", "))"))
             return
         }
-        // Every other call takes its turn behind the routes that arrived before it (see LoopRouteBatch).
+        // Every other call takes its turn behind the routes that arrived before it (see LoopCallQueue).
         let arrived = NIODeadline.now()
         let run = { self.runUnary(context: context, callID, request, method, arrived: arrived) }
-        if let routes { routes.add(command: run) } else { run()?.flush() }
+        if let calls { calls.add(command: run) } else { run()?.flush() }
     }
 
     /// Runs a unary call and answers it; returns the channel when a reply was written (to flush).
@@ -225,7 +225,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    /// Puts a Route call into the loop's batch (see ``LoopRouteBatch``), or answers a malformed one;
+    /// Puts a Route call into the loop's batch (see ``LoopCallQueue``), or answers a malformed one;
     /// `false` for a call that asks for the full explanation, which is rare and costly and runs alone.
     private func queueRoute(context: ChannelHandlerContext, _ callID: UInt32, _ request: RequestEnvelope)
         -> Bool
@@ -237,8 +237,8 @@ final class ConnectionHandler: ChannelInboundHandler {
             reply(context: context, callID, error: error)
             return true
         }
-        guard !route.explain, let routes else { return false }
-        routes.add(callID: callID, lead: route.lead, timeoutMs: request.timeoutMs) { callID, result in
+        guard !route.explain, let calls else { return false }
+        calls.add(callID: callID, lead: route.lead, timeoutMs: request.timeoutMs) { callID, result in
             guard context.channel.isActive else { return nil }
             switch result {
             case .success(let payload):

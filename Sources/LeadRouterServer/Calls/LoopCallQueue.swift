@@ -3,37 +3,6 @@ import LeadRouterCore
 import LeadRouterWire
 import NIOCore
 
-/// Route calls gathered per event loop, from all of its connections, and committed to the engine as
-/// one batch at the end of the loop's read burst: one persistent-state commit and one atomic
-/// publication for many routes.
-///
-/// With two event loops committing big batches back to back, nearly every commit would overlap the
-/// other loop's and fail its compare-and-exchange, redoing the whole batch: measured at 64
-/// connections, 40 µs of CPU per route instead of 22 for the same throughput. So the loops keep a
-/// shared, advisory `committing` flag: a loop that finds the other one mid-commit puts its batch off
-/// for a few tens of microseconds (a timer, not a spin; its event loop keeps serving I/O and the
-/// batch keeps growing), a bounded number of times. A commit takes at most `limit` routes, so it
-/// lasts about as long as the pauses a waiting loop may take; the rest go in the next turn. The flag
-/// is only contention management: the engine's compare-and-exchange still decides every commit,
-/// nobody ever waits on the flag, and a batch that has been put off enough commits regardless. See
-/// docs/ARCHITECTURE.md.
-final class RouteBatcher: Sendable {
-    private let loops: [ObjectIdentifier: LoopRouteBatch]
-
-    init(group: any EventLoopGroup, engine: @escaping @Sendable () -> RoutingEngine) {
-        let committing = ManagedAtomic<Bool>(false)
-        var loops: [ObjectIdentifier: LoopRouteBatch] = [:]
-        for loop in group.makeIterator() {
-            loops[ObjectIdentifier(loop)] = LoopRouteBatch(eventLoop: loop, committing: committing, engine: engine)
-        }
-        self.loops = loops
-    }
-
-    func batch(on loop: any EventLoop) -> LoopRouteBatch {
-        loops[ObjectIdentifier(loop)]!
-    }
-}
-
 /// The calls waiting on one event loop, in arrival order: Route calls, committed in batches, and
 /// every other call, run in its place between them. Touched only on that loop (hence
 /// `@unchecked Sendable`).
@@ -43,7 +12,7 @@ final class RouteBatcher: Sendable {
 /// takes its turn under the same pause rule as a batch. Run at once, such calls from one loop kept
 /// landing in the middle of the other loop's 32-route commits: in the mixed workload at 8 x 16, 58 %
 /// of batch commits failed and were redone, and p99 reached 14 ms.
-final class LoopRouteBatch: @unchecked Sendable {
+final class LoopCallQueue: @unchecked Sendable {
     /// Writes one call's reply (or error) and returns the channel to flush once the batch is answered.
     typealias Answer = (UInt32, Result<ByteBuffer, any Error>) -> (any Channel)?
     /// Runs a call other than a batched Route and answers it; returns the channel to flush.
