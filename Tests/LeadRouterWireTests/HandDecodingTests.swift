@@ -12,75 +12,6 @@ import Testing
 struct HandDecodingTests {
     static let now = Timestamp(millis: 1_764_000_000_000)
 
-    struct Generator {
-        var random = SystemRandomNumberGenerator()
-
-        mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
-
-        mutating func text() -> String {
-            switch Int.random(in: 0..<5, using: &random) {
-            case 0: return ""
-            case 1: return "ünïcødé 🚀 \(Int.random(in: 0..<1000, using: &random))"
-            case 2: return String(repeating: "y", count: Int.random(in: 100...300, using: &random))
-            default: return "lead-\(Int.random(in: 0..<1_000_000, using: &random))"
-            }
-        }
-
-        mutating func lead() -> Leadrouter_V1_Lead {
-            var lead = Leadrouter_V1_Lead()
-            if chance(95) {
-                lead.id = chance(3) ? String(repeating: "z", count: 300) : "lead-\(Int.random(in: 0..<999))"
-            }
-            if chance(50) { lead.createdAtMs = Int64.random(in: Int64.min...Int64.max, using: &random) }
-            if chance(50) { lead.source = text() }
-            if chance(50) { lead.country = text() }
-            if chance(30) { lead.region = text() }
-            if chance(30) { lead.state = text() }
-            if chance(30) { lead.postalCode = text() }
-            if chance(30) { lead.industry = text() }
-            if chance(30) { lead.employees = Int64.random(in: Int64.min...Int64.max, using: &random) }
-            if chance(30) { lead.dealSize = [0, -0.0, 12.5, -1e300].randomElement(using: &random)! }
-            if chance(30) { lead.product = text() }
-            if chance(30) { lead.score = Double.random(in: -100...100, using: &random) }
-            if chance(30) { lead.language = text() }
-            if chance(30) { lead.accountID = text() }
-            if chance(30) { lead.email = text() }
-            lead.intents = (0..<Int.random(in: 0..<3, using: &random)).map { _ in text() }
-            for _ in 0..<Int.random(in: 0..<3, using: &random) { lead.custom[text()] = text() }
-            return lead
-        }
-
-        mutating func routeRequest() -> Leadrouter_V1_RouteRequest {
-            var request = Leadrouter_V1_RouteRequest()
-            if chance(95) { request.lead = lead() }
-            request.explain = chance(30)
-            return request
-        }
-
-        /// Fields no version of the schema declares, of every wire type, including a nested group.
-        mutating func unknownFields() -> [UInt8] {
-            var bytes: [UInt8] = []
-            if chance(50) { bytes += [0xF8, 0x06, 0x96, 0x01] }  // field 111, varint 150
-            if chance(50) { bytes += [0xFD, 0x06, 1, 2, 3, 4] }  // field 111, fixed32
-            if chance(50) { bytes += [0xF9, 0x06] + Array(repeating: 9, count: 8) }  // field 111, fixed64
-            if chance(50) { bytes += [0xFA, 0x06, 3, 0x61, 0x62, 0x63] }  // field 111, 3 bytes
-            if chance(30) { bytes += [0xFB, 0x06, 0x08, 0x01, 0x83, 0x07, 0x84, 0x07, 0xFC, 0x06] }  // group 111
-            return bytes
-        }
-
-        /// A random cut, a flipped bit or a junk byte.
-        mutating func damage(_ bytes: [UInt8]) -> [UInt8] {
-            var bytes = bytes
-            guard !bytes.isEmpty else { return [0xFF] }
-            switch Int.random(in: 0..<3, using: &random) {
-            case 0: bytes.removeLast(Int.random(in: 1...bytes.count, using: &random))
-            case 1: bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= 1 << UInt8.random(in: 0..<8)
-            default: bytes.insert(UInt8.random(in: 0...255), at: Int.random(in: 0...bytes.count, using: &random))
-            }
-            return bytes
-        }
-    }
-
     /// What the server did before: the generated decoder, then the same checks and conversion.
     static func generatedRoute(_ bytes: [UInt8]) -> Result<(Lead, Bool), RPCError> {
         Result { () throws(RPCError) in
@@ -122,7 +53,7 @@ struct HandDecodingTests {
     }
 
     @Test func routeRequestsReadAsTheGeneratedCodeReadsThem() throws {
-        var generator = Generator()
+        var generator = RandomValues()
         var accepted = 0
         for round in 0..<1_500 {
             var bytes: [UInt8] = try generator.routeRequest().serializedBytes()
@@ -157,7 +88,7 @@ struct HandDecodingTests {
     }
 
     @Test func envelopesReadAsTheGeneratedCodeReadsThem() throws {
-        var generator = Generator()
+        var generator = RandomValues()
         for round in 0..<1_000 {
             var request = Leadrouter_V1_Request()
             request.method = generator.text()
@@ -177,5 +108,62 @@ struct HandDecodingTests {
                 }
             }
         }
+    }
+}
+
+/// The wire messages the decoders read, and ways to damage them.
+extension RandomValues {
+    mutating func wireLead() -> Leadrouter_V1_Lead {
+        var lead = Leadrouter_V1_Lead()
+        if chance(95) {
+            lead.id = chance(3) ? String(repeating: "z", count: 300) : "lead-\(Int.random(in: 0..<999))"
+        }
+        if chance(50) { lead.createdAtMs = Int64.random(in: Int64.min...Int64.max, using: &random) }
+        if chance(50) { lead.source = text() }
+        if chance(50) { lead.country = text() }
+        if chance(30) { lead.region = text() }
+        if chance(30) { lead.state = text() }
+        if chance(30) { lead.postalCode = text() }
+        if chance(30) { lead.industry = text() }
+        if chance(30) { lead.employees = Int64.random(in: Int64.min...Int64.max, using: &random) }
+        if chance(30) { lead.dealSize = [0, -0.0, 12.5, -1e300].randomElement(using: &random)! }
+        if chance(30) { lead.product = text() }
+        if chance(30) { lead.score = Double.random(in: -100...100, using: &random) }
+        if chance(30) { lead.language = text() }
+        if chance(30) { lead.accountID = text() }
+        if chance(30) { lead.email = text() }
+        lead.intents = (0..<Int.random(in: 0..<3, using: &random)).map { _ in text() }
+        for _ in 0..<Int.random(in: 0..<3, using: &random) { lead.custom[text()] = text() }
+        return lead
+    }
+
+    mutating func routeRequest() -> Leadrouter_V1_RouteRequest {
+        var request = Leadrouter_V1_RouteRequest()
+        if chance(95) { request.lead = wireLead() }
+        request.explain = chance(30)
+        return request
+    }
+
+    /// Fields no version of the schema declares, of every wire type, including a nested group.
+    mutating func unknownFields() -> [UInt8] {
+        var bytes: [UInt8] = []
+        if chance(50) { bytes += [0xF8, 0x06, 0x96, 0x01] }  // field 111, varint 150
+        if chance(50) { bytes += [0xFD, 0x06, 1, 2, 3, 4] }  // field 111, fixed32
+        if chance(50) { bytes += [0xF9, 0x06] + Array(repeating: 9, count: 8) }  // field 111, fixed64
+        if chance(50) { bytes += [0xFA, 0x06, 3, 0x61, 0x62, 0x63] }  // field 111, 3 bytes
+        if chance(30) { bytes += [0xFB, 0x06, 0x08, 0x01, 0x83, 0x07, 0x84, 0x07, 0xFC, 0x06] }  // group 111
+        return bytes
+    }
+
+    /// A random cut, a flipped bit or a junk byte.
+    mutating func damage(_ bytes: [UInt8]) -> [UInt8] {
+        var bytes = bytes
+        guard !bytes.isEmpty else { return [0xFF] }
+        switch Int.random(in: 0..<3, using: &random) {
+        case 0: bytes.removeLast(Int.random(in: 1...bytes.count, using: &random))
+        case 1: bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= 1 << UInt8.random(in: 0..<8)
+        default: bytes.insert(UInt8.random(in: 0...255), at: Int.random(in: 0...bytes.count, using: &random))
+        }
+        return bytes
     }
 }

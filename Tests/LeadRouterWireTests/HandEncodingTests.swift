@@ -10,89 +10,8 @@ import Testing
 /// generated way.
 @Suite("Hand-written protobuf encoding")
 struct HandEncodingTests {
-    /// Random values that stress the encoding: empty and absent, multi-byte UTF-8, lengths that need
-    /// one, two and three length bytes, negative and huge numbers.
-    struct Generator {
-        var random = SystemRandomNumberGenerator()
-
-        mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
-
-        mutating func text() -> String {
-            switch Int.random(in: 0..<6, using: &random) {
-            case 0: return ""
-            case 1: return "ünïcødé 🚀 \(Int.random(in: 0..<1000, using: &random))"
-            case 2: return String(repeating: "x", count: Int.random(in: 100...300, using: &random))
-            case 3: return String(repeating: "é", count: Int.random(in: 8_000...9_000, using: &random))
-            default: return "value-\(Int.random(in: 0..<1_000_000, using: &random))"
-            }
-        }
-
-        mutating func maybe<T>(_ make: (inout Generator) -> T) -> T? { chance(60) ? make(&self) : nil }
-
-        mutating func texts() -> [String] { (0..<Int.random(in: 0..<4, using: &random)).map { _ in text() } }
-
-        mutating func number() -> Double {
-            [
-                0, -0.0, 1.5, -1234.25, 1e300, Double.leastNonzeroMagnitude,
-                Double(Int.random(in: -9...9, using: &random)),
-            ]
-            .randomElement(using: &random)!
-        }
-
-        mutating func millis() -> Int64 {
-            [0, 1, -1, Int64.max, Int64.min, Int64.random(in: -1_000_000...2_000_000_000_000, using: &random)]
-                .randomElement(using: &random)!
-        }
-
-        mutating func lead() -> Lead {
-            Lead(
-                id: text(), createdAt: Timestamp(millis: millis()), source: maybe { $0.text() },
-                country: maybe { $0.text() }, region: maybe { $0.text() }, state: maybe { $0.text() },
-                postalCode: maybe { $0.text() }, industry: maybe { $0.text() },
-                employees: maybe { Int.random(in: Int.min...Int.max, using: &$0.random) },
-                dealSize: maybe { $0.number() }, product: maybe { $0.text() }, score: maybe { $0.number() },
-                language: maybe { $0.text() }, accountID: maybe { $0.text() }, email: maybe { $0.text() },
-                intents: texts(),
-                custom: Dictionary(texts().map { ($0, "v" + $0) }, uniquingKeysWith: { first, _ in first }))
-        }
-
-        mutating func explanation() -> Explanation {
-            var explanation = Explanation(policyVersion: text(), rule: text(), rulesNotMatched: texts())
-            explanation.stages = (0..<Int.random(in: 0..<3, using: &random)).map { _ in
-                Explanation.Stage(
-                    pool: text(), strategy: RoutingStrategy.allCases.randomElement(using: &random)!,
-                    candidates: (0..<Int.random(in: 0..<5, using: &random)).map { _ in
-                        Explanation.Candidate(
-                            rep: text(), rejection: chance(70) ? Explanation.Rejection.allCases.randomElement()! : nil,
-                            score: maybe { $0.number() })
-                    },
-                    rejectionCounts: Dictionary(
-                        Explanation.Rejection.allCases.filter { _ in chance(30) }.map {
-                            ($0, Int.random(in: 0...100_000, using: &random))
-                        }, uniquingKeysWith: { first, _ in first }),
-                    chosen: maybe { $0.text() })
-            }
-            explanation.chosen = maybe { $0.text() }
-            explanation.outcome = [.assigned, .queued, .existing, .escalated].randomElement(using: &random)!
-            explanation.notes = texts()
-            return explanation
-        }
-
-        mutating func assignment() -> Assignment {
-            let timestamp = { (generator: inout Generator) in Timestamp(millis: generator.millis()) }
-            return Assignment(
-                lead: lead(), state: [.queued, .offered, .accepted, .completed].randomElement(using: &random)!,
-                rep: maybe { $0.text() }, rule: text(),
-                seq: [0, 1, UInt64.max, UInt64.random(in: 0...UInt64.max, using: &random)].randomElement()!,
-                priority: number(), offeredAt: maybe(timestamp), acceptedAt: maybe(timestamp),
-                completedAt: maybe(timestamp), slaDeadline: maybe(timestamp), expiredReps: texts(),
-                misses: [0, 1, 7, -3, Int(Int32.max)].randomElement(using: &random)!, escalated: chance(50),
-                outcome: maybe { $0.text() }, explanation: explanation())
-        }
-    }
-
     @Test func decodesToWhatTheGeneratedCodeWouldHaveSent() throws {
-        var generator = Generator()
+        var generator = RandomValues()
         for round in 0..<500 {
             let assignment = generator.assignment()
             let created = round % 2 == 0
@@ -106,7 +25,7 @@ struct HandEncodingTests {
     }
 
     @Test func streamEventsDecodeToWhatTheGeneratedCodeWouldHaveSent() throws {
-        var generator = Generator()
+        var generator = RandomValues()
         for round in 0..<300 {
             let assignment = generator.assignment()
             let lead = assignment.lead.id
@@ -152,5 +71,54 @@ struct HandEncodingTests {
         var expected = Leadrouter_V1_RouteReply()
         expected.assignment = assignment.wire
         #expect(Array(payload.readableBytesView) == (try expected.serializedBytes() as [UInt8]))
+    }
+}
+
+/// The engine types the encoders write.
+extension RandomValues {
+    mutating func lead() -> Lead {
+        Lead(
+            id: text(), createdAt: Timestamp(millis: millis()), source: maybe { $0.text() },
+            country: maybe { $0.text() }, region: maybe { $0.text() }, state: maybe { $0.text() },
+            postalCode: maybe { $0.text() }, industry: maybe { $0.text() },
+            employees: maybe { Int.random(in: Int.min...Int.max, using: &$0.random) },
+            dealSize: maybe { $0.number() }, product: maybe { $0.text() }, score: maybe { $0.number() },
+            language: maybe { $0.text() }, accountID: maybe { $0.text() }, email: maybe { $0.text() },
+            intents: texts(),
+            custom: Dictionary(texts().map { ($0, "v" + $0) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    mutating func explanation() -> Explanation {
+        var explanation = Explanation(policyVersion: text(), rule: text(), rulesNotMatched: texts())
+        explanation.stages = (0..<Int.random(in: 0..<3, using: &random)).map { _ in
+            Explanation.Stage(
+                pool: text(), strategy: RoutingStrategy.allCases.randomElement(using: &random)!,
+                candidates: (0..<Int.random(in: 0..<5, using: &random)).map { _ in
+                    Explanation.Candidate(
+                        rep: text(), rejection: chance(70) ? Explanation.Rejection.allCases.randomElement()! : nil,
+                        score: maybe { $0.number() })
+                },
+                rejectionCounts: Dictionary(
+                    Explanation.Rejection.allCases.filter { _ in chance(30) }.map {
+                        ($0, Int.random(in: 0...100_000, using: &random))
+                    }, uniquingKeysWith: { first, _ in first }),
+                chosen: maybe { $0.text() })
+        }
+        explanation.chosen = maybe { $0.text() }
+        explanation.outcome = [.assigned, .queued, .existing, .escalated].randomElement(using: &random)!
+        explanation.notes = texts()
+        return explanation
+    }
+
+    mutating func assignment() -> Assignment {
+        let timestamp = { (generator: inout RandomValues) in Timestamp(millis: generator.millis()) }
+        return Assignment(
+            lead: lead(), state: [.queued, .offered, .accepted, .completed].randomElement(using: &random)!,
+            rep: maybe { $0.text() }, rule: text(),
+            seq: [0, 1, UInt64.max, UInt64.random(in: 0...UInt64.max, using: &random)].randomElement()!,
+            priority: number(), offeredAt: maybe(timestamp), acceptedAt: maybe(timestamp),
+            completedAt: maybe(timestamp), slaDeadline: maybe(timestamp), expiredReps: texts(),
+            misses: [0, 1, 7, -3, Int(Int32.max)].randomElement(using: &random)!, escalated: chance(50),
+            outcome: maybe { $0.text() }, explanation: explanation())
     }
 }
