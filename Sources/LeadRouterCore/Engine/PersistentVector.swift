@@ -139,12 +139,9 @@ extension PersistentVector {
             header.isLeaf ? Self.leaf(copying: self, count: count) : Self.branch(copying: self, count: count)
         }
 
-        /// A leaf holding `source`'s first `count` elements, with one replaced or one appended.
-        static func leaf(
-            copying source: Node?, count: Int, replacing slot: Int? = nil, with element: Element? = nil,
-            appending extra: Element? = nil
-        ) -> Node {
-            make(Element.self, isLeaf: true, copying: source, count: count, slot: slot, value: element, extra: extra)
+        /// A leaf holding `source`'s first `count` elements, with one appended.
+        static func leaf(copying source: Node?, count: Int, appending extra: Element? = nil) -> Node {
+            make(Element.self, isLeaf: true, copying: source, count: count, slot: nil, value: nil, extra: extra)
         }
 
         static func branch(
