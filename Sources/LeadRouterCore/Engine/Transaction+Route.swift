@@ -21,9 +21,11 @@ extension Transaction {
         queueIfUnplaced: Bool = true
     ) -> Bool {
         let chain = escalated ? (rule.escalation?.target.map { [$0] } ?? rule.chain) : rule.chain
-        let decider = RouteDecider(state: state, now: now, detailed: detailed)
         let priority = (lead.score ?? 0) + rule.priority
-        if let pick = decider.decide(lead, rule: rule, chain: chain, excluded: excluded, into: &explanation) {
+        // The decider's copy of the state must be gone before `emit` changes it, or every change copies.
+        let pick = RouteDecider(state: state, now: now, detailed: detailed)
+            .decide(lead, rule: rule, chain: chain, excluded: excluded, into: &explanation)
+        if let pick {
             explanation.chosen = pick.rep
             explanation.outcome = .assigned
             emit(
