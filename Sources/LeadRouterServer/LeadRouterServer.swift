@@ -130,7 +130,7 @@ public final class LeadRouterServer: Service, Sendable {
                 }
             }
         }
-        logger.info("stopped", metadata: ["last_seq": "\(engine.state.lastSeq)"])
+        logger.info("stopped", metadata: ["last_seq": "\(engine.lastSeq)"])
         try await group.shutdownGracefully()
     }
 

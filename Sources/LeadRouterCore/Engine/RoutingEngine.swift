@@ -1,13 +1,14 @@
 import Atomics
 
-/// The routing engine: the current ``EngineState`` published through one atomic reference.
+/// The routing engine: one ``EngineState`` changed in place by a ``Sequencer``, and an immutable copy
+/// of it published through an atomic reference for readers.
 ///
-/// Every command loads the current state (acquiring), computes the new state and its events on a
-/// private copy, and publishes it with a compare-and-exchange (acquiring-and-releasing). If another
-/// command committed first, the exchange fails and the command runs again on the newer state. No lock is
-/// taken and no thread is woken: the calling thread (a connection's event loop) does all the work, and
-/// some command always completes (lock-free). Readers simply load the reference and see a consistent
-/// snapshot. See `docs/ARCHITECTURE.md` for why the invariants hold.
+/// Commands run one at a time on the caller's own thread (or, when another thread is running commands
+/// at that moment, on that thread), directly on the state: since nothing else holds its persistent
+/// maps, a change rewrites the touched nodes in place instead of copying their paths, and there is no
+/// old state to free. Readers ask for ``state``; if commands ran since the last publication, the copy
+/// is published first (which only shares the nodes: the next change to each copies that path once).
+/// No lock is taken and no thread is woken. See `docs/ARCHITECTURE.md` for why the invariants hold.
 public final class RoutingEngine: Sendable {
     final class StateBox: AtomicReference, Sendable {
         let state: EngineState
@@ -16,46 +17,76 @@ public final class RoutingEngine: Sendable {
 
     public let configuration: EngineConfiguration
     public let clock: any EngineClock
-    private let current: ManagedAtomic<StateBox>
+    private let writer: Sequencer<EngineState>
+    private let published: ManagedAtomic<StateBox>
+    /// The last sequence number committed, stored by the writer before a command returns.
+    private let committed: ManagedAtomic<UInt64>
     private let history: EventHistory
     private let sink: (@Sendable ([EngineEvent]) -> Void)?
 
-    /// - Parameter eventSink: called on the committing thread with each command's events, after they
-    ///   are visible in ``state``. Calls from different threads may arrive out of sequence order.
+    /// - Parameter eventSink: called with each command's events, in sequence order, after they are
+    ///   applied and before the command returns, on the thread running the command (keep it short: the
+    ///   next command waits for it; it must not call back into the engine).
     public init(
         configuration: EngineConfiguration = .defaults, clock: any EngineClock = SystemClock(),
         state: EngineState = EngineState(), eventSink: (@Sendable ([EngineEvent]) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.clock = clock
-        self.current = ManagedAtomic(StateBox(state))
+        self.writer = Sequencer(state)
+        self.published = ManagedAtomic(StateBox(state))
+        self.committed = ManagedAtomic(state.lastSeq)
         self.history = EventHistory(capacity: configuration.historyCapacity, base: state.lastSeq)
         self.sink = eventSink
     }
 
-    /// A consistent snapshot of everything, free to keep and read at leisure.
-    public var state: EngineState { current.load(ordering: .acquiring).state }
-
-    /// Runs a command until it commits on an unchanged state; returns its result and events.
-    @discardableResult
-    func commit<Result>(_ command: (inout Transaction) throws -> Result) rethrows -> (Result, [EngineEvent]) {
-        while true {
-            let base = current.load(ordering: .acquiring)
-            var transaction = Transaction(state: base.state, now: clock.now(), configuration: configuration)
-            let result = try command(&transaction)
-            if transaction.events.isEmpty { return (result, []) }
-            let next = StateBox(transaction.state)
-            if current.compareExchange(expected: base, desired: next, ordering: .acquiringAndReleasing).exchanged {
-                history.publish(transaction.events)
-                sink?(transaction.events)
-                return (result, transaction.events)
-            }
+    /// A consistent snapshot of everything, including every command that returned before this call;
+    /// free to keep and read at leisure.
+    public var state: EngineState {
+        let box = published.load(ordering: .acquiring)
+        if box.state.lastSeq == committed.load(ordering: .acquiring) { return box.state }
+        return writer.run { state in
+            published.store(StateBox(state), ordering: .releasing)
+            return state
         }
+    }
+
+    /// The sequence number of the last event committed (what ``state`` would show), without
+    /// publishing a snapshot.
+    public var lastSeq: UInt64 { committed.load(ordering: .acquiring) }
+
+    /// Runs a command on the state in place; returns its result and events.
+    ///
+    /// Commands validate before they change anything, so one that throws has emitted no event and left
+    /// the state as it was (the SLA index may have been trimmed, which is not part of its identity).
+    @discardableResult
+    func commit<Result, Failure: Error>(_ command: (inout Transaction) throws(Failure) -> Result) throws(Failure) -> (
+        Result, [EngineEvent]
+    ) {
+        let outcome: Swift.Result<(Result, [EngineEvent]), Failure> = writer.run { state in
+            var transaction = Transaction(state: consume state, now: clock.now(), configuration: configuration)
+            let result: Swift.Result<Result, Failure>
+            do throws(Failure) {
+                result = .success(try command(&transaction))
+            } catch {
+                result = .failure(error)
+            }
+            let events = transaction.events
+            state = transaction.finish()
+            if case .failure = result { assert(events.isEmpty, "a command threw after changing the state") }
+            if !events.isEmpty {
+                committed.store(state.lastSeq, ordering: .releasing)
+                history.publish(events)
+                sink?(events)
+            }
+            return result.map { ($0, events) }
+        }
+        return try outcome.get()
     }
 
     /// The oldest sequence number still in the in-memory history (1 while nothing was dropped).
     public var oldestRetainedSeq: UInt64 {
-        let last = state.lastSeq
+        let last = lastSeq
         let capacity = UInt64(history.capacity)
         return max(history.base + 1, last >= capacity ? last - capacity + 1 : 1)
     }

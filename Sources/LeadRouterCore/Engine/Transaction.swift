@@ -1,5 +1,5 @@
-/// One attempt at a command: reads a state snapshot, decides, and applies the resulting events to its
-/// private copy. The engine publishes the copy only if no other command committed in between.
+/// One command at work: holds the engine's state while it decides, and applies each event it emits
+/// to it at once, so the decisions after an event see it.
 struct Transaction {
     private(set) var state: EngineState
     private(set) var events: [EngineEvent] = []
@@ -12,6 +12,9 @@ struct Transaction {
         self.now = max(now, state.lastTime)
         self.configuration = configuration
     }
+
+    /// The state with everything the command did, handed back to the engine.
+    consuming func finish() -> EngineState { state }
 
     mutating func emit(_ kind: EngineEvent.Kind) {
         let event = EngineEvent(seq: state.lastSeq + 1, time: now, kind: kind)

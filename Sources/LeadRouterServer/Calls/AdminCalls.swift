@@ -52,7 +52,7 @@ enum AdminCalls {
 
     static func change(_ engine: RoutingEngine, changed: Int) -> ByteBuffer {
         var reply = Leadrouter_V1_ChangeReply()
-        reply.seq = engine.state.lastSeq
+        reply.seq = engine.lastSeq
         reply.changed = UInt32(changed)
         return reply.payload()
     }

@@ -10,24 +10,25 @@ import NIOCore
 /// Other calls queue too, rather than running the moment they are read, for two reasons: each still
 /// sees every route that arrived before it, and a state-changing call (SetAvailability, Accept, ...)
 /// takes its turn under the same pause rule as a batch. Run at once, such calls from one loop kept
-/// landing in the middle of the other loop's 32-route commits: in the mixed workload at 8 x 16, 58 %
-/// of batch commits failed and were redone, and p99 reached 14 ms.
+/// landing in the middle of the other loop's 32-route commits: with the earlier compare-and-exchange
+/// engine, in the mixed workload at 8 x 16, 58 % of batch commits failed and were redone, and p99
+/// reached 14 ms.
 final class LoopCallQueue: @unchecked Sendable {
     /// Writes one call's reply (or error) and returns the channel to flush once the batch is answered.
     typealias Answer = (UInt32, Result<ByteBuffer, any Error>) -> (any Channel)?
     /// Runs a call other than a batched Route and answers it; returns the channel to flush.
     typealias Command = () -> (any Channel)?
 
-    /// Routes per commit: large enough to amortise a commit, small enough that a rare retry stays
-    /// cheap and that the other loop's pauses (below) outlast it. At 64 a commit took about as long
+    /// Routes per commit: large enough to amortise a commit, small enough that the other loop's
+    /// pauses (below) outlast it. At 64 a commit took about as long
     /// as the whole pause budget, and at 64 x 16 in flight one run in three fell into a regime where
     /// 40 % of commits collided; at 32 none did in six runs.
     static let limit = 32
     /// How long a batch waits when the other loop is committing, and how many times at most (together
     /// about twice as long as a full commit takes; more pauses cost timer wake-ups and throughput at
     /// 8 x 16). Only batches of at least `pauseFrom` routes wait:
-    /// redoing a small one after a collision costs less than the wait adds to the latency of
-    /// closed-loop callers.
+    /// waiting in the sequencer behind the other loop's commit costs a small one less than a pause
+    /// adds to the latency of closed-loop callers.
     static let pause = TimeAmount.microseconds(30)
     static let maximumPauses = 20
     static let pauseFrom = 8
@@ -114,7 +115,7 @@ final class LoopCallQueue: @unchecked Sendable {
     /// Runs the oldest waiting call, or commits the oldest run of up to `limit` routes, and answers.
     private func commitNext() {
         pauses = 0
-        // Relaxed is enough: the flag publishes nothing, the engine's own atomics order the state.
+        // Relaxed is enough: the flag publishes nothing, the engine's sequencer orders the state.
         let announced = !committing.exchange(true, ordering: .relaxed)
         if case .command(let run) = pending[0] {
             pending.removeFirst()

@@ -259,7 +259,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         let response = wrapOutboundOut(Frame(type: .response, callID: callID, payload: payload))
         if let gate = server.gate, changedState {
             // durability: sync: answer only once everything this call did (and saw) is committed.
-            let seq = server.engine.state.lastSeq
+            let seq = server.engine.lastSeq
             return gate.whenDurable(seq, on: context.eventLoop) {
                 context.write(response, promise: nil)
                 return context.channel
@@ -293,7 +293,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         let engine = server.engine
-        let last = engine.state.lastSeq
+        let last = engine.lastSeq
         let startAfter: UInt64
         if subscribe.fromSeq > 0 {
             guard subscribe.fromSeq <= last else {
