@@ -24,9 +24,10 @@ public final class RoutingEngine: Sendable {
     private let history: EventHistory
     private let sink: (@Sendable ([EngineEvent]) -> Void)?
 
-    /// - Parameter eventSink: called with each command's events, in sequence order, after they are
-    ///   applied and before the command returns, on the thread running the command (keep it short: the
-    ///   next command waits for it; it must not call back into the engine).
+    /// - Parameter eventSink: called with each command's events on the caller's thread once the command
+    ///   has run, before it returns. Outside the sequencer, so a slow sink (the journal may commit to
+    ///   SQLite right there) never holds up other commands; calls from different threads may therefore
+    ///   arrive out of sequence order.
     public init(
         configuration: EngineConfiguration = .defaults, clock: any EngineClock = SystemClock(),
         state: EngineState = EngineState(), eventSink: (@Sendable ([EngineEvent]) -> Void)? = nil
@@ -77,11 +78,12 @@ public final class RoutingEngine: Sendable {
             if !events.isEmpty {
                 committed.store(state.lastSeq, ordering: .releasing)
                 history.publish(events)
-                sink?(events)
             }
             return result.map { ($0, events) }
         }
-        return try outcome.get()
+        let (result, events) = try outcome.get()
+        if !events.isEmpty { sink?(events) }
+        return (result, events)
     }
 
     /// The oldest sequence number still in the in-memory history (1 while nothing was dropped).
