@@ -71,8 +71,7 @@ public final class JournalWriter: @unchecked Sendable {
 
     // Touched only by the holder of `draining`, or the writer thread for the snapshot fields.
     private var pending: [UInt64: EngineEvent] = [:]
-    private var lastSnapshotSeq: UInt64
-    private var lastSnapshotTime = Date()
+    private var schedule: SnapshotSchedule
     private var failure: String?
     /// A snapshot is being encoded off this thread; no second one starts until it is stored.
     private var encoding = false
@@ -86,7 +85,9 @@ public final class JournalWriter: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.durableSeq = ManagedAtomic(recoveredSeq)
-        self.lastSnapshotSeq = snapshotSeq
+        self.schedule = SnapshotSchedule(
+            everyEvents: configuration.snapshotEveryEvents, everySeconds: configuration.snapshotEverySeconds,
+            lastSeq: snapshotSeq)
         self.currentState = currentState
         self.onDurable = onDurable
     }
@@ -242,10 +243,7 @@ public final class JournalWriter: @unchecked Sendable {
     }
 
     private func dueForSnapshot() -> Bool {
-        let durable = durableSeq.load(ordering: .relaxed)
-        guard durable > lastSnapshotSeq else { return false }
-        return durable - lastSnapshotSeq >= configuration.snapshotEveryEvents
-            || Date().timeIntervalSince(lastSnapshotTime) >= configuration.snapshotEverySeconds
+        schedule.isDue(durable: durableSeq.load(ordering: .relaxed))
     }
 
     /// Starts a snapshot without stopping the journal: the state (an immutable value) is encoded on
@@ -255,6 +253,7 @@ public final class JournalWriter: @unchecked Sendable {
     private func startSnapshot(reason: String) {
         guard let state = durableState() else { return }
         encoding = true
+        schedule.started(records: state.assignments.count)
         let started = Date()
         DispatchQueue.global(qos: .utility).async { [self] in
             encodedSnapshot.store(
@@ -283,8 +282,7 @@ public final class JournalWriter: @unchecked Sendable {
                 drainIfFree(onWriterThread: true)
             }
             try store.compact(retained: configuration.retainedEvents)
-            lastSnapshotSeq = encoded.seq
-            lastSnapshotTime = Date()
+            schedule.finished(seq: encoded.seq)
             logger.info(
                 "snapshot written",
                 metadata: [
@@ -292,7 +290,7 @@ public final class JournalWriter: @unchecked Sendable {
                     "seconds": "\(Date().timeIntervalSince(encoded.started))",
                 ])
         } catch {
-            lastSnapshotTime = Date()
+            schedule.finished(seq: nil)
             logger.error("snapshot failed", metadata: ["error": "\(error)"])
         }
     }
@@ -307,7 +305,7 @@ public final class JournalWriter: @unchecked Sendable {
             if state.lastSeq > durableSeq.load(ordering: .relaxed) { usleep(1000) }
         }
         if state.lastSeq > durableSeq.load(ordering: .relaxed) { state = currentState() }
-        guard state.lastSeq <= durableSeq.load(ordering: .relaxed), state.lastSeq > lastSnapshotSeq else { return nil }
+        guard state.lastSeq <= durableSeq.load(ordering: .relaxed), state.lastSeq > schedule.lastSeq else { return nil }
         return state
     }
 

@@ -1,4 +1,3 @@
-import Atomics
 import Dispatch
 import Foundation
 import LeadRouterCore
@@ -329,6 +328,30 @@ struct StorageTests {
         let recovered = try Recovery.recover(store, logger: Self.logger)
         #expect(recovered.snapshotSeq == UInt64(events.count))
         #expect(recovered.state == engine.state)
+    }
+
+    /// Periodic snapshots space out as the state grows: after a snapshot of N assignments the next
+    /// waits for at least N events (not `snapshotEveryEvents`), so their cost per event stays bounded;
+    /// time still triggers one whatever the count.
+    @Test func periodicSnapshotsWaitForAsManyEventsAsTheLastOneHeldAssignments() {
+        let start = Date()
+        var schedule = SnapshotSchedule(everyEvents: 100, everySeconds: 60, lastSeq: 0, now: start)
+        #expect(!schedule.isDue(durable: 99, now: start))
+        #expect(schedule.isDue(durable: 100, now: start))
+        schedule.started(records: 80)
+        schedule.finished(seq: 100, now: start)
+        #expect(!schedule.isDue(durable: 199, now: start))
+        #expect(schedule.isDue(durable: 200, now: start))
+        schedule.started(records: 1000)
+        schedule.finished(seq: 200, now: start)
+        #expect(!schedule.isDue(durable: 1199, now: start))
+        #expect(schedule.isDue(durable: 1200, now: start))
+        #expect(schedule.isDue(durable: 201, now: start.addingTimeInterval(60)))
+        #expect(!schedule.isDue(durable: 200, now: start.addingTimeInterval(60)), "nothing changed")
+        // A failed store waits out the interval again but keeps the last stored sequence number.
+        schedule.finished(seq: nil, now: start.addingTimeInterval(60))
+        #expect(schedule.lastSeq == 200)
+        #expect(!schedule.isDue(durable: 300, now: start.addingTimeInterval(61)))
     }
 
     @Test func compactionKeepsTheRetainedEventsAndASpareSnapshot() throws {
