@@ -52,6 +52,14 @@ public final class RoutingEngine: Sendable {
         }
     }
 
+    /// Reads the latest state in its turn, without publishing a snapshot: for a point read right
+    /// after a command (a rep's state, one assignment), which through ``state`` would publish the
+    /// working state and make the next commands copy every path they touch. Keep `body` short;
+    /// commands wait while it runs. Scans and long reads belong on ``state``.
+    public func read<Result>(_ body: (EngineState) -> Result) -> Result {
+        writer.run { state in body(state) }
+    }
+
     /// The sequence number of the last event committed (what ``state`` would show), without
     /// publishing a snapshot.
     public var lastSeq: UInt64 { committed.load(ordering: .acquiring) }

@@ -7,7 +7,7 @@ enum QueryCalls {
         let request = try Leadrouter_V1_GetAssignmentRequest(payload: call.payload)
         // Completed assignments archived out of memory are answered from SQLite history.
         guard
-            let record = try call.engine.state.assignments[request.leadID]
+            let record = try call.engine.read({ $0.assignments[request.leadID] })
                 ?? call.server.journal?.store.history(lead: request.leadID)
         else {
             throw RPCError(.notFound, "lead '\(request.leadID)' has never been routed")

@@ -34,10 +34,9 @@ enum RoutingCalls {
         let events = try call.engine.setAvailability(
             request.rep, status: status, activeCalls: request.hasActiveCalls ? Int(request.activeCalls) : nil,
             capacity: request.hasCapacity ? Int(request.capacity) : nil)
-        let state = call.engine.state
         var reply = Leadrouter_V1_SetAvailabilityReply()
-        reply.rep = AdminCalls.repState(request.rep, in: state)
-        reply.seq = events.last?.seq ?? state.lastSeq
+        (reply.rep, reply.seq) = call.engine.read { (AdminCalls.repState(request.rep, in: $0), $0.lastSeq) }
+        reply.seq = events.last?.seq ?? reply.seq
         reply.dispatchedLeads = events.compactMap {
             if case .offered(let offer) = $0.kind { return offer.lead.id }
             return nil
