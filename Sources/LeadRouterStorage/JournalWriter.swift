@@ -7,8 +7,8 @@ import Logging
 /// The single writer: takes events from any number of routing threads without a lock, and commits
 /// them to SQLite in sequence order, many per transaction (group commit).
 ///
-/// Producers push batches onto a lock-free stack (`inbox`, compare-and-exchange with
-/// acquiring-and-releasing order, so a batch's contents are visible to the writer that pops it) and
+/// Producers push batches onto a lock-free stack (`inbox`, a ``PushStack``: sequentially consistent,
+/// so a batch's contents are visible to the writer that takes it) and
 /// signal the writer only if it is asleep. The writer pops everything at once, orders it by sequence
 /// number, commits the contiguous prefix, then publishes `durableSeq` with a releasing store and calls
 /// `onDurable`: whoever reads `durableSeq` with an acquiring load may acknowledge every call whose
@@ -38,19 +38,10 @@ public final class JournalWriter: @unchecked Sendable {
         }
     }
 
-    final class Node: AtomicReference, @unchecked Sendable {
-        let events: [EngineEvent]
-        let next: Node?
-        init(_ events: [EngineEvent], next: Node?) {
-            self.events = events
-            self.next = next
-        }
-    }
-
     public let store: JournalStore
     private let configuration: StorageConfiguration
     private let logger: Logger
-    private let inbox = ManagedAtomic<Node?>(nil)
+    private let inbox = PushStack<[EngineEvent]>()
     private let asleep = ManagedAtomic<Bool>(false)
     private let stopping = ManagedAtomic<Bool>(false)
     private let snapshotRequested = ManagedAtomic<Bool>(false)
@@ -102,14 +93,7 @@ public final class JournalWriter: @unchecked Sendable {
     /// When the writer is idle, commits them here and now instead of waking it (see above).
     public func submit(_ events: [EngineEvent]) {
         guard !events.isEmpty else { return }
-        var head = inbox.load(ordering: .relaxed)
-        while true {
-            let node = Node(events, next: head)
-            let (exchanged, current) = inbox.compareExchange(
-                expected: head, desired: node, ordering: .sequentiallyConsistent)
-            if exchanged { break }
-            head = current
-        }
+        inbox.push(events)
         // With `fsync: true` every commit waits for the disk (milliseconds): that stays off the
         // caller's thread, an event loop serving other connections.
         if !configuration.fsync && asleep.load(ordering: .sequentiallyConsistent)
@@ -138,7 +122,7 @@ public final class JournalWriter: @unchecked Sendable {
     /// two sees the other.
     private func endDraining() {
         draining.store(false, ordering: .sequentiallyConsistent)
-        if inbox.load(ordering: .sequentiallyConsistent) != nil { wakeWriter() }
+        if !inbox.isEmpty { wakeWriter() }
     }
 
     /// Writes everything submitted so far, takes a final snapshot, and stops the writer thread.
@@ -184,7 +168,7 @@ public final class JournalWriter: @unchecked Sendable {
             // look sees `asleep` and signals, so no batch waits for the timeout.
             asleep.store(true, ordering: .sequentiallyConsistent)
             let inboxWaiting =
-                inbox.load(ordering: .sequentiallyConsistent) != nil
+                !inbox.isEmpty
                 && !draining.load(ordering: .sequentiallyConsistent)
             if inboxWaiting || stopping.load(ordering: .acquiring)
                 || (!encoding && snapshotRequested.load(ordering: .acquiring))
@@ -208,10 +192,8 @@ public final class JournalWriter: @unchecked Sendable {
     /// a pause that a producer's thread must never take).
     @discardableResult
     private func drain(onWriterThread: Bool) -> Bool {
-        var node = inbox.exchange(nil, ordering: .acquiringAndReleasing)
-        while let current = node {
-            for event in current.events { pending[event.seq] = event }
-            node = current.next
+        for batch in inbox.takeAll() {
+            for event in batch { pending[event.seq] = event }
         }
         var next = durableSeq.load(ordering: .relaxed) + 1
         while pending[next] != nil {

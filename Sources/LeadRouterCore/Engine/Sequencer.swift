@@ -19,17 +19,16 @@ import Atomics
 /// Memory ordering:
 /// - The turn is taken with an acquiring compare-and-exchange and handed back with a releasing store,
 ///   so every change a holder made to the value happens before the next holder reads it.
-/// - A command is pushed with a releasing compare-and-exchange and the queue is taken with an
-///   acquiring exchange, so the holder sees the command's captured inputs.
+/// - A command is pushed on a ``PushStack`` and taken from it with sequentially consistent
+///   operations (a release and an acquire among them), so the holder sees the command's captured
+///   inputs.
 /// - The holder marks a queued command done with a releasing store after writing its result; the
 ///   waiter reads the result only after an acquiring load sees the mark.
 final class Sequencer<Value>: @unchecked Sendable {
     /// A command left for the turn's holder, and the mark that it ran.
-    private final class Queued: AtomicReference, @unchecked Sendable {
+    private final class Queued: @unchecked Sendable {
         private var body: ((inout Value) -> Void)?
         let done = ManagedAtomic(false)
-        /// The command pushed before this one (the queue is a stack until it is taken).
-        var next: Queued?
         init(_ body: @escaping (inout Value) -> Void) { self.body = body }
 
         /// Runs the command and lets go of it before it is marked done: the waiter's closure must not
@@ -43,7 +42,7 @@ final class Sequencer<Value>: @unchecked Sendable {
     /// Touched only by the thread holding the turn.
     private var value: Value
     private let turn = ManagedAtomic(false)
-    private let queued = ManagedAtomic<Queued?>(nil)
+    private let queued = PushStack<Queued>()
 
     init(_ value: Value) { self.value = value }
 
@@ -58,7 +57,7 @@ final class Sequencer<Value>: @unchecked Sendable {
         return withoutActuallyEscaping(command) { command in
             var result: Result?
             let entry = Queued { value in result = command(&value) }
-            push(entry)
+            queued.push(entry)
             var attempts = 0
             while !entry.done.load(ordering: .acquiring) {
                 // Read before trying, so waiters do not keep stealing the flag's cache line.
@@ -82,27 +81,10 @@ final class Sequencer<Value>: @unchecked Sendable {
     /// Runs the commands queued so far, oldest first, and hands the turn back. Commands queued after
     /// the queue was taken are run by their own callers, who keep trying to take the turn.
     private func endTurn() {
-        var entry = queued.exchange(nil, ordering: .acquiring)
-        var oldestFirst: [Queued] = []
-        while let current = entry {
-            oldestFirst.append(current)
-            entry = current.next
-        }
-        for current in oldestFirst.reversed() {
+        for current in queued.takeAll() {
             current.run(on: &value)
             current.done.store(true, ordering: .releasing)
         }
         turn.store(false, ordering: .releasing)
-    }
-
-    private func push(_ entry: Queued) {
-        var head = queued.load(ordering: .relaxed)
-        while true {
-            entry.next = head
-            let (exchanged, original) = queued.compareExchange(
-                expected: head, desired: entry, ordering: .releasing)
-            if exchanged { return }
-            head = original
-        }
     }
 }

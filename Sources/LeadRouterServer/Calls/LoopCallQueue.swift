@@ -20,15 +20,15 @@ final class LoopCallQueue: @unchecked Sendable {
     typealias Command = () -> (any Channel)?
 
     /// Routes per commit: large enough to amortise a commit, small enough that the other loop's
-    /// pauses (below) outlast it. At 64 a commit took about as long
-    /// as the whole pause budget, and at 64 x 16 in flight one run in three fell into a regime where
-    /// 40 % of commits collided; at 32 none did in six runs.
+    /// pauses (below) outlast it. At 64 a commit took about as long as the whole pause budget, and at
+    /// 64 x 16 in flight one run in three fell into a regime where 40 % of commits collided; at 32
+    /// none did in six runs.
     static let limit = 32
     /// How long a batch waits when the other loop is committing, and how many times at most (together
     /// about twice as long as a full commit takes; more pauses cost timer wake-ups and throughput at
-    /// 8 x 16). Only batches of at least `pauseFrom` routes wait:
-    /// waiting in the sequencer behind the other loop's commit costs a small one less than a pause
-    /// adds to the latency of closed-loop callers.
+    /// 8 x 16). Only batches of at least `pauseFrom` routes wait: waiting in the sequencer behind the
+    /// other loop's commit costs a small one less than a pause adds to the latency of closed-loop
+    /// callers.
     static let pause = TimeAmount.microseconds(30)
     static let maximumPauses = 20
     static let pauseFrom = 8

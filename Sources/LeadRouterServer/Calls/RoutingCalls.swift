@@ -35,8 +35,8 @@ enum RoutingCalls {
             request.rep, status: status, activeCalls: request.hasActiveCalls ? Int(request.activeCalls) : nil,
             capacity: request.hasCapacity ? Int(request.capacity) : nil)
         var reply = Leadrouter_V1_SetAvailabilityReply()
-        (reply.rep, reply.seq) = call.engine.read { (AdminCalls.repState(request.rep, in: $0), $0.lastSeq) }
-        reply.seq = events.last?.seq ?? reply.seq
+        reply.rep = call.engine.read { AdminCalls.repState(request.rep, in: $0) }
+        reply.seq = events.last?.seq ?? call.engine.lastSeq
         reply.dispatchedLeads = events.compactMap {
             if case .offered(let offer) = $0.kind { return offer.lead.id }
             return nil
