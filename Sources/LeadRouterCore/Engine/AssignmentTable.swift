@@ -23,6 +23,17 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         set { boxes[lead] = newValue.map(Box.init) }
     }
 
+    /// Reads and replaces a lead's record (`nil`: none) in one walk of the map, where a read and a
+    /// write each walk it. A record present after `body` is stored anew, changed or not.
+    mutating func modify<Result>(_ lead: LeadID, _ body: (inout Assignment?) -> Result) -> Result {
+        boxes.updateValue(forKey: lead) { box in
+            var record = box?.record
+            let result = body(&record)
+            box = record.map(Box.init)
+            return result
+        }
+    }
+
     public var count: Int { boxes.count }
     public var isEmpty: Bool { boxes.isEmpty }
     public var keys: some Collection<LeadID> { boxes.keys }

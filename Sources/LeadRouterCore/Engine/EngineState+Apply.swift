@@ -35,28 +35,28 @@ extension EngineState {
         case .offered(let offer):
             applyOffer(offer, seq: event.seq, at: time)
         case .queued(let waiting):
-            var record =
-                assignments[waiting.lead.id]
-                ?? makeRecord(for: waiting.lead, rule: waiting.rule, priority: waiting.priority)
-            record.state = .queued
-            record.rep = nil
-            record.seq = event.seq
-            record.explanation = waiting.explanation
-            assignments[waiting.lead.id] = record
+            let version = policy.policy.version
+            assignments.modify(waiting.lead.id) { slot in
+                var record =
+                    slot
+                    ?? Self.newRecord(waiting.lead, rule: waiting.rule, priority: waiting.priority, version: version)
+                record.state = .queued
+                record.rep = nil
+                record.seq = event.seq
+                record.explanation = waiting.explanation
+                slot = record
+            }
             // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
             let since = queue[waiting.lead.id]?.since ?? time
             queue[waiting.lead.id] = QueueEntry(
                 lead: waiting.lead.id, priority: waiting.priority, since: since, seq: event.seq)
-        case .accepted(let lead, _):
-            update(lead, seq: event.seq) { record in
+        case .accepted(let lead, let rep):
+            update(lead, seq: event.seq, heldBy: rep) { record in
                 record.state = .accepted
                 record.acceptedAt = time
             }
-            clearDeadline(of: lead)
         case .completed(let lead, let rep, let outcome):
-            let held = isOpen(lead, with: rep)
-            clearDeadline(of: lead)
-            update(lead, seq: event.seq) { record in
+            let held = update(lead, seq: event.seq, heldBy: rep) { record in
                 record.state = .completed
                 record.completedAt = time
                 record.outcome = outcome
@@ -64,9 +64,7 @@ extension EngineState {
             completionLog.append(lead)
             releaseSlot(of: rep, held: held, at: time)
         case .expired(let lead, let rep):
-            let held = isOpen(lead, with: rep)
-            clearDeadline(of: lead)
-            update(lead, seq: event.seq) { record in
+            let held = update(lead, seq: event.seq, heldBy: rep) { record in
                 record.expiredReps.append(rep)
                 record.misses += 1
                 record.rep = nil
@@ -74,15 +72,13 @@ extension EngineState {
             }
             releaseSlot(of: rep, held: held, at: nil)
         case .released(let lead, let rep, _):
-            let held = isOpen(lead, with: rep)
-            clearDeadline(of: lead)
-            update(lead, seq: event.seq) { record in
+            let held = update(lead, seq: event.seq, heldBy: rep) { record in
                 record.rep = nil
                 record.state = .queued
             }
             releaseSlot(of: rep, held: held, at: nil)
         case .escalated(let lead, _):
-            update(lead, seq: event.seq) { $0.escalated = true }
+            update(lead, seq: event.seq, heldBy: nil) { $0.escalated = true }
         case .archived(let records, let logEntries):
             for record in records where assignments[record.lead.id]?.state == .completed {
                 assignments[record.lead.id] = nil
@@ -92,19 +88,25 @@ extension EngineState {
     }
 
     private mutating func applyOffer(_ offer: Offer, seq: UInt64, at time: Timestamp) {
-        var record =
-            assignments[offer.lead.id] ?? makeRecord(for: offer.lead, rule: offer.rule, priority: offer.priority)
-        record.lead = offer.lead
-        record.rule = offer.rule
-        record.priority = offer.priority
-        record.state = .offered
-        record.rep = offer.rep
-        record.seq = seq
-        record.offeredAt = record.offeredAt ?? time
-        record.slaDeadline = offer.slaDeadline
-        record.explanation = offer.explanation
-        assignments[offer.lead.id] = record
-        if queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
+        let version = policy.policy.version
+        let wasQueued = assignments.modify(offer.lead.id) { slot in
+            // Only a lead whose record says queued can be in the queue: a new lead skips that lookup.
+            let wasQueued = slot?.state == .queued
+            var record =
+                slot ?? Self.newRecord(offer.lead, rule: offer.rule, priority: offer.priority, version: version)
+            record.lead = offer.lead
+            record.rule = offer.rule
+            record.priority = offer.priority
+            record.state = .offered
+            record.rep = offer.rep
+            record.seq = seq
+            record.offeredAt = record.offeredAt ?? time
+            record.slaDeadline = offer.slaDeadline
+            record.explanation = offer.explanation
+            slot = record
+            return wasQueued
+        }
+        if wasQueued, queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
         let bucket = offer.slaDeadline.seconds
         slaBuckets[bucket] = LeadList(offer.lead.id, next: slaBuckets[bucket])
 
@@ -163,26 +165,30 @@ extension EngineState {
         }
     }
 
-    private func makeRecord(for lead: Lead, rule: String, priority: Double) -> Assignment {
+    private static func newRecord(_ lead: Lead, rule: String, priority: Double, version: String) -> Assignment {
         Assignment(
             lead: lead, state: .queued, rep: nil, rule: rule, seq: 0, priority: priority, offeredAt: nil,
             acceptedAt: nil, completedAt: nil, slaDeadline: nil, expiredReps: [], misses: 0, escalated: false,
-            outcome: nil,
-            explanation: Explanation(policyVersion: policy.policy.version, rule: rule, rulesNotMatched: []))
+            outcome: nil, explanation: Explanation(policyVersion: version, rule: rule, rulesNotMatched: []))
     }
 
-    private mutating func update(_ lead: LeadID, seq: UInt64, _ change: (inout Assignment) -> Void) {
-        guard var record = assignments[lead] else { return }
-        change(&record)
-        record.seq = seq
-        assignments[lead] = record
-    }
-
-    /// Stops the SLA clock. The bucket entry stays (removing it would copy the bucket); expiry skips
-    /// leads without a deadline, and the bucket goes when its second has passed.
-    private mutating func clearDeadline(of lead: LeadID) {
-        guard assignments[lead]?.slaDeadline != nil else { return }
-        assignments[lead]?.slaDeadline = nil
+    /// Changes an existing record in one walk of the map. With a rep, the change also stops the SLA
+    /// clock (the bucket entry stays: removing it would copy the bucket; expiry skips leads without a
+    /// deadline, and the bucket goes when its second has passed), and the result says whether the
+    /// record had the lead open with that rep before the change.
+    @discardableResult
+    private mutating func update(
+        _ lead: LeadID, seq: UInt64, heldBy rep: RepID?, _ change: (inout Assignment) -> Void
+    ) -> Bool {
+        assignments.modify(lead) { slot in
+            guard var record = slot else { return false }
+            let held = rep != nil && record.rep == rep && (record.state == .offered || record.state == .accepted)
+            change(&record)
+            if rep != nil { record.slaDeadline = nil }
+            record.seq = seq
+            slot = record
+            return held
+        }
     }
 
     /// Frees one open slot of the rep if it `held` the lead; `activityAt` marks the end of work for
@@ -198,9 +204,4 @@ extension EngineState {
         }
     }
 
-    /// Whether the lead's record says it is offered to or accepted by `rep`.
-    private func isOpen(_ lead: LeadID, with rep: RepID) -> Bool {
-        guard let record = assignments[lead] else { return false }
-        return record.rep == rep && (record.state == .offered || record.state == .accepted)
-    }
 }
