@@ -7,6 +7,7 @@ Run by scripts/test.sh after `swift build` and `make -C Clients/c`."""
 
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -180,6 +181,7 @@ def main():
               f"Python stream resumed across a restart without gap or duplicate ({len(received)} events)")
     finally:
         server.stop()
+        shutil.rmtree(data, ignore_errors=True)
     check_c_client_under_valgrind()
     if failures:
         print(f"{len(failures)} interop checks failed", flush=True)
@@ -234,6 +236,7 @@ def check_c_client_under_valgrind():
               f"C dialer is valgrind-clean: streams, accepts, exits ({dialer.returncode}) {err[-300:]}")
     finally:
         server.stop()
+        shutil.rmtree(data, ignore_errors=True)
     garbage = b"\xff\x00\x13"
     cases = {
         "garbage response payload": struct.pack(">IBI", 5 + len(garbage), 0x11, 1) + garbage,

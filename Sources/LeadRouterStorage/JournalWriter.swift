@@ -92,17 +92,41 @@ public final class JournalWriter: @unchecked Sendable {
     /// Hands events to the writer. Called on the committing thread; never waits for another thread.
     /// When the writer is idle, commits them here and now instead of waking it (see above).
     public func submit(_ events: [EngineEvent]) {
-        guard !events.isEmpty else { return }
+        guard let last = events.last?.seq else { return }
         inbox.push(events)
         // With `fsync: true` every commit waits for the disk (milliseconds): that stays off the
         // caller's thread, an event loop serving other connections.
-        if !configuration.fsync && asleep.load(ordering: .sequentiallyConsistent)
-            && drainIfFree(onWriterThread: false) == true
-        {
-            return
+        if configuration.fsync {
+            wakeWriter()
+        } else if producersWait {
+            commitOrWait(through: last)
+        } else if !(asleep.load(ordering: .sequentiallyConsistent) && drainIfFree(onWriterThread: false) == true) {
+            wakeWriter()
         }
-        wakeWriter()
     }
+
+    /// Returns once every event through `seq` is committed, committing them on this thread whenever
+    /// nobody else is. With `durability: sync` the caller's replies wait for these events anyway, and a
+    /// commit without fsync takes microseconds: waiting here for whoever commits costs less than the
+    /// two thread hand-offs of the writer thread (wake it, then wake this event loop to release the
+    /// replies), tens of microseconds of CPU. After a bounded wait (a committer that is descheduled,
+    /// or a journal that fails) the writer thread takes over and the replies wait in the gate.
+    private func commitOrWait(through seq: UInt64) {
+        var attempts = 0
+        while durableSeq.load(ordering: .acquiring) < seq {
+            // `false`: the journal failed; the writer thread retries.
+            if drainIfFree(onWriterThread: false) == false { break }
+            if durableSeq.load(ordering: .acquiring) >= seq { return }
+            attempts += 1
+            if attempts > Self.waitAttempts { break }
+            if attempts > 64 { sched_yield() }
+        }
+        if durableSeq.load(ordering: .acquiring) < seq { wakeWriter() }
+    }
+
+    /// How long ``commitOrWait(through:)`` waits before handing over: 64 spins, then about 4,000
+    /// yields of the core (a few milliseconds when the other threads are busy).
+    private static var waitAttempts: Int { 4096 }
 
     /// Drains if nobody else holds the role: whether everything committed, or `nil` if it was taken.
     @discardableResult
@@ -122,8 +146,11 @@ public final class JournalWriter: @unchecked Sendable {
     /// two sees the other.
     private func endDraining() {
         draining.store(false, ordering: .sequentiallyConsistent)
-        if !inbox.isEmpty { wakeWriter() }
+        // Producers that wait (``commitOrWait(through:)``) commit their own work or wake the writer.
+        if !inbox.isEmpty && !producersWait { wakeWriter() }
     }
+
+    private var producersWait: Bool { configuration.durability == .sync && !configuration.fsync }
 
     /// Writes everything submitted so far, takes a final snapshot, and stops the writer thread.
     public func stop() {
@@ -218,7 +245,11 @@ public final class JournalWriter: @unchecked Sendable {
             failure = nil
             lastBatchSize.store(batch.count, ordering: .relaxed)
             commits.wrappingIncrement(ordering: .relaxed)
-            durableSeq.store(batch.last!.seq, ordering: .releasing)
+            // Sequentially consistent, not only releasing: the durability gate counts a held reply and
+            // then reads `durableSeq`, while `onDurable` reads that count after this store. A releasing
+            // store could still sit in this core's store buffer when the count is read, and both sides
+            // would miss each other: a reply held until the next commit.
+            durableSeq.store(batch.last!.seq, ordering: .sequentiallyConsistent)
             onDurable(batch.last!.seq)
         }
         return true

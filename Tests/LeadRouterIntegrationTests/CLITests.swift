@@ -104,6 +104,7 @@ struct CLITests {
             let policy = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).yaml")
             try "version: v\nrules:\n  - name: x\n    pool: {}\n    strategy: lottery\ndefault:\n  pool: {}\n".write(
                 to: policy, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: policy) }
             let invalid = try await Self.leadctl(["policy", "validate", policy.path], port: server.port)
             #expect(invalid.status != 0)
             #expect(invalid.out.contains(":5: error: rules[0] (x).strategy: unknown strategy 'lottery'"))

@@ -23,6 +23,7 @@ struct CrashRecoveryTests {
     @Test func acknowledgedRoutesSurviveTwentyKillNines() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
         var server = try ServerProcess.start(data: data)
         let admin = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
         try await admin.upsertReps(Self.reps.map { WireFixtures.rep($0, capacity: Self.capacity) })

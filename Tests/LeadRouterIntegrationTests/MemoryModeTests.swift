@@ -8,6 +8,7 @@ struct MemoryModeTests {
     @Test func routesWithoutTouchingDiskAndForgetsOnRestart() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("memory-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
         var server = try ServerProcess.start(data: data, arguments: ["--memory"])
         var client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
         try await client.upsertReps([WireFixtures.rep("ada", capacity: 5)])

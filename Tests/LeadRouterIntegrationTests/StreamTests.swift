@@ -224,6 +224,7 @@ struct StreamTests {
 struct HistoryTests {
     @Test func archivedAssignmentsAreStillAnsweredFromSQLite() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try await TestServer.with(configure: { configuration in
             var storage = StorageConfiguration(directory: directory)
             storage.completedInMemory = 2

@@ -7,11 +7,16 @@ import Testing
 @testable import LeadRouterStorage
 
 @Suite("Journal, snapshots and recovery")
-struct StorageTests {
+final class StorageTests {
     static let logger = Logger(label: "storage-test")
+    /// This test's folder (each test runs on its own instance), removed when the test ends.
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("leadrouter-storage-\(UUID())").path
 
-    static func directory() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("leadrouter-\(UUID())").path
+    deinit { try? FileManager.default.removeItem(atPath: scratch) }
+
+    /// A fresh folder inside ``scratch``.
+    func directory() -> String {
+        let path = (scratch as NSString).appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -45,13 +50,14 @@ struct StorageTests {
 
     /// A store in a fresh folder (unless `configuration` names one) and its writer, started, following
     /// `engine`'s state.
-    static func startedWriter(
-        _ configuration: StorageConfiguration = StorageConfiguration(directory: directory()),
+    func startedWriter(
+        _ configuration: StorageConfiguration? = nil,
         following engine: RoutingEngine
     ) throws -> (JournalStore, JournalWriter) {
-        let store = try JournalStore(configuration: configuration, logger: logger)
+        let configuration = configuration ?? StorageConfiguration(directory: directory())
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
         let writer = JournalWriter(
-            store: store, configuration: configuration, logger: logger, recoveredSeq: 0, snapshotSeq: 0,
+            store: store, configuration: configuration, logger: Self.logger, recoveredSeq: 0, snapshotSeq: 0,
             currentState: { engine.state }
         ) { _ in }
         writer.start()
@@ -60,7 +66,7 @@ struct StorageTests {
 
     @Test func groupCommitBatchesConcurrentSubmissionsInSequenceOrder() throws {
         let (engine, events) = try Self.traffic(routes: 300)
-        let (store, writer) = try Self.startedWriter(following: engine)
+        let (store, writer) = try startedWriter(following: engine)
         // Four threads hand in interleaved single events, out of order across threads.
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             for event in events where Int(event.seq) % 4 == thread { writer.submit([event]) }
@@ -74,7 +80,7 @@ struct StorageTests {
 
     @Test func aLoneSubmissionToAnIdleWriterIsCommittedBeforeSubmitReturns() throws {
         let (engine, events) = try Self.traffic(routes: 10)
-        let (store, writer) = try Self.startedWriter(following: engine)
+        let (store, writer) = try startedWriter(following: engine)
         // With the writer asleep, the submitting thread commits itself instead of waking it; the
         // writer wakes on its own every 500 ms, so allow a couple of submissions to meet it awake.
         var committedInline = 0
@@ -88,9 +94,24 @@ struct StorageTests {
         #expect(try store.events(after: 0, limit: 1_000).map(\.seq) == Array(1...UInt64(events.count)))
     }
 
+    @Test func withDurabilitySyncASubmissionReturnsOnlyOnceItsEventsAreCommitted() throws {
+        let (engine, events) = try Self.traffic(routes: 100)
+        let (store, writer) = try startedWriter(following: engine)
+        // The replies of a sync call wait for its events, so the submitting thread commits them itself,
+        // or waits for whoever is committing, instead of handing them to the writer thread.
+        var committedOnReturn = 0
+        for event in events {
+            writer.submit([event])
+            if writer.durableSeq.load(ordering: .acquiring) >= event.seq { committedOnReturn += 1 }
+        }
+        #expect(committedOnReturn == events.count)
+        writer.stop()
+        #expect(try store.events(after: 0, limit: 1_000).map(\.seq) == Array(1...UInt64(events.count)))
+    }
+
     @Test func snapshotPlusJournalReplayEqualsTheLiveState() throws {
         let (engine, events) = try Self.traffic()
-        let configuration = StorageConfiguration(directory: Self.directory())
+        let configuration = StorageConfiguration(directory: directory())
         let store = try JournalStore(configuration: configuration, logger: Self.logger)
         let half = events.count / 2
         let early = try EngineState(replaying: events.prefix(half))
@@ -106,7 +127,7 @@ struct StorageTests {
 
     @Test func aTornTailIsTruncatedToTheLastCompleteEvent() throws {
         let (_, events) = try Self.traffic()
-        let configuration = StorageConfiguration(directory: Self.directory())
+        let configuration = StorageConfiguration(directory: directory())
         let store = try JournalStore(configuration: configuration, logger: Self.logger)
         try store.append(events)
         let last = events.count
@@ -123,7 +144,7 @@ struct StorageTests {
     @Test func truncatingInsideATransactionKeepsItsEarlierEvents() throws {
         let (_, events) = try Self.traffic()
         let store = try JournalStore(
-            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+            configuration: StorageConfiguration(directory: directory()), logger: Self.logger)
         try store.append(Array(events.prefix(20)))
         try store.append(Array(events.suffix(from: 20)))
         try store.truncate(after: 10)
@@ -135,7 +156,7 @@ struct StorageTests {
     @Test func aFailedAppendLeavesNoOpenTransactionBehind() throws {
         let (_, events) = try Self.traffic()
         let store = try JournalStore(
-            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+            configuration: StorageConfiguration(directory: directory()), logger: Self.logger)
         try store.append(Array(events.prefix(10)))
         // The same first sequence number again breaks the primary key: the append must roll back ...
         #expect(throws: (any Error).self) { try store.append(Array(events.prefix(3))) }
@@ -148,7 +169,7 @@ struct StorageTests {
 
     @Test func aJournalOfOneRowPerEventIsMigratedToOneRowPerTransaction() throws {
         let (_, events) = try Self.traffic()
-        let configuration = StorageConfiguration(directory: Self.directory())
+        let configuration = StorageConfiguration(directory: directory())
         do {
             // Put the database back the way schema v3 left it: one row per event in `events`.
             let store = try JournalStore(configuration: configuration, logger: Self.logger)
@@ -170,7 +191,7 @@ struct StorageTests {
 
     @Test func aCorruptedSnapshotFallsBackToThePreviousOnePlusTheJournal() throws {
         let (engine, events) = try Self.traffic()
-        let configuration = StorageConfiguration(directory: Self.directory())
+        let configuration = StorageConfiguration(directory: directory())
         let store = try JournalStore(configuration: configuration, logger: Self.logger)
         let third = events.count / 3
         try store.append(Array(events.prefix(third)))
@@ -190,7 +211,7 @@ struct StorageTests {
     @Test func aSnapshotWithTheOlderBytewiseChecksumStillLoads() throws {
         let (engine, events) = try Self.traffic()
         let store = try JournalStore(
-            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+            configuration: StorageConfiguration(directory: directory()), logger: Self.logger)
         try store.append(events)
         try store.writeSnapshot(engine.state.snapshot, at: engine.state.lastTime)
         let body = try #require(try store.snapshot(seq: engine.state.lastSeq)).body
@@ -222,7 +243,7 @@ struct StorageTests {
     @Test func aSnapshotStoredInManyPartsLoadsWholeAndOneCutShortIsIgnored() throws {
         let (engine, events) = try Self.traffic()
         let store = try JournalStore(
-            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+            configuration: StorageConfiguration(directory: directory()), logger: Self.logger)
         let half = events.count / 2
         try store.append(Array(events.prefix(half)))
         let early = try EngineState(replaying: events.prefix(half))
@@ -244,7 +265,7 @@ struct StorageTests {
     @Test func aSnapshotStoredWholeInItsRowStillLoads() throws {
         let (engine, events) = try Self.traffic()
         let store = try JournalStore(
-            configuration: StorageConfiguration(directory: Self.directory()), logger: Self.logger)
+            configuration: StorageConfiguration(directory: directory()), logger: Self.logger)
         try store.append(events)
         // As schema v4 and earlier stored them: the body in the `snapshots` row, no parts.
         let body = try EventCodec.encode(engine.state.snapshot)
@@ -260,7 +281,7 @@ struct StorageTests {
 
     @Test func withNothingValidTheServerRefusesAndLeavesTheFileAlone() throws {
         let (_, events) = try Self.traffic()
-        var configuration = StorageConfiguration(directory: Self.directory())
+        var configuration = StorageConfiguration(directory: directory())
         configuration.retainedEvents = 5
         let store = try JournalStore(configuration: configuration, logger: Self.logger)
         // One transaction per event, so compaction (which drops whole transactions) can cut anywhere.
@@ -278,7 +299,7 @@ struct StorageTests {
     }
 
     @Test func aDatabaseFromANewerSchemaIsRefusedClearly() throws {
-        let configuration = StorageConfiguration(directory: Self.directory())
+        let configuration = StorageConfiguration(directory: directory())
         do {
             let store = try JournalStore(configuration: configuration, logger: Self.logger)
             try store.execute("INSERT INTO grdb_migrations(identifier) VALUES ('v2-from-the-future')")
@@ -291,7 +312,7 @@ struct StorageTests {
     }
 
     @Test func aSecondStoreOnTheSameFolderIsRefusedClearly() throws {
-        let configuration = StorageConfiguration(directory: Self.directory())
+        let configuration = StorageConfiguration(directory: directory())
         let store = try JournalStore(configuration: configuration, logger: Self.logger)
         try store.append([])
         let error = #expect(throws: StorageError.self) {
@@ -303,10 +324,10 @@ struct StorageTests {
 
     @Test func periodicSnapshotsAreEncodedAsideThenStoredAndCompacted() throws {
         let (engine, events) = try Self.traffic(routes: 200)
-        var configuration = StorageConfiguration(directory: Self.directory())
+        var configuration = StorageConfiguration(directory: directory())
         configuration.snapshotEveryEvents = 50
         configuration.retainedEvents = 10
-        let (store, writer) = try Self.startedWriter(configuration, following: engine)
+        let (store, writer) = try startedWriter(configuration, following: engine)
         // Each chunk committed before the next goes in: one journal row each, so compaction (which
         // drops whole rows) has rows behind the snapshot to drop.
         for chunk in stride(from: 0, to: events.count, by: 16) {
@@ -356,7 +377,7 @@ struct StorageTests {
 
     @Test func compactionKeepsTheRetainedEventsAndASpareSnapshot() throws {
         let (engine, events) = try Self.traffic(routes: 120)
-        let configuration = StorageConfiguration(directory: Self.directory())
+        let configuration = StorageConfiguration(directory: directory())
         let store = try JournalStore(configuration: configuration, logger: Self.logger)
         let cut = events.count / 2
         try store.append(Array(events.prefix(cut)))

@@ -15,7 +15,9 @@ import NIOCore
 /// reached 14 ms.
 final class LoopCallQueue: @unchecked Sendable {
     /// Writes one call's reply (or error) and returns the channel to flush once the batch is answered.
-    typealias Answer = (UInt32, Result<ByteBuffer, any Error>) -> (any Channel)?
+    /// A reply comes with the sequence number of the lead's record: what must be durable before it
+    /// leaves (`durability: sync`).
+    typealias Answer = (UInt32, Result<(payload: ByteBuffer, seq: UInt64), any Error>) -> (any Channel)?
     /// Runs a call other than a batched Route and answers it; returns the channel to flush.
     typealias Command = () -> (any Channel)?
 
@@ -134,12 +136,12 @@ final class LoopCallQueue: @unchecked Sendable {
         let finished = NIODeadline.now()
         var toFlush: [ObjectIdentifier: any Channel] = [:]
         for (call, result) in zip(batch, results) {
-            let outcome: Result<ByteBuffer, any Error>
+            let outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>
             if call.timeoutMs > 0, finished - call.arrived > .milliseconds(Int64(call.timeoutMs)) {
                 outcome = .failure(
                     RPCError(.deadlineExceeded, "the call took longer than its \(call.timeoutMs) ms deadline"))
             } else {
-                outcome = result.map(RoutingCalls.routeReply).mapError { $0 }
+                outcome = result.map { (RoutingCalls.routeReply($0), $0.assignment.seq) }.mapError { $0 }
             }
             if let channel = call.answer(call.callID, outcome) { toFlush[ObjectIdentifier(channel)] = channel }
         }

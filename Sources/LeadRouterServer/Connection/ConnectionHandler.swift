@@ -217,8 +217,9 @@ final class ConnectionHandler: ChannelInboundHandler {
                 )
                 return context.channel
             }
-            let changedState = ServerMethods.changesState.contains(request.method)
-            return respond(context: context, callID, payload, changedState: changedState) ? context.channel : nil
+            // Everything the call did or saw is at or below the engine's last sequence number now.
+            let durableThrough = ServerMethods.changesState.contains(request.method) ? server.engine.lastSeq : nil
+            return respond(context: context, callID, payload, durableThrough: durableThrough) ? context.channel : nil
         } catch {
             reply(context: context, callID, error: error)
             return context.channel
@@ -241,8 +242,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         calls.add(callID: callID, lead: route.lead, timeoutMs: request.timeoutMs) { callID, result in
             guard context.channel.isActive else { return nil }
             switch result {
-            case .success(let payload):
-                return self.respond(context: context, callID, payload, changedState: true) ? context.channel : nil
+            case .success(let reply):
+                return self.respond(context: context, callID, reply.payload, durableThrough: reply.seq)
+                    ? context.channel : nil
             case .failure(let error):
                 self.reply(context: context, callID, error: error)
                 return context.channel
@@ -251,15 +253,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         return true
     }
 
-    /// Writes a reply now, or once it is durable; `true` if it was written now (and wants a flush).
+    /// Writes a reply now, or once every event through `durableThrough` is committed (with
+    /// `durability: sync`); `true` if it was written now (and wants a flush).
     @discardableResult
-    private func respond(context: ChannelHandlerContext, _ callID: UInt32, _ payload: ByteBuffer, changedState: Bool)
-        -> Bool
-    {
+    private func respond(
+        context: ChannelHandlerContext, _ callID: UInt32, _ payload: ByteBuffer, durableThrough seq: UInt64?
+    ) -> Bool {
         let response = wrapOutboundOut(Frame(type: .response, callID: callID, payload: payload))
-        if let gate = server.gate, changedState {
-            // durability: sync: answer only once everything this call did (and saw) is committed.
-            let seq = server.engine.lastSeq
+        if let gate = server.gate, let seq {
             return gate.whenDurable(seq, on: context.eventLoop) {
                 context.write(response, promise: nil)
                 return context.channel
