@@ -91,4 +91,21 @@ struct ConditionTests {
             #expect(try engine.dryRun(lead).explanation.rule == linear)
         }
     }
+
+    @Test func aRuleReachedThroughTwoIntentsIsEvaluatedAndExplainedOnce() throws {
+        let rules = [
+            Rule(
+                name: "hot-us", condition: .all([.isIn(.intent, ["pricing", "demo"]), .equals(.country, "US")]),
+                target: .init(pool: Pool(reps: ["a"]))),
+            Rule(name: "demo", condition: .contains(.intent, "demo"), target: .init(pool: Pool(reps: ["a"]))),
+        ]
+        let engine = try Fixtures.engine(policy: Fixtures.policy(rules), reps: [Rep(id: "a")])
+        let lead = Fixtures.lead("two-intents") {
+            $0.country = "DE"
+            $0.intents = ["pricing", "demo"]
+        }
+        let explanation = try engine.dryRun(lead).explanation
+        #expect(explanation.rule == "demo")
+        #expect(explanation.rulesNotMatched == ["hot-us"])
+    }
 }

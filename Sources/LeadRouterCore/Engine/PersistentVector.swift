@@ -29,13 +29,17 @@ public struct PersistentVector<Element: Sendable>: @unchecked Sendable {
     /// would retain them; reading one field of it through here does not).
     func read<Result>(_ index: Int, _ body: (borrowing Element) -> Result) -> Result {
         precondition(index >= 0 && index < count, "index \(index) out of range 0..<\(count)")
-        var node = root
-        var level = shift
-        while level > 0 {
-            node = node.child((index >> level) & (Self.width - 1))
-            level -= Self.bits
+        // The walk takes no references: this vector holds the root and each node its children for as
+        // long as `self` is borrowed, and a retain and release per level was most of a read's cost.
+        return withExtendedLifetime(root) {
+            var node = Unmanaged.passUnretained(root)
+            var level = shift
+            while level > 0 {
+                node = node._withUnsafeGuaranteedRef { $0.unownedChild((index >> level) & (Self.width - 1)) }
+                level -= Self.bits
+            }
+            return node._withUnsafeGuaranteedRef { $0.withElement(index & (Self.width - 1), body) }
         }
-        return node.withElement(index & (Self.width - 1), body)
     }
 
     /// Replaces the element at `index`.
@@ -108,6 +112,13 @@ extension PersistentVector {
         func child(_ slot: Int) -> Node {
             withUnsafeMutablePointerToElements { raw in
                 UnsafeRawPointer(raw).assumingMemoryBound(to: Node.self)[slot]
+            }
+        }
+
+        /// The child at `slot`, not retained: valid while this node is.
+        func unownedChild(_ slot: Int) -> Unmanaged<Node> {
+            withUnsafeMutablePointerToElements { raw in
+                Unmanaged.fromOpaque(UnsafeRawPointer(raw).load(fromByteOffset: slot * 8, as: UnsafeRawPointer.self))
             }
         }
 

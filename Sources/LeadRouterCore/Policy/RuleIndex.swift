@@ -19,15 +19,24 @@ struct RuleIndex: Sendable {
 
     /// Rule positions that may match the lead, ascending; every other rule is known not to match.
     func candidates(for lead: Lead) -> [Int] {
+        // Most leads draw on one list (their own value's, or the unindexed rules): that list is
+        // returned as stored, ascending already, and only a merge of several allocates.
         var positions = unindexed
+        var lists = unindexed.isEmpty ? 0 : 1
         for (field, table) in byField {
             guard let value = field.value(of: lead) else { continue }
             value.forEachText { text in
-                if let hits = table[text] { positions.append(contentsOf: hits) }
+                guard let hits = table[text] else { return }
+                if lists == 0 { positions = hits } else { positions.append(contentsOf: hits) }
+                lists += 1
             }
         }
-        if positions.count > unindexed.count { positions.sort() }
-        return positions
+        guard lists > 1 else { return positions }
+        // Sorted, each once: a list-valued field (intents) can reach one rule through two values.
+        var merged: [Int] = []
+        merged.reserveCapacity(positions.count)
+        for position in positions.sorted() where merged.last != position { merged.append(position) }
+        return merged
     }
 
     private static func indexKey(_ condition: Condition) -> (LeadField, [String])? {

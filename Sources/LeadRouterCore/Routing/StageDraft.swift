@@ -1,20 +1,21 @@
 /// An explanation stage while its pool is being scanned.
 ///
-/// Rejections are counted in a flat array, one slot per reason: a dictionary update per candidate
+/// Rejections are counted in a flat inline array, one slot per reason: a dictionary update per candidate
 /// cost more than checking the candidate, and a lead that no one can take checks every member of every
 /// pool in its chain. The counts become the stage's dictionary once, at the end.
 struct StageDraft {
-    private var counts: [Int]
+    /// Inline, so a stage allocates nothing until it has something to report.
+    private var counts = InlineArray<13, Int>(repeating: 0)
     var candidates: [Explanation.Candidate] = []
 
-    init() { counts = Array(repeating: 0, count: Explanation.Rejection.allCases.count) }
+    init() { assert(counts.count == Explanation.Rejection.allCases.count) }
 
     mutating func count(_ rejection: Explanation.Rejection) { counts[rejection.ordinal] += 1 }
 
     func stage(pool: String, strategy: RoutingStrategy, chosen: RepID?) -> Explanation.Stage {
         var rejectionCounts: [Explanation.Rejection: Int] = [:]
-        for (reason, count) in zip(Explanation.Rejection.allCases, counts) where count > 0 {
-            rejectionCounts[reason] = count
+        for (ordinal, reason) in Explanation.Rejection.allCases.enumerated() where counts[ordinal] > 0 {
+            rejectionCounts[reason] = counts[ordinal]
         }
         return Explanation.Stage(
             pool: pool, strategy: strategy, candidates: candidates, rejectionCounts: rejectionCounts, chosen: chosen)
