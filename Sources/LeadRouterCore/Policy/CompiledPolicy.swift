@@ -15,11 +15,12 @@ public final class CompiledPolicy: Hashable, Sendable {
     /// that did not match. `exhaustive` evaluates every earlier rule, for a complete explanation.
     func match(_ lead: Lead, exhaustive: Bool) -> (rule: Rule, notMatched: [String]) {
         let positions = exhaustive ? Array(policy.rules.indices) : index.candidates(for: lead)
-        // Not reserved: most leads match their first candidate, and then this never allocates.
         var notMatched: [String] = []
         for position in positions {
             // Read the condition in place: copying the whole rule out retains every field of it.
             if policy.rules[position].condition.matches(lead) { return (policy.rules[position], notMatched) }
+            // Reserved at the first miss: a lead that matches its first candidate allocates nothing.
+            if notMatched.isEmpty { notMatched.reserveCapacity(positions.count) }
             notMatched.append(policy.rules[position].name)
         }
         return (policy.defaultRule, notMatched)

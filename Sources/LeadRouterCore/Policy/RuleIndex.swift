@@ -32,11 +32,16 @@ struct RuleIndex: Sendable {
             }
         }
         guard lists > 1 else { return positions }
-        // Sorted, each once: a list-valued field (intents) can reach one rule through two values.
-        var merged: [Int] = []
-        merged.reserveCapacity(positions.count)
-        for position in positions.sorted() where merged.last != position { merged.append(position) }
-        return merged
+        // Sorted, each once (a list-valued field such as intents can reach one rule through two
+        // values), in place.
+        positions.sort()
+        var kept = 1
+        for position in positions.dropFirst() where position != positions[kept - 1] {
+            positions[kept] = position
+            kept += 1
+        }
+        positions.removeLast(positions.count - kept)
+        return positions
     }
 
     private static func indexKey(_ condition: Condition) -> (LeadField, [String])? {
