@@ -5,15 +5,24 @@ struct BinaryWriter {
     var bytes: [UInt8] = []
     /// When on, `name` writes repeated strings (rule names, rep ids, pool keys) once, into `names`,
     /// and refers to them by index; snapshots use it, single events do not.
-    var interning = false
+    var interning = false {
+        didSet {
+            // Only an interning writer needs the slots: a journal event allocated them for nothing,
+            // three arrays per event, most of what encoding an event cost.
+            guard interning, recentIndex.isEmpty else { return }
+            recentBits = [StringBits](repeating: StringBits(0, 0), count: 64)
+            recentIndex = [UInt64](repeating: .max, count: 64)
+            recentNames = [String](repeating: "", count: 64)
+        }
+    }
     private(set) var names: [String] = []
     private var nameIndex: [String: UInt64] = [:]
     /// The last name seen in each of 64 slots, by the string's own 16 bytes: a hit skips hashing the
     /// string (that hashing was 40 % of encoding a snapshot). Each slot keeps its string alive, so
     /// equal bytes always mean the same string, never a freed one whose memory was reused.
-    private var recentBits = [StringBits](repeating: StringBits(0, 0), count: 64)
-    private var recentIndex = [UInt64](repeating: .max, count: 64)
-    private var recentNames = [String](repeating: "", count: 64)
+    private var recentBits: [StringBits] = []
+    private var recentIndex: [UInt64] = []
+    private var recentNames: [String] = []
     private typealias StringBits = (UInt64, UInt64)
 
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }

@@ -23,7 +23,18 @@ enum EventCodec {
     /// One journal row: the events of one transaction, each length-prefixed behind their count, so a
     /// commit inserts one row however many events it carries.
     static func encode(batch events: [EngineEvent]) throws -> Data {
-        batch(try events.map(encode))
+        // Into one buffer, through one scratch buffer reused for every event: the same bytes as
+        // `batch(events.map(encode))` without a buffer and a `Data` per event.
+        var row = BinaryWriter(capacity: 384 * events.count + 8)
+        var scratch = BinaryWriter()
+        row.varint(UInt64(events.count))
+        for event in events {
+            scratch.bytes.removeAll(keepingCapacity: true)
+            try encode(event, into: &scratch)
+            row.varint(UInt64(scratch.bytes.count))
+            row.bytes.append(contentsOf: scratch.bytes)
+        }
+        return Data(row.bytes)
     }
 
     /// A journal row of events already encoded one by one.

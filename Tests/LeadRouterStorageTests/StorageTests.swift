@@ -109,6 +109,20 @@ final class StorageTests {
         #expect(try store.events(after: 0, limit: 1_000).map(\.seq) == Array(1...UInt64(events.count)))
     }
 
+    @Test func aJournalRowEncodedInOneBufferEqualsItsEventsEncodedOneByOne() throws {
+        let (_, events) = try Self.traffic(routes: 40)
+        let row = try EventCodec.encode(batch: events)
+        // Byte for byte where the encoding is deterministic (JSON-encoded admin events order their
+        // dictionary keys freely), and every event decodes back to itself.
+        let parts = try #require(EventCodec.split(batch: row))
+        let oneByOne = try events.map(EventCodec.encode)
+        #expect(parts.count == events.count)
+        for (part, (event, single)) in zip(parts, zip(events, oneByOne)) {
+            #expect(try EventCodec.decodeEvent(part) == event)
+            if case .offered = event.kind { #expect(part == single) }
+        }
+    }
+
     @Test func snapshotPlusJournalReplayEqualsTheLiveState() throws {
         let (engine, events) = try Self.traffic()
         let configuration = StorageConfiguration(directory: directory())
