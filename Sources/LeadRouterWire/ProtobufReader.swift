@@ -69,8 +69,12 @@ struct ProtobufReader {
     }
 
     mutating func string() throws(Failure) -> String {
-        let range = try lengthDelimited()
-        guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[try lengthDelimited()])
+        // ASCII (nearly every id and attribute) is valid UTF-8 as it stands. `String(validating:as:)`
+        // is generic and not inlined: every call looked up its type metadata at run time, about 1 % of
+        // the server's CPU.
+        if raw.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw, as: UTF8.self) }
+        guard let text = String(validating: raw, as: UTF8.self) else {
             throw Failure("a string field is not valid UTF-8")
         }
         return text

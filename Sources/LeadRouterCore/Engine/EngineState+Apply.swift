@@ -3,13 +3,19 @@ import HashTreeCollections
 extension EngineState {
     /// Applies one event. Every change to the state goes through here, live and in replay alike; the
     /// function reads nothing but the state and the event, so the same events give the same state.
-    public mutating func apply(_ event: EngineEvent) throws {
+    public mutating func apply(_ event: EngineEvent) throws { try applyReporting(event) }
+
+    /// ``apply(_:)``, answering the record an offer or a queueing left: what `route` replies with,
+    /// without walking the assignment map once more to read it back.
+    @discardableResult
+    mutating func applyReporting(_ event: EngineEvent) throws -> Assignment? {
         guard event.seq == lastSeq + 1 else {
             throw RoutingError(.dataLoss, "event \(event.seq) does not follow \(lastSeq): the event history has a gap")
         }
         lastSeq = event.seq
         lastTime = max(lastTime, event.time)
         let time = event.time
+        var reported: Assignment?
         switch event.kind {
         case .repsUpserted(let reps):
             roster = roster.upserting(reps)
@@ -33,7 +39,7 @@ extension EngineState {
         case .availabilityChanged(let change):
             applyAvailability(change, at: time)
         case .offered(let offer):
-            applyOffer(offer, seq: event.seq, at: time)
+            reported = applyOffer(offer, seq: event.seq, at: time)
         case .queued(let waiting):
             let version = policy.policy.version
             assignments.modify(waiting.lead.id) { slot in
@@ -44,6 +50,7 @@ extension EngineState {
                 record.rep = nil
                 record.seq = event.seq
                 record.explanation = waiting.explanation
+                reported = record
                 slot = record
             }
             // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
@@ -85,11 +92,12 @@ extension EngineState {
             }
             archivedThrough += logEntries
         }
+        return reported
     }
 
-    private mutating func applyOffer(_ offer: Offer, seq: UInt64, at time: Timestamp) {
+    private mutating func applyOffer(_ offer: Offer, seq: UInt64, at time: Timestamp) -> Assignment {
         let version = policy.policy.version
-        let wasQueued = assignments.modify(offer.lead.id) { slot in
+        let (wasQueued, offered) = assignments.modify(offer.lead.id) { slot in
             // Only a lead whose record says queued can be in the queue: a new lead skips that lookup.
             let wasQueued = slot?.state == .queued
             var record =
@@ -104,13 +112,13 @@ extension EngineState {
             record.slaDeadline = offer.slaDeadline
             record.explanation = offer.explanation
             slot = record
-            return wasQueued
+            return (wasQueued, record)
         }
         if wasQueued, queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
         let bucket = offer.slaDeadline.seconds
         slaBuckets[bucket] = LeadList(offer.lead.id, next: slaBuckets[bucket])
 
-        guard let index = roster.indexOf[offer.rep], var live = presence[dense: index] else { return }
+        guard let index = roster.indexOf[offer.rep], var live = presence[dense: index] else { return offered }
         let day = LocalClock.dayNumber(time, in: roster.profile(index)?.rep.workingHours?.timeZone)
         live.assignedToday = live.assignedCount(onDay: day) + 1
         live.assignedDay = day
@@ -126,6 +134,7 @@ extension EngineState {
         // offer of a batch would copy a path of the ledger again.
         pools[offer.poolKey, default: PoolState()].recordOffer(
             to: index, roundRobin: offer.strategy == .roundRobin, joining: joining)
+        return offered
     }
 
     private mutating func applyAvailability(_ change: AvailabilityChange, at time: Timestamp) {

@@ -9,10 +9,9 @@ extension RoutingEngine {
         return commit { $0.route(lead, detailed: detailed) }.0
     }
 
-    /// Routes several leads in one commit, in order, with the configured explanation detail: exactly
-    /// what routing them one by one would do, but the persistent state's path copies and the atomic
-    /// publication are paid once for the batch instead of once per lead, and a batch retries as a whole
-    /// when another thread commits first. The server batches the Route calls of one socket read.
+    /// Routes several leads in one command, in order, with the configured explanation detail: exactly
+    /// what routing them one by one would do, but the sequencer's turn and the event sink are paid once
+    /// for the batch instead of once per lead. The server batches the Route calls of one socket read.
     public func route(batch leads: [Lead]) -> [Result<RouteResult, RoutingError>] {
         commit { transaction in
             leads.map { lead in

@@ -9,17 +9,18 @@ extension Transaction {
         let (rule, notMatched) = state.policy.match(lead, exhaustive: detailed)
         var explanation = Explanation(
             policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: notMatched)
-        place(lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed)
-        let record = state.assignments[lead.id]!
-        return RouteResult(assignment: record, explanation: explanation, isNew: true)
+        let record = place(
+            lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed)
+        return RouteResult(assignment: record!, explanation: explanation, isNew: true)
     }
 
-    /// Offers the lead to the best eligible rep of the rule's chain, or queues it.
+    /// Offers the lead to the best eligible rep of the rule's chain, or queues it; answers the lead's
+    /// record as that left it (`nil` when it was neither offered nor, by request, queued).
     @discardableResult
     mutating func place(
         _ lead: Lead, rule: Rule, excluded: [RepID], escalated: Bool, explanation: inout Explanation, detailed: Bool,
         queueIfUnplaced: Bool = true
-    ) -> Bool {
+    ) -> Assignment? {
         let chain = escalated ? (rule.escalation?.target.map { [$0] } ?? rule.chain) : rule.chain
         let priority = (lead.score ?? 0) + rule.priority
         // The decider's copy of the state must be gone before `emit` changes it, or every change copies.
@@ -28,28 +29,27 @@ extension Transaction {
         if let pick {
             explanation.chosen = pick.rep
             explanation.outcome = .assigned
-            emit(
+            return emit(
                 .offered(
                     Offer(
                         lead: lead, rep: pick.rep, rule: rule.name, priority: priority,
                         slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey,
                         strategy: pick.strategy, joining: pick.joining, explanation: explanation)))
-            return true
         } else {
-            guard queueIfUnplaced else { return false }
+            guard queueIfUnplaced else { return nil }
             explanation.outcome = .queued
             explanation.notes.append("no eligible rep in any pool of the chain; the lead waits in the queue")
-            emit(.queued(QueuedLead(lead: lead, rule: rule.name, priority: priority, explanation: explanation)))
-            return false
+            return emit(.queued(QueuedLead(lead: lead, rule: rule.name, priority: priority, explanation: explanation)))
         }
     }
 
-    /// Routes an existing lead again, after an expiry, a release or an explicit reassign.
+    /// Routes an existing lead again, after an expiry, a release or an explicit reassign; answers as
+    /// ``place(_:rule:excluded:escalated:explanation:detailed:queueIfUnplaced:)``.
     @discardableResult
     mutating func placeAgain(
         _ leadID: LeadID, detailed: Bool, alsoExcluding: RepID? = nil, queueIfUnplaced: Bool = true
-    ) -> Bool {
-        guard let record = state.assignments[leadID] else { return false }
+    ) -> Assignment? {
+        guard let record = state.assignments[leadID] else { return nil }
         let rule = state.policy.rule(named: record.rule) ?? state.policy.match(record.lead, exhaustive: false).rule
         var explanation = Explanation(policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: [])
         if record.escalated { explanation.notes.append("escalated after \(record.misses) missed SLAs") }

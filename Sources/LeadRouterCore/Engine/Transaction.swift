@@ -16,11 +16,14 @@ struct Transaction {
     /// The state with everything the command did, handed back to the engine.
     consuming func finish() -> EngineState { state }
 
-    mutating func emit(_ kind: EngineEvent.Kind) {
+    /// Applies and records one event; answers the lead's record when the event offered or queued it.
+    @discardableResult
+    mutating func emit(_ kind: EngineEvent.Kind) -> Assignment? {
         let event = EngineEvent(seq: state.lastSeq + 1, time: now, kind: kind)
         // Cannot fail: the sequence number is the successor by construction.
-        try! state.apply(event)
+        let record = try! state.applyReporting(event)
         events.append(event)
+        return record
     }
 
     /// Trims the derived SLA index; kept only if the transaction also commits events.
