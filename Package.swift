@@ -107,7 +107,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LeadRouterWireTests",
-            dependencies: ["LeadRouterWire", .product(name: "NIOTestUtils", package: "swift-nio")]
+            dependencies: [
+                "LeadRouterWire", .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "LeadRouterIntegrationTests",

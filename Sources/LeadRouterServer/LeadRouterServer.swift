@@ -147,7 +147,7 @@ public final class LeadRouterServer: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandlers(
                         IdleStateHandler(allTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))),
                         ByteToMessageHandler(FrameDecoder(maximumFrameSize: limits.maximumFrameSize)),
-                        MessageToByteHandler(FrameEncoder()),
+                        FrameCoalescer(),
                         ConnectionHandler(server: state))
                 }
             }
