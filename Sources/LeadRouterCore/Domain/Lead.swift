@@ -1,24 +1,118 @@
 /// An inbound lead as the calling service describes it.
+///
+/// A value type whose attributes live in one shared, copy-on-write box: a lead is copied into its
+/// offer event, its assignment record, the event history and the reply, and copying seventeen fields
+/// retained each of their strings and collections every time, about 200 of a route's 860 reference
+/// count increments. Now a copy is one retain; a change to a shared lead copies the box first.
 public struct Lead: Hashable, Sendable, Codable, Identifiable {
-    public var id: LeadID
-    public var createdAt: Timestamp
-    public var source: String?
-    public var country: String?
-    public var region: String?
-    public var state: String?
-    public var postalCode: String?
-    public var industry: String?
-    public var employees: Int?
-    public var dealSize: Double?
-    public var product: String?
-    public var score: Double?
-    public var language: String?
-    public var accountID: String?
-    public var email: String?
+    /// The attributes, stored; `Lead` forwards each one.
+    private struct Attributes: Hashable, Codable {
+        var id: LeadID
+        var createdAt: Timestamp
+        var source: String?
+        var country: String?
+        var region: String?
+        var state: String?
+        var postalCode: String?
+        var industry: String?
+        var employees: Int?
+        var dealSize: Double?
+        var product: String?
+        var score: Double?
+        var language: String?
+        var accountID: String?
+        var email: String?
+        var intents: [String]
+        var custom: [String: String]
+    }
+
+    /// `@unchecked Sendable`: a box is changed only by a lead that holds it alone
+    /// (`isKnownUniquelyReferenced`), so a box shared between threads is never written.
+    private final class Box: @unchecked Sendable {
+        var attributes: Attributes
+        init(_ attributes: Attributes) { self.attributes = attributes }
+    }
+
+    private var box: Box
+
+    /// The attributes for writing, after copying a box that another lead shares.
+    private var unique: Box {
+        mutating get {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.attributes) }
+            return box
+        }
+    }
+
+    public var id: LeadID {
+        get { box.attributes.id }
+        set { unique.attributes.id = newValue }
+    }
+    public var createdAt: Timestamp {
+        get { box.attributes.createdAt }
+        set { unique.attributes.createdAt = newValue }
+    }
+    public var source: String? {
+        get { box.attributes.source }
+        set { unique.attributes.source = newValue }
+    }
+    public var country: String? {
+        get { box.attributes.country }
+        set { unique.attributes.country = newValue }
+    }
+    public var region: String? {
+        get { box.attributes.region }
+        set { unique.attributes.region = newValue }
+    }
+    public var state: String? {
+        get { box.attributes.state }
+        set { unique.attributes.state = newValue }
+    }
+    public var postalCode: String? {
+        get { box.attributes.postalCode }
+        set { unique.attributes.postalCode = newValue }
+    }
+    public var industry: String? {
+        get { box.attributes.industry }
+        set { unique.attributes.industry = newValue }
+    }
+    public var employees: Int? {
+        get { box.attributes.employees }
+        set { unique.attributes.employees = newValue }
+    }
+    public var dealSize: Double? {
+        get { box.attributes.dealSize }
+        set { unique.attributes.dealSize = newValue }
+    }
+    public var product: String? {
+        get { box.attributes.product }
+        set { unique.attributes.product = newValue }
+    }
+    public var score: Double? {
+        get { box.attributes.score }
+        set { unique.attributes.score = newValue }
+    }
+    public var language: String? {
+        get { box.attributes.language }
+        set { unique.attributes.language = newValue }
+    }
+    public var accountID: String? {
+        get { box.attributes.accountID }
+        set { unique.attributes.accountID = newValue }
+    }
+    public var email: String? {
+        get { box.attributes.email }
+        set { unique.attributes.email = newValue }
+    }
     /// Intent signals such as `pricing_page` or `whitepaper`.
-    public var intents: [String]
+    public var intents: [String] {
+        get { box.attributes.intents }
+        set { unique.attributes.intents = newValue }
+    }
     /// Anything else the caller knows, matched by `custom.KEY` in conditions.
-    public var custom: [String: String]
+    public var custom: [String: String] {
+        get { box.attributes.custom }
+        set { unique.attributes.custom = newValue }
+    }
 
     public init(
         id: LeadID, createdAt: Timestamp, source: String? = nil, country: String? = nil, region: String? = nil,
@@ -26,24 +120,24 @@ public struct Lead: Hashable, Sendable, Codable, Identifiable {
         dealSize: Double? = nil, product: String? = nil, score: Double? = nil, language: String? = nil,
         accountID: String? = nil, email: String? = nil, intents: [String] = [], custom: [String: String] = [:]
     ) {
-        self.id = id
-        self.createdAt = createdAt
-        self.source = source
-        self.country = country
-        self.region = region
-        self.state = state
-        self.postalCode = postalCode
-        self.industry = industry
-        self.employees = employees
-        self.dealSize = dealSize
-        self.product = product
-        self.score = score
-        self.language = language
-        self.accountID = accountID
-        self.email = email
-        self.intents = intents
-        self.custom = custom
+        box = Box(
+            Attributes(
+                id: id, createdAt: createdAt, source: source, country: country, region: region, state: state,
+                postalCode: postalCode, industry: industry, employees: employees, dealSize: dealSize,
+                product: product, score: score, language: language, accountID: accountID, email: email,
+                intents: intents, custom: custom))
     }
+
+    public static func == (lhs: Lead, rhs: Lead) -> Bool {
+        lhs.box === rhs.box || lhs.box.attributes == rhs.box.attributes
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(box.attributes) }
+
+    /// The same keys as the attributes themselves.
+    public init(from decoder: any Decoder) throws { box = Box(try Attributes(from: decoder)) }
+
+    public func encode(to encoder: any Encoder) throws { try box.attributes.encode(to: encoder) }
 
     /// The lowercased part after `@`, used for account-owner matching.
     public var emailDomain: String? {
