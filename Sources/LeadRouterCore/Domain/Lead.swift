@@ -45,73 +45,73 @@ public struct Lead: Hashable, Sendable, Codable, Identifiable {
 
     public var id: LeadID {
         get { box.attributes.id }
-        set { unique.attributes.id = newValue }
+        _modify { yield &unique.attributes.id }
     }
     public var createdAt: Timestamp {
         get { box.attributes.createdAt }
-        set { unique.attributes.createdAt = newValue }
+        _modify { yield &unique.attributes.createdAt }
     }
     public var source: String? {
         get { box.attributes.source }
-        set { unique.attributes.source = newValue }
+        _modify { yield &unique.attributes.source }
     }
     public var country: String? {
         get { box.attributes.country }
-        set { unique.attributes.country = newValue }
+        _modify { yield &unique.attributes.country }
     }
     public var region: String? {
         get { box.attributes.region }
-        set { unique.attributes.region = newValue }
+        _modify { yield &unique.attributes.region }
     }
     public var state: String? {
         get { box.attributes.state }
-        set { unique.attributes.state = newValue }
+        _modify { yield &unique.attributes.state }
     }
     public var postalCode: String? {
         get { box.attributes.postalCode }
-        set { unique.attributes.postalCode = newValue }
+        _modify { yield &unique.attributes.postalCode }
     }
     public var industry: String? {
         get { box.attributes.industry }
-        set { unique.attributes.industry = newValue }
+        _modify { yield &unique.attributes.industry }
     }
     public var employees: Int? {
         get { box.attributes.employees }
-        set { unique.attributes.employees = newValue }
+        _modify { yield &unique.attributes.employees }
     }
     public var dealSize: Double? {
         get { box.attributes.dealSize }
-        set { unique.attributes.dealSize = newValue }
+        _modify { yield &unique.attributes.dealSize }
     }
     public var product: String? {
         get { box.attributes.product }
-        set { unique.attributes.product = newValue }
+        _modify { yield &unique.attributes.product }
     }
     public var score: Double? {
         get { box.attributes.score }
-        set { unique.attributes.score = newValue }
+        _modify { yield &unique.attributes.score }
     }
     public var language: String? {
         get { box.attributes.language }
-        set { unique.attributes.language = newValue }
+        _modify { yield &unique.attributes.language }
     }
     public var accountID: String? {
         get { box.attributes.accountID }
-        set { unique.attributes.accountID = newValue }
+        _modify { yield &unique.attributes.accountID }
     }
     public var email: String? {
         get { box.attributes.email }
-        set { unique.attributes.email = newValue }
+        _modify { yield &unique.attributes.email }
     }
     /// Intent signals such as `pricing_page` or `whitepaper`.
     public var intents: [String] {
         get { box.attributes.intents }
-        set { unique.attributes.intents = newValue }
+        _modify { yield &unique.attributes.intents }
     }
     /// Anything else the caller knows, matched by `custom.KEY` in conditions.
     public var custom: [String: String] {
         get { box.attributes.custom }
-        set { unique.attributes.custom = newValue }
+        _modify { yield &unique.attributes.custom }
     }
 
     public init(

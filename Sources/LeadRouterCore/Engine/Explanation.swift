@@ -57,23 +57,80 @@ public struct Explanation: Hashable, Sendable, Codable {
         case assigned, queued, existing, escalated
     }
 
-    public var policyVersion: String
-    public var rule: String
+    /// The trace, stored. An explanation travels with its lead through the offer event, the record and
+    /// the reply, so, like ``Lead``, it keeps its fields in one copy-on-write box: a copy is one retain
+    /// instead of one per string and list.
+    private struct Fields: Hashable, Codable {
+        var policyVersion: String
+        var rule: String
+        var rulesNotMatched: [String]
+        var stages: [Stage]
+        var chosen: RepID?
+        var outcome: Outcome
+        var notes: [String]
+    }
+
+    /// `@unchecked Sendable`: changed only through ``unique``, by an explanation holding it alone.
+    private final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    private var unique: Box {
+        mutating get {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+            return box
+        }
+    }
+
+    public var policyVersion: String {
+        get { box.fields.policyVersion }
+        _modify { yield &unique.fields.policyVersion }
+    }
+    public var rule: String {
+        get { box.fields.rule }
+        _modify { yield &unique.fields.rule }
+    }
     /// Rules evaluated before the matching one and found not to match.
-    public var rulesNotMatched: [String]
-    public var stages: [Stage]
-    public var chosen: RepID?
-    public var outcome: Outcome
+    public var rulesNotMatched: [String] {
+        get { box.fields.rulesNotMatched }
+        _modify { yield &unique.fields.rulesNotMatched }
+    }
+    public var stages: [Stage] {
+        get { box.fields.stages }
+        _modify { yield &unique.fields.stages }
+    }
+    public var chosen: RepID? {
+        get { box.fields.chosen }
+        _modify { yield &unique.fields.chosen }
+    }
+    public var outcome: Outcome {
+        get { box.fields.outcome }
+        _modify { yield &unique.fields.outcome }
+    }
     /// Free text for the unusual paths (escalation, account owner fallback).
-    public var notes: [String]
+    public var notes: [String] {
+        get { box.fields.notes }
+        _modify { yield &unique.fields.notes }
+    }
 
     public init(policyVersion: String, rule: String, rulesNotMatched: [String]) {
-        self.policyVersion = policyVersion
-        self.rule = rule
-        self.rulesNotMatched = rulesNotMatched
-        self.stages = []
-        self.chosen = nil
-        self.outcome = .queued
-        self.notes = []
+        box = Box(
+            Fields(
+                policyVersion: policyVersion, rule: rule, rulesNotMatched: rulesNotMatched, stages: [], chosen: nil,
+                outcome: .queued, notes: []))
     }
+
+    public static func == (lhs: Explanation, rhs: Explanation) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(box.fields) }
+
+    /// The same keys as the fields themselves.
+    public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
+
+    public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
 }
