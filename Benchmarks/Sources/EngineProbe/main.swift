@@ -4,7 +4,8 @@ import LeadRouterCore
 
 /// A plain loop over `route`, for `perf record` and quick before/after figures.
 ///
-///     EngineProbe [count] [strategy]      the 10,000-rep workload of RouteDecision
+///     EngineProbe [count] [strategy] [detailed]  the 10,000-rep workload of RouteDecision (detailed:
+///                                         with the full explanation)
 ///     EngineProbe server [count] [batch]  leadbench's shape: 100 reps in one pool, leads piling up,
 ///                                         routed in batches as the server does per socket read
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -32,13 +33,15 @@ if arguments.first == "server" {
         print("batch \(batch): routes \(routed - done)..<\(routed): \(Int(elapsed / Double(done) * 1e9)) ns/route")
     }
 } else {
-    let count = Int(arguments.first ?? "") ?? 20_000
-    let only = arguments.dropFirst().first.flatMap(RoutingStrategy.init(rawValue:))
-    let setup = try Workload.make(detailed: false, only: only)
+    let detailed = arguments.contains("detailed")
+    let rest = arguments.filter { $0 != "detailed" }
+    let count = Int(rest.first ?? "") ?? 20_000
+    let only = rest.dropFirst().first.flatMap(RoutingStrategy.init(rawValue:))
+    let setup = try Workload.make(detailed: detailed, only: only)
     let start = Date()
     for iteration in 0..<count { _ = try setup.engine.route(setup.lead(iteration)) }
     let elapsed = Date().timeIntervalSince(start)
     print(
-        "\(only?.rawValue ?? "mixed"): \(count) routes in \(elapsed) s = \(Int(elapsed / Double(count) * 1e9)) ns/route"
+        "\(only?.rawValue ?? "mixed")\(detailed ? ", detailed" : ""): \(count) routes in \(elapsed) s = \(Int(elapsed / Double(count) * 1e9)) ns/route"
     )
 }
