@@ -24,6 +24,12 @@ public final class JournalStore: Sendable {
             // One connection owns the file for the life of the process: no lock calls per transaction
             // (they were a tenth of the writer's time), and a second server on the same folder is refused.
             try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE")
+            // Checkpoint every 16,000 WAL pages (64 MB) rather than SQLite's 1,000. The checkpoint runs
+            // inside whichever commit crosses the line and copied back every page the journal's
+            // appends had rewritten since the last one: at 1,000 pages that was every few hundred
+            // one-event transactions, and it set durable p99.9 (2.5-3.4 ms at 1 and 8 connections, one
+            // call each). Now 0.3-0.7 ms, for the same throughput; the WAL file grows to 64 MB.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         }
         do {
             database = try DatabaseQueue(path: path, configuration: options)
@@ -38,6 +44,9 @@ public final class JournalStore: Sendable {
             throw StorageError("cannot open \(path): \(error)")
         }
     }
+
+    /// WAL pages between automatic checkpoints (see `init`).
+    static let checkpointPages = 16_000
 
     private func migrate() throws {
         let migrator = Schema.migrator
