@@ -197,6 +197,12 @@ public final class JournalStore: Sendable {
         }
     }
 
+    /// Copies the write-ahead log into the database file and empties it, so the folder's size is the
+    /// data's (the WAL otherwise holds up to ``checkpointPages`` pages between automatic checkpoints).
+    public func checkpoint() throws {
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
     // MARK: snapshots
 
     public func writeSnapshot(_ snapshot: EngineSnapshot, at time: Timestamp) throws {

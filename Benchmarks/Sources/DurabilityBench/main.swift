@@ -100,6 +100,8 @@ func snapshotAndRecovery(assignments: Int) throws {
     let outcome = try Recovery.recover(store, logger: logger)
     let recoverySeconds = Date().timeIntervalSince(recoveryStart)
     precondition(outcome.state.assignments.count == assignments)
+    // The snapshot's bytes, not the write-ahead log's copy of them awaiting a checkpoint.
+    try store.checkpoint()
     let bytes = directorySize(directory)
     print("snapshot of \(assignments) assignments: \(String(format: "%.2f", snapshotSeconds)) s")
     print("recovery from that snapshot: \(String(format: "%.2f", recoverySeconds)) s")
@@ -115,6 +117,7 @@ func snapshotAndRecovery(assignments: Int) throws {
         offered.enumerated().map {
             var event = $1; event.seq = UInt64($0 + 1); return event
         })
+    try journal.checkpoint()
     print("journal bytes per route event: \(directorySize(journalDirectory) / max(offered.count, 1))")
     try journalAppendCost(offered)
 }
