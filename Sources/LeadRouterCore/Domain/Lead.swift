@@ -1,6 +1,6 @@
 /// An inbound lead as the calling service describes it.
 ///
-/// A value type whose attributes live in one shared, copy-on-write box: a lead is copied into its
+/// A value type whose attributes live in one shared box (``CopyOnWrite``): a lead is copied into its
 /// offer event, its assignment record, the event history and the reply, and copying seventeen fields
 /// retained each of their strings and collections every time, about 200 of a route's 860 reference
 /// count increments. Now a copy is one retain; a change to a shared lead copies the box first.
@@ -26,92 +26,77 @@ public struct Lead: Hashable, Sendable, Codable, Identifiable {
         var custom: [String: String]
     }
 
-    /// `@unchecked Sendable`: a box is changed only by a lead that holds it alone
-    /// (`isKnownUniquelyReferenced`), so a box shared between threads is never written.
-    private final class Box: @unchecked Sendable {
-        var attributes: Attributes
-        init(_ attributes: Attributes) { self.attributes = attributes }
-    }
-
-    private var box: Box
-
-    /// The attributes for writing, after copying a box that another lead shares.
-    private var unique: Box {
-        mutating get {
-            if !isKnownUniquelyReferenced(&box) { box = Box(box.attributes) }
-            return box
-        }
-    }
+    private var attributes: CopyOnWrite<Attributes>
 
     public var id: LeadID {
-        get { box.attributes.id }
-        _modify { yield &unique.attributes.id }
+        get { attributes.value.id }
+        _modify { yield &attributes.value.id }
     }
     public var createdAt: Timestamp {
-        get { box.attributes.createdAt }
-        _modify { yield &unique.attributes.createdAt }
+        get { attributes.value.createdAt }
+        _modify { yield &attributes.value.createdAt }
     }
     public var source: String? {
-        get { box.attributes.source }
-        _modify { yield &unique.attributes.source }
+        get { attributes.value.source }
+        _modify { yield &attributes.value.source }
     }
     public var country: String? {
-        get { box.attributes.country }
-        _modify { yield &unique.attributes.country }
+        get { attributes.value.country }
+        _modify { yield &attributes.value.country }
     }
     public var region: String? {
-        get { box.attributes.region }
-        _modify { yield &unique.attributes.region }
+        get { attributes.value.region }
+        _modify { yield &attributes.value.region }
     }
     public var state: String? {
-        get { box.attributes.state }
-        _modify { yield &unique.attributes.state }
+        get { attributes.value.state }
+        _modify { yield &attributes.value.state }
     }
     public var postalCode: String? {
-        get { box.attributes.postalCode }
-        _modify { yield &unique.attributes.postalCode }
+        get { attributes.value.postalCode }
+        _modify { yield &attributes.value.postalCode }
     }
     public var industry: String? {
-        get { box.attributes.industry }
-        _modify { yield &unique.attributes.industry }
+        get { attributes.value.industry }
+        _modify { yield &attributes.value.industry }
     }
     public var employees: Int? {
-        get { box.attributes.employees }
-        _modify { yield &unique.attributes.employees }
+        get { attributes.value.employees }
+        _modify { yield &attributes.value.employees }
     }
     public var dealSize: Double? {
-        get { box.attributes.dealSize }
-        _modify { yield &unique.attributes.dealSize }
+        get { attributes.value.dealSize }
+        _modify { yield &attributes.value.dealSize }
     }
     public var product: String? {
-        get { box.attributes.product }
-        _modify { yield &unique.attributes.product }
+        get { attributes.value.product }
+        _modify { yield &attributes.value.product }
     }
     public var score: Double? {
-        get { box.attributes.score }
-        _modify { yield &unique.attributes.score }
+        get { attributes.value.score }
+        _modify { yield &attributes.value.score }
     }
     public var language: String? {
-        get { box.attributes.language }
-        _modify { yield &unique.attributes.language }
+        get { attributes.value.language }
+        _modify { yield &attributes.value.language }
     }
     public var accountID: String? {
-        get { box.attributes.accountID }
-        _modify { yield &unique.attributes.accountID }
+        get { attributes.value.accountID }
+        _modify { yield &attributes.value.accountID }
     }
     public var email: String? {
-        get { box.attributes.email }
-        _modify { yield &unique.attributes.email }
+        get { attributes.value.email }
+        _modify { yield &attributes.value.email }
     }
     /// Intent signals such as `pricing_page` or `whitepaper`.
     public var intents: [String] {
-        get { box.attributes.intents }
-        _modify { yield &unique.attributes.intents }
+        get { attributes.value.intents }
+        _modify { yield &attributes.value.intents }
     }
     /// Anything else the caller knows, matched by `custom.KEY` in conditions.
     public var custom: [String: String] {
-        get { box.attributes.custom }
-        _modify { yield &unique.attributes.custom }
+        get { attributes.value.custom }
+        _modify { yield &attributes.value.custom }
     }
 
     public init(
@@ -120,7 +105,7 @@ public struct Lead: Hashable, Sendable, Codable, Identifiable {
         dealSize: Double? = nil, product: String? = nil, score: Double? = nil, language: String? = nil,
         accountID: String? = nil, email: String? = nil, intents: [String] = [], custom: [String: String] = [:]
     ) {
-        box = Box(
+        attributes = CopyOnWrite(
             Attributes(
                 id: id, createdAt: createdAt, source: source, country: country, region: region, state: state,
                 postalCode: postalCode, industry: industry, employees: employees, dealSize: dealSize,
@@ -129,15 +114,15 @@ public struct Lead: Hashable, Sendable, Codable, Identifiable {
     }
 
     public static func == (lhs: Lead, rhs: Lead) -> Bool {
-        lhs.box === rhs.box || lhs.box.attributes == rhs.box.attributes
+        lhs.attributes.isIdentical(to: rhs.attributes) || lhs.attributes.value == rhs.attributes.value
     }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(box.attributes) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(attributes.value) }
 
     /// The same keys as the attributes themselves.
-    public init(from decoder: any Decoder) throws { box = Box(try Attributes(from: decoder)) }
+    public init(from decoder: any Decoder) throws { attributes = CopyOnWrite(try Attributes(from: decoder)) }
 
-    public func encode(to encoder: any Encoder) throws { try box.attributes.encode(to: encoder) }
+    public func encode(to encoder: any Encoder) throws { try attributes.value.encode(to: encoder) }
 
     /// The lowercased part after `@`, used for account-owner matching.
     public var emailDomain: String? {

@@ -58,7 +58,7 @@ public struct Explanation: Hashable, Sendable, Codable {
     }
 
     /// The trace, stored. An explanation travels with its lead through the offer event, the record and
-    /// the reply, so, like ``Lead``, it keeps its fields in one copy-on-write box: a copy is one retain
+    /// the reply, so, like ``Lead``, it keeps its fields in one ``CopyOnWrite`` box: a copy is one retain
     /// instead of one per string and list.
     private struct Fields: Hashable, Codable {
         var policyVersion: String
@@ -70,67 +70,54 @@ public struct Explanation: Hashable, Sendable, Codable {
         var notes: [String]
     }
 
-    /// `@unchecked Sendable`: changed only through ``unique``, by an explanation holding it alone.
-    private final class Box: @unchecked Sendable {
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private var box: Box
-
-    private var unique: Box {
-        mutating get {
-            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-            return box
-        }
-    }
+    private var fields: CopyOnWrite<Fields>
 
     public var policyVersion: String {
-        get { box.fields.policyVersion }
-        _modify { yield &unique.fields.policyVersion }
+        get { fields.value.policyVersion }
+        _modify { yield &fields.value.policyVersion }
     }
     public var rule: String {
-        get { box.fields.rule }
-        _modify { yield &unique.fields.rule }
+        get { fields.value.rule }
+        _modify { yield &fields.value.rule }
     }
     /// Rules evaluated before the matching one and found not to match.
     public var rulesNotMatched: [String] {
-        get { box.fields.rulesNotMatched }
-        _modify { yield &unique.fields.rulesNotMatched }
+        get { fields.value.rulesNotMatched }
+        _modify { yield &fields.value.rulesNotMatched }
     }
     public var stages: [Stage] {
-        get { box.fields.stages }
-        _modify { yield &unique.fields.stages }
+        get { fields.value.stages }
+        _modify { yield &fields.value.stages }
     }
     public var chosen: RepID? {
-        get { box.fields.chosen }
-        _modify { yield &unique.fields.chosen }
+        get { fields.value.chosen }
+        _modify { yield &fields.value.chosen }
     }
     public var outcome: Outcome {
-        get { box.fields.outcome }
-        _modify { yield &unique.fields.outcome }
+        get { fields.value.outcome }
+        _modify { yield &fields.value.outcome }
     }
     /// Free text for the unusual paths (escalation, account owner fallback).
     public var notes: [String] {
-        get { box.fields.notes }
-        _modify { yield &unique.fields.notes }
+        get { fields.value.notes }
+        _modify { yield &fields.value.notes }
     }
 
     public init(policyVersion: String, rule: String, rulesNotMatched: [String]) {
-        box = Box(
+        fields = CopyOnWrite(
             Fields(
                 policyVersion: policyVersion, rule: rule, rulesNotMatched: rulesNotMatched, stages: [], chosen: nil,
                 outcome: .queued, notes: []))
     }
 
     public static func == (lhs: Explanation, rhs: Explanation) -> Bool {
-        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+        lhs.fields.isIdentical(to: rhs.fields) || lhs.fields.value == rhs.fields.value
     }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(box.fields) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(fields.value) }
 
     /// The same keys as the fields themselves.
-    public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
+    public init(from decoder: any Decoder) throws { fields = CopyOnWrite(try Fields(from: decoder)) }
 
-    public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
+    public func encode(to encoder: any Encoder) throws { try fields.value.encode(to: encoder) }
 }
