@@ -10,8 +10,8 @@ import Logging
 /// Producers push batches onto a lock-free stack (`inbox`, a ``PushStack``: sequentially consistent,
 /// so a batch's contents are visible to the writer that takes it) and
 /// signal the writer only if it is asleep. The writer pops everything at once, orders it by sequence
-/// number, commits the contiguous prefix, then publishes `durableSeq` with a releasing store and calls
-/// `onDurable`: whoever reads `durableSeq` with an acquiring load may acknowledge every call whose
+/// number, commits the contiguous prefix, then publishes `durableSeq` (sequentially consistent, see
+/// `drain`) and calls `onDurable`: whoever reads `durableSeq` with an acquiring load may acknowledge every call whose
 /// events are at or below it.
 ///
 /// Waking an idle writer costs a lone call two thread hand-offs (a futex wake, then a hop back to the
@@ -89,8 +89,9 @@ public final class JournalWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Hands events to the writer. Called on the committing thread; never waits for another thread.
-    /// When the writer is idle, commits them here and now instead of waking it (see above).
+    /// Hands events to the writer. Called on the committing thread. With `durability: sync` (no fsync)
+    /// it returns once they are committed (``commitOrWait(through:)``); otherwise it never waits for
+    /// another thread, and commits them here and now when the writer is idle instead of waking it.
     public func submit(_ events: [EngineEvent]) {
         guard let last = events.last?.seq else { return }
         inbox.push(events)
