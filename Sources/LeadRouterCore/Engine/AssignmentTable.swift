@@ -2,8 +2,9 @@ import HashTreeCollections
 
 /// Assignment records by lead id.
 ///
-/// Records are boxed so that the persistent map's path copies (on every route) move references, not
-/// whole records: copying a 32-slot node then costs 32 retains instead of 32 deep struct copies.
+/// Records are boxed so that the persistent map's path copies (whenever a published snapshot still
+/// shares the node a change touches) move references, not whole records: copying a 32-slot node then
+/// costs 32 retains instead of 32 deep struct copies.
 public struct AssignmentTable: Hashable, Sendable, Sequence {
     final class Box: Hashable, Sendable {
         let record: Assignment

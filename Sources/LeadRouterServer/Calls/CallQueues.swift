@@ -4,7 +4,7 @@ import NIOCore
 
 /// One call queue per event loop (``LoopCallQueue``): the calls of all the loop's connections in
 /// arrival order, Route calls committed to the engine in batches at the end of the loop's read
-/// burst (one persistent-state commit and one atomic publication for many routes), every other call
+/// burst (one turn of the engine's sequencer and one journal hand-over for many routes), every other call
 /// run in its place between them.
 ///
 /// Two event loops committing big batches back to back would make one wait for the other in the
