@@ -183,9 +183,9 @@ enum EventCodec {
         return EngineEvent(seq: seq, time: time, kind: kind)
     }
 
-    static func encode(_ snapshot: EngineSnapshot) throws -> Data {
+    static func encode(_ snapshot: EngineSnapshot) throws -> SnapshotBody {
         // The body interns repeated strings; the table goes in front of it so the reader has it first.
-        var writer = BinaryWriter(capacity: 192 * (snapshot.assignments.count + 16))
+        var writer = BinaryWriter(capacity: 1 << 16)
         writer.interning = true
         writer.array(Array(zip(snapshot.presence, snapshot.openLeads))) { writer, rep in
             writer.optional(rep.0) { writer, live in
@@ -201,7 +201,7 @@ enum EventCodec {
         }
         let segments = assignmentSegments(snapshot.assignments)
         writer.varint(UInt64(segments.count))
-        for segment in segments { writer.bytes.append(contentsOf: segment) }
+        let segmentsAt = writer.bytes.count
         writer.array(snapshot.queue) { writer, entry in
             writer.string(entry.lead)
             writer.double(entry.priority)
@@ -228,23 +228,30 @@ enum EventCodec {
         try head.json(snapshot.accountOwners)
         try head.json(snapshot.domainOwners)
         head.array(writer.names) { $0.string($1) }
-        var data = Data(capacity: head.bytes.count + writer.bytes.count)
-        data.append(contentsOf: head.bytes)
-        data.append(contentsOf: writer.bytes)
-        return data
+        var body = SnapshotBody()
+        body.append(head.bytes)
+        body.append(writer.bytes[..<segmentsAt])
+        for segment in segments {
+            body.append(segment.names)
+            body.append(segment.records)
+        }
+        body.append(writer.bytes[segmentsAt...])
+        return body
     }
 
     /// The assignment records in segments, each with its own name table in front, encoded on every
     /// core at once: records are most of a snapshot, and one thread took 1.6 s for a million. Each
-    /// encoder walks the whole (immutable, shared) table and writes only its own stretch of it.
-    private static func assignmentSegments(_ table: AssignmentTable) -> [[UInt8]] {
+    /// encoder reads only its own stretch of the (immutable, shared) table.
+    /// Each segment is its name table and record count, then its records: two pieces, so the records
+    /// are never copied behind the table.
+    private static func assignmentSegments(_ table: AssignmentTable) -> [(names: [UInt8], records: [UInt8])] {
         /// One slot per part, written through a pointer: each encoder touches only its own slot, never a
         /// shared array's header (assigning into a Swift array from several threads at once is a race).
         final class Segments: @unchecked Sendable {
-            let encoded: UnsafeMutableBufferPointer<[UInt8]>
+            let encoded: UnsafeMutableBufferPointer<(names: [UInt8], records: [UInt8])>
             init(_ count: Int) {
                 encoded = .allocate(capacity: count)
-                encoded.initialize(repeating: [])
+                encoded.initialize(repeating: ([], []))
             }
             deinit {
                 encoded.deinitialize()
@@ -258,17 +265,12 @@ enum EventCodec {
             let stretch = (count * part / parts)..<(count * (part + 1) / parts)
             var records = BinaryWriter(capacity: 192 * stretch.count + 64)
             records.interning = true
-            var position = 0
-            table.forEachRecord { record in
-                if stretch.contains(position) { records.assignment(record) }
-                position += 1
-            }
-            var segment = BinaryWriter(capacity: records.bytes.count + 64 * records.names.count + 16)
-            segment.array(records.names) { $0.string($1) }
-            segment.varint(UInt64(stretch.count))
-            segment.bytes.append(contentsOf: records.bytes)
+            table.forEachRecord(at: stretch) { records.assignment($0) }
+            var head = BinaryWriter(capacity: 64 * records.names.count + 16)
+            head.array(records.names) { $0.string($1) }
+            head.varint(UInt64(stretch.count))
             // concurrentPerform returns after every part has run, so the caller sees every slot.
-            segments.encoded[part] = segment.bytes
+            segments.encoded[part] = (head.bytes, records.bytes)
         }
         return Array(segments.encoded)
     }
@@ -357,26 +359,13 @@ enum EventCodec {
         }
     }
 
-    /// The snapshot checksum: FNV-1a over 8-byte words (then the tail bytes). A byte at a time, each of
-    /// a 200 MB body's bytes waited on the previous byte's multiply, on writing and again on recovery.
-    static func checksum(_ data: Data) -> Int64 { fnv1a(data, wordwise: true) }
+    /// The checksum a snapshot body is stored with (see ``SnapshotChecksum``).
+    static func checksum(_ data: Data) -> Int64 {
+        var checksum = SnapshotChecksum()
+        data.withUnsafeBytes { checksum.add($0) }
+        return checksum.value
+    }
 
     /// The byte-at-a-time checksum of snapshots written before the word-wise one; still accepted.
-    static func bytewiseChecksum(_ data: Data) -> Int64 { fnv1a(data, wordwise: false) }
-
-    private static func fnv1a(_ data: Data, wordwise: Bool) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        data.withUnsafeBytes { bytes in
-            let words = wordwise ? bytes.count / 8 : 0
-            for index in 0..<words {
-                hash ^= bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
-                hash = hash &* 0x0100_0000_01b3
-            }
-            for byte in bytes[(words * 8)...] {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0100_0000_01b3
-            }
-        }
-        return Int64(bitPattern: hash)
-    }
+    static func bytewiseChecksum(_ data: Data) -> Int64 { data.withUnsafeBytes(SnapshotChecksum.bytewise) }
 }

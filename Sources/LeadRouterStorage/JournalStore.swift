@@ -215,20 +215,19 @@ public final class JournalStore: Sendable {
     /// body. The `snapshots` row goes in last, so a snapshot cut short by a crash is never read (its
     /// parts go at the next compaction).
     func insertSnapshot(
-        seq: UInt64, body: Data, at time: Timestamp, partBytes: Int = 4 << 20, between: () -> Void = {}
+        seq: UInt64, body: SnapshotBody, at time: Timestamp, partBytes: Int = 4 << 20, between: () -> Void = {}
     ) throws {
-        let checksum = EventCodec.checksum(body)
         try database.write { db in
             try db.execute(sql: "DELETE FROM snapshot_parts WHERE seq = ?", arguments: [Int64(seq)])
         }
+        var checksum = SnapshotChecksum()
         var parts = 0
-        for start in stride(from: 0, to: body.count, by: partBytes) {
-            let part = body.subdata(
-                in: (body.startIndex + start)..<(body.startIndex + min(start + partBytes, body.count)))
+        try body.forEachPart(of: partBytes) { part in
+            checksum.add(part)
             try database.write { db in
                 try db.execute(
                     sql: "INSERT INTO snapshot_parts(seq, part, body) VALUES (?, ?, ?)",
-                    arguments: [Int64(seq), parts, part])
+                    arguments: [Int64(seq), parts, Data(part)])
             }
             parts += 1
             between()
@@ -237,7 +236,7 @@ public final class JournalStore: Sendable {
             try db.execute(
                 sql:
                     "INSERT OR REPLACE INTO snapshots(seq, created_ms, checksum, body, parts) VALUES (?, ?, ?, X'', ?)",
-                arguments: [Int64(seq), time.millis, checksum, parts])
+                arguments: [Int64(seq), time.millis, checksum.value, parts])
         }
     }
 

@@ -26,10 +26,10 @@ public final class JournalWriter: @unchecked Sendable {
     final class EncodedSnapshot: AtomicReference, Sendable {
         let seq: UInt64
         let time: Timestamp
-        let body: Result<Data, any Error>
+        let body: Result<SnapshotBody, any Error>
         let reason: String
         let started: Date
-        init(seq: UInt64, time: Timestamp, body: Result<Data, any Error>, reason: String, started: Date) {
+        init(seq: UInt64, time: Timestamp, body: Result<SnapshotBody, any Error>, reason: String, started: Date) {
             self.seq = seq
             self.time = time
             self.body = body

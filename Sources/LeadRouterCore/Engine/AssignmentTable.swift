@@ -47,6 +47,16 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         for box in boxes.values { try box.visit(body) }
     }
 
+    /// ``forEachRecord(_:)`` over the records at `positions` in iteration order only: a snapshot's
+    /// encoders each take a stretch, and walking the whole table touched every other record's box
+    /// too (a cache miss each, the largest cost of encoding).
+    public func forEachRecord(at positions: Range<Int>, _ body: (borrowing Assignment) throws -> Void) rethrows {
+        let values = boxes.values
+        let start = values.index(values.startIndex, offsetBy: positions.lowerBound)
+        let end = values.index(start, offsetBy: positions.count)
+        for box in values[start..<end] { try box.visit(body) }
+    }
+
     public func makeIterator() -> some IteratorProtocol<(key: LeadID, value: Assignment)> {
         boxes.lazy.map { (key: $0.key, value: $0.value.record) }.makeIterator()
     }
