@@ -124,6 +124,14 @@ public struct Lead: Hashable, Sendable, Codable, Identifiable {
 
     public func encode(to encoder: any Encoder) throws { try attributes.value.encode(to: encoder) }
 
+    /// The country upper-cased, as conditions and territories compare it. Country codes almost always
+    /// arrive upper-case already, and this runs for every rule a lead is tested against: those are
+    /// returned as they are, without `uppercased()`'s Unicode pass and new string.
+    public var countryCode: String? {
+        guard let country else { return nil }
+        return country.utf8.allSatisfy { $0 < 0x80 && !(0x61...0x7A).contains($0) } ? country : country.uppercased()
+    }
+
     /// The lowercased part after `@`, used for account-owner matching.
     public var emailDomain: String? {
         guard let email, let at = email.lastIndex(of: "@") else { return nil }

@@ -41,7 +41,7 @@ public enum LeadField: Hashable, Sendable, Codable, CustomStringConvertible {
     func value(of lead: Lead) -> LeadValue? {
         switch self {
         case .source: lead.source.map(LeadValue.text)
-        case .country: lead.country.map { .text($0.uppercased()) }
+        case .country: lead.countryCode.map(LeadValue.text)
         case .region: lead.region.map(LeadValue.text)
         case .state: lead.state.map(LeadValue.text)
         case .postalCode: lead.postalCode.map(LeadValue.text)

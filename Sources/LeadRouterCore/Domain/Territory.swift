@@ -24,7 +24,7 @@ public struct Territory: Hashable, Sendable, Codable, Identifiable {
     func specificity(for lead: Lead) -> Int? {
         var score = 0
         if !countries.isEmpty {
-            guard let country = lead.country?.uppercased(), countries.contains(country) else { return nil }
+            guard let country = lead.countryCode, countries.contains(country) else { return nil }
             score += 1
         }
         if !regions.isEmpty {

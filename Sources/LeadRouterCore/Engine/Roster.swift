@@ -121,7 +121,7 @@ public final class Roster: Hashable, Sendable {
     /// The most specific territory containing the lead; ties go to the smaller id.
     func territory(of lead: Lead) -> Territory? {
         var best: (territory: Territory, score: Int)?
-        let byCountry = lead.country.flatMap { territoriesByCountry[$0.uppercased()] } ?? []
+        let byCountry = lead.countryCode.flatMap { territoriesByCountry[$0] } ?? []
         for territory in byCountry + territoriesAnyCountry {
             guard let score = territory.specificity(for: lead) else { continue }
             if best == nil || score > best!.score || (score == best!.score && territory.id < best!.territory.id) {
