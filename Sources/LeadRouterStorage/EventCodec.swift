@@ -242,6 +242,7 @@ enum EventCodec {
     /// The assignment records in segments, each with its own name table in front, encoded on every
     /// core at once: records are most of a snapshot, and one thread took 1.6 s for a million. Each
     /// encoder reads only its own stretch of the (immutable, shared) table.
+    ///
     /// Each segment is its name table and record count, then its records: two pieces, so the records
     /// are never copied behind the table.
     private static func assignmentSegments(_ table: AssignmentTable) -> [(names: [UInt8], records: [UInt8])] {

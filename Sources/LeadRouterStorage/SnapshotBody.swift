@@ -4,9 +4,9 @@ import Foundation
 /// a hundred bytes per assignment, and each whole-body copy (segments into the body, the body into
 /// `Data`, `Data` into parts) touched that many fresh pages again. Zeroing them was the largest single
 /// cost of a snapshot. ``JournalStore`` stores the pieces in parts of a few megabytes.
-public struct SnapshotBody: Sendable {
-    public private(set) var chunks: [ArraySlice<UInt8>] = []
-    public private(set) var count = 0
+struct SnapshotBody: Sendable {
+    private(set) var chunks: [ArraySlice<UInt8>] = []
+    private(set) var count = 0
 
     mutating func append(_ chunk: ArraySlice<UInt8>) {
         guard !chunk.isEmpty else { return }
@@ -17,7 +17,7 @@ public struct SnapshotBody: Sendable {
     mutating func append(_ chunk: [UInt8]) { append(chunk[...]) }
 
     /// The whole body in one buffer (for tools and tests; storing never needs it).
-    public var data: Data {
+    var data: Data {
         var data = Data(capacity: count)
         for chunk in chunks { data.append(contentsOf: chunk) }
         return data
