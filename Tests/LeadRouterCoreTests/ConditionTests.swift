@@ -92,6 +92,62 @@ struct ConditionTests {
         }
     }
 
+    @Test func compiledConditionsAgreeWithTheirDefinitionOnRandomLeads() {
+        // Random trees over every operator and field kind (text, country, number, list, custom), with
+        // values drawn from small pools so that hits, misses and absent fields all occur.
+        var random = SeededGenerator(seed: 0x5EED_C0DE)
+        let texts = ["a", "b", "ab", "10", "1200", "DE", "de"]
+        let fields: [LeadField] = [.source, .country, .employees, .score, .intent, .custom("k"), .postalCode]
+        func condition(depth: Int) -> Condition {
+            let field = fields.randomElement(using: &random)!
+            let text = texts.randomElement(using: &random)!
+            let bound = [nil, 10, 1200, 5000].randomElement(using: &random)!.map(Double.init)
+            switch Int.random(in: 0..<(depth < 3 ? 11 : 8), using: &random) {
+            case 0: return .always
+            case 1: return .equals(field, text)
+            case 2:
+                return .isIn(field, Array(texts.shuffled(using: &random).prefix(Int.random(in: 0...3, using: &random))))
+            case 3:
+                return .notIn(
+                    field, Array(texts.shuffled(using: &random).prefix(Int.random(in: 0...3, using: &random))))
+            case 4: return .range(field, min: bound, max: [nil, 100, 2000].randomElement(using: &random)!)
+            case 5: return .prefix(field, String(text.prefix(1)))
+            case 6: return .exists(field)
+            case 7: return .contains(field, text)
+            case 8: return .all((0..<Int.random(in: 0...3, using: &random)).map { _ in condition(depth: depth + 1) })
+            case 9: return .any((0..<Int.random(in: 0...3, using: &random)).map { _ in condition(depth: depth + 1) })
+            default: return .not(condition(depth: depth + 1))
+            }
+        }
+        let rules = (0..<60).map { Rule(name: "r\($0)", condition: condition(depth: 0), target: .init(pool: Pool())) }
+        let compiled = CompiledPolicy(Fixtures.policy(rules))
+        // Each condition alone too: in the whole policy, later rules are rarely reached.
+        let alone = rules.map { CompiledPolicy(Fixtures.policy([$0])) }
+        for sample in 0..<1000 {
+            let lead = Fixtures.lead("l\(sample)") { lead in
+                lead.source = texts.randomElement(using: &random)
+                lead.country = [nil, "de", "DE", "a"].randomElement(using: &random)!
+                lead.employees = [nil, 10, 1200, 99_999].randomElement(using: &random)!
+                lead.score = [nil, 5, 1500].randomElement(using: &random)!
+                lead.postalCode = [nil, "10", "ab"].randomElement(using: &random)!
+                lead.intents = Array(texts.shuffled(using: &random).prefix(Int.random(in: 0...2, using: &random)))
+                if Bool.random(using: &random) { lead.custom = ["k": texts.randomElement(using: &random)!] }
+            }
+            let firstMatch = rules.firstIndex { $0.condition.matches(lead) }
+            let expectedRule = firstMatch.map { rules[$0].name } ?? "default"
+            let expectedMisses = rules[..<(firstMatch ?? rules.count)].map(\.name)
+            let indexed = compiled.match(lead, exhaustive: false)
+            #expect(indexed.rule.name == expectedRule, "lead \(sample)")
+            let exhaustive = compiled.match(lead, exhaustive: true)
+            #expect(exhaustive.rule.name == expectedRule, "lead \(sample)")
+            #expect(exhaustive.notMatched == expectedMisses, "lead \(sample)")
+            for (rule, policy) in zip(rules, alone) {
+                let matched = policy.match(lead, exhaustive: false).rule.name == rule.name
+                #expect(matched == rule.condition.matches(lead), "lead \(sample), \(rule.condition)")
+            }
+        }
+    }
+
     @Test func aRuleReachedThroughTwoIntentsIsEvaluatedAndExplainedOnce() throws {
         let rules = [
             Rule(

@@ -1,12 +1,22 @@
 /// A validated policy with its rule index, published as one immutable value.
 public final class CompiledPolicy: Hashable, Sendable {
     public let policy: Policy
-    let index: RuleIndex
+    private let fields: FieldTable
+    private let conditions: ConditionProgram
+    /// Each rule's root node in `conditions`, by position.
+    private let roots: [Int32]
+    private let index: RuleIndex
     private let rulesByName: [String: Rule]
 
     public init(_ policy: Policy) {
         self.policy = policy
-        self.index = RuleIndex(rules: policy.rules)
+        var fields = FieldTable()
+        var conditions = ConditionProgram()
+        self.roots = policy.rules.map { conditions.compile($0.condition, fields: &fields) }
+        // After the conditions, so every literal a rule is filed under already has its number.
+        self.index = RuleIndex(rules: policy.rules, fields: &fields)
+        self.fields = fields
+        self.conditions = conditions
         self.rulesByName = Dictionary(
             policy.orderedRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -14,16 +24,19 @@ public final class CompiledPolicy: Hashable, Sendable {
     /// The first rule matching the lead (the default rule when none does), and the evaluated rules
     /// that did not match. `exhaustive` evaluates every earlier rule, for a complete explanation.
     func match(_ lead: Lead, exhaustive: Bool) -> (rule: Rule, notMatched: [String]) {
-        let positions = exhaustive ? Array(policy.rules.indices) : index.candidates(for: lead)
-        var notMatched: [String] = []
-        for position in positions {
-            // Read the condition in place: copying the whole rule out retains every field of it.
-            if policy.rules[position].condition.matches(lead) { return (policy.rules[position], notMatched) }
-            // Reserved at the first miss: a lead that matches its first candidate allocates nothing.
-            if notMatched.isEmpty { notMatched.reserveCapacity(positions.count) }
-            notMatched.append(policy.rules[position].name)
+        LeadFacts.with(lead, fields) { facts in
+            let positions = exhaustive ? Array(policy.rules.indices) : index.candidates(facts)
+            return conditions.withEvaluator(facts) { evaluator in
+                var notMatched: [String] = []
+                for position in positions {
+                    if evaluator.matches(roots[position]) { return (policy.rules[position], notMatched) }
+                    // Reserved at the first miss: a lead that matches its first candidate allocates nothing.
+                    if notMatched.isEmpty { notMatched.reserveCapacity(positions.count) }
+                    notMatched.append(policy.rules[position].name)
+                }
+                return (policy.defaultRule, notMatched)
+            }
         }
-        return (policy.defaultRule, notMatched)
     }
 
     func rule(named name: String) -> Rule? {
