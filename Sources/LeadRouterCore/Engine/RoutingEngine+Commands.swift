@@ -95,7 +95,8 @@ extension RoutingEngine {
             base.policy = CompiledPolicy(policy)
         }
         base.assignments[lead.id] = nil
-        var transaction = Transaction(state: base, now: clock.now(), configuration: configuration)
-        return transaction.route(lead, detailed: true)
+        return Transaction.run(on: &base, now: clock.now(), configuration: configuration) { transaction in
+            transaction.route(lead, detailed: true)
+        }
     }
 }

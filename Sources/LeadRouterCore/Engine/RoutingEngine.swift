@@ -73,15 +73,14 @@ public final class RoutingEngine: Sendable {
         Result, [EngineEvent]
     ) {
         let outcome: Swift.Result<(Result, [EngineEvent]), Failure> = writer.run { state in
-            var transaction = Transaction(state: consume state, now: clock.now(), configuration: configuration)
-            let result: Swift.Result<Result, Failure>
-            do throws(Failure) {
-                result = .success(try command(&transaction))
-            } catch {
-                result = .failure(error)
+            let (result, events) = Transaction.run(on: &state, now: clock.now(), configuration: configuration) {
+                transaction -> (Swift.Result<Result, Failure>, [EngineEvent]) in
+                do throws(Failure) {
+                    return (.success(try command(&transaction)), transaction.events)
+                } catch {
+                    return (.failure(error), transaction.events)
+                }
             }
-            let events = transaction.events
-            state = transaction.finish()
             if case .failure = result { assert(events.isEmpty, "a command threw after changing the state") }
             if !events.isEmpty {
                 committed.store(state.lastSeq, ordering: .releasing)

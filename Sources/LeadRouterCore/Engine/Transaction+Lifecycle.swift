@@ -108,7 +108,8 @@ extension Transaction {
     /// Called after every change that can free a rep, in the same transaction, so a freed rep never
     /// sits idle while leads wait; with `freed`, it stops as soon as that rep is busy again.
     mutating func dispatchQueue(freed rep: RepID? = nil) {
-        guard !state.queue.isEmpty, rep.map(isFree) ?? true else { return }
+        guard !state.queue.isEmpty else { return }
+        if let rep, !isFree(rep) { return }
         for entry in state.queueInOrder.prefix(configuration.maxQueueScan) {
             if let rep, !isFree(rep) { return }
             guard state.assignments[entry.lead]?.state == .queued else { continue }

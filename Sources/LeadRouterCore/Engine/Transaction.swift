@@ -1,20 +1,37 @@
-/// One command at work: holds the engine's state while it decides, and applies each event it emits
+/// One command at work: changes the engine's state while it decides, and applies each event it emits
 /// to it at once, so the decisions after an event see it.
-struct Transaction {
-    private(set) var state: EngineState
+///
+/// The state stays where the caller keeps it and is changed there through a pointer: moving it into
+/// a transaction and back copied it (a retain of each of its maps) and destroyed the transaction's
+/// copy (a release of each), on every command.
+struct Transaction: ~Copyable {
+    private let storage: UnsafeMutablePointer<EngineState>
     private(set) var events: [EngineEvent] = []
     let now: Timestamp
     let configuration: EngineConfiguration
 
-    init(state: EngineState, now: Timestamp, configuration: EngineConfiguration) {
-        self.state = state
+    private init(state: UnsafeMutablePointer<EngineState>, now: Timestamp, configuration: EngineConfiguration) {
+        self.storage = state
         // Never stamp an event before the last one, even if the wall clock steps back.
-        self.now = max(now, state.lastTime)
+        self.now = max(now, state.pointee.lastTime)
         self.configuration = configuration
     }
 
-    /// The state with everything the command did, handed back to the engine.
-    consuming func finish() -> EngineState { state }
+    /// Runs `body` with a transaction over `state`, which it changes in place.
+    static func run<Result>(
+        on state: inout EngineState, now: Timestamp, configuration: EngineConfiguration,
+        _ body: (inout Transaction) -> Result
+    ) -> Result {
+        withUnsafeMutablePointer(to: &state) { pointer in
+            var transaction = Transaction(state: pointer, now: now, configuration: configuration)
+            return body(&transaction)
+        }
+    }
+
+    private(set) var state: EngineState {
+        unsafeAddress { UnsafePointer(storage) }
+        unsafeMutableAddress { storage }
+    }
 
     /// Applies and records one event; answers the lead's record when the event offered or queued it.
     @discardableResult

@@ -15,13 +15,12 @@ struct Eligibility {
     /// Who speaks the lead's language, when the rule asks for it (an empty list when no one does).
     private let requiredLanguage: [Bool]?
 
-    init(state: EngineState, now: Timestamp, lead: Lead, rule: Rule, excluded: [RepID]) {
-        roster = state.roster
-        presence = state.presence
-        traits = state.roster.traits
+    init(roster: Roster, presence: PresenceTable, now: Timestamp, lead: Lead, rule: Rule, excluded: [RepID]) {
+        self.roster = roster
+        self.presence = presence
+        traits = roster.traits
         self.now = now
         self.excluded = excluded
-        let roster = state.roster
         requiredSkills = rule.skills.compactMap { requirement in
             requirement.skillName(for: lead).map { (roster.skillLevels[$0], requirement.minLevel) }
         }

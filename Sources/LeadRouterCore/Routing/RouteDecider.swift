@@ -2,7 +2,8 @@ import HashTreeCollections
 
 /// Walks a rule's pool chain and picks one eligible rep, recording why every candidate lost.
 ///
-/// Reads a state snapshot only; the caller turns the pick into an event.
+/// Reads the parts of a state it needs (each copy of a whole state retains every one of its maps);
+/// the caller turns the pick into an event.
 struct RouteDecider {
     struct Pick {
         var rep: RepID
@@ -19,17 +20,30 @@ struct RouteDecider {
         var known: Bool
     }
 
-    let state: EngineState
+    let roster: Roster
+    let presence: PresenceTable
+    let pools: TreeDictionary<String, PoolState>
+    let performance: Policy.PerformanceBounds
     let now: Timestamp
     /// Record every candidate, not only counts per rejection reason.
     let detailed: Bool
 
+    init(state: EngineState, now: Timestamp, detailed: Bool) {
+        roster = state.roster
+        presence = state.presence
+        pools = state.pools
+        performance = state.policy.policy.performance
+        self.now = now
+        self.detailed = detailed
+    }
+
     func decide(
         _ lead: Lead, rule: Rule, chain: [Rule.Target], excluded: [RepID], into explanation: inout Explanation
     ) -> Pick? {
-        let eligibility = Eligibility(state: state, now: now, lead: lead, rule: rule, excluded: excluded)
+        let eligibility = Eligibility(
+            roster: roster, presence: presence, now: now, lead: lead, rule: rule, excluded: excluded)
         for target in chain {
-            let pool = ResolvedPool(target.pool, for: lead, in: state.roster)
+            let pool = ResolvedPool(target.pool, for: lead, in: roster)
             var stage = StageDraft()
             if let note = pool.note { explanation.notes.append(note) }
             for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }
@@ -53,7 +67,7 @@ struct RouteDecider {
         case .leastLoaded, .longestIdle:
             chosen = lowestScore(pool, strategy: strategy, eligibility, &stage)
         }
-        guard let chosen, let rep = state.roster.profile(chosen.index)?.rep.id else { return nil }
+        guard let chosen, let rep = roster.profile(chosen.index)?.rep.id else { return nil }
         if detailed { stage.candidates.insert(.init(rep: rep, rejection: nil, score: chosen.score), at: 0) }
         return Pick(rep: rep, poolKey: pool.key, strategy: strategy, joining: joining)
     }
@@ -62,7 +76,7 @@ struct RouteDecider {
         _ index: Int32, _ rejection: Explanation.Rejection, score: Double?, in stage: inout StageDraft
     ) {
         stage.count(rejection)
-        if detailed, let rep = state.roster.profile(index)?.rep.id {
+        if detailed, let rep = roster.profile(index)?.rep.id {
             stage.candidates.append(.init(rep: rep, rejection: rejection, score: score))
         }
     }
@@ -80,7 +94,7 @@ struct RouteDecider {
         -> Int32?
     {
         let count = pool.members.count
-        let start = pool.start(after: state.pools[pool.key]?.cursor)
+        let start = pool.start(after: pools[pool.key]?.cursor)
         var picked: Int32?
         for offset in 0..<count {
             let index = pool.members[(start + offset) % count]
@@ -103,7 +117,7 @@ struct RouteDecider {
         _ pool: ResolvedPool, byPerformance: Bool, _ eligibility: Eligibility, _ stage: inout StageDraft,
         _ joining: inout [RepID: Int]
     ) -> (Int32, Double?)? {
-        let entries = state.pools[pool.key]?.entries ?? [:]
+        let entries = pools[pool.key]?.entries ?? [:]
         var eligible: [Contender] = []
         eligible.reserveCapacity(pool.members.count)
         for index in pool.members {
@@ -111,7 +125,7 @@ struct RouteDecider {
                 record(index, rejection, score: nil, in: &stage)
             } else {
                 let entry = entries[index]
-                let weight = max(state.roster.traits[Int(index)].weight, 0)
+                let weight = max(roster.traits[Int(index)].weight, 0)
                 eligible.append(
                     Contender(index: index, weight: weight, count: entry?.effective ?? 0, known: entry != nil))
             }
@@ -128,7 +142,7 @@ struct RouteDecider {
         for position in eligible.indices where !eligible[position].known {
             let credit = Int((lowestRatio * eligible[position].weight).rounded(.down))
             eligible[position].count = credit
-            if let rep = state.roster.profile(eligible[position].index)?.rep.id { joining[rep] = credit }
+            if let rep = roster.profile(eligible[position].index)?.rep.id { joining[rep] = credit }
         }
         var totalWeight = 0.0
         var totalCount = 0
@@ -158,16 +172,16 @@ struct RouteDecider {
         var sum = 0.0
         var known = 0
         for contender in eligible {
-            if let figure = state.roster.traits[Int(contender.index)].performance {
+            if let figure = roster.traits[Int(contender.index)].performance {
                 sum += figure
                 known += 1
             }
         }
         guard known > 0, sum > 0 else { return }
         let mean = sum / Double(known)
-        let bounds = state.policy.policy.performance
+        let bounds = performance
         for position in eligible.indices {
-            let figure = state.roster.traits[Int(eligible[position].index)].performance ?? mean
+            let figure = roster.traits[Int(eligible[position].index)].performance ?? mean
             eligible[position].weight *= min(max(figure / mean, bounds.floor), bounds.cap)
         }
     }
@@ -183,10 +197,10 @@ struct RouteDecider {
                 record(index, rejection, score: nil, in: &stage)
                 continue
             }
-            let live = state.presence[dense: index]!
+            let live = presence[dense: index]!
             let score: Double
             if strategy == .leastLoaded {
-                let capacity = max(live.capacityOverride ?? state.roster.traits[Int(index)].capacity, 1)
+                let capacity = max(live.capacityOverride ?? roster.traits[Int(index)].capacity, 1)
                 score = Double(live.openAssignments + live.activeCalls) / Double(capacity)
             } else {
                 score = Double(live.lastActivity.millis)
