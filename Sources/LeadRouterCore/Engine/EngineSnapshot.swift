@@ -97,7 +97,7 @@ extension EngineState {
         }
         for entry in snapshot.queue { queue[entry.lead] = entry }
         for (key, pool) in snapshot.pools {
-            var entries: TreeDictionary<Int32, LedgerEntry> = [:]
+            var entries = Ledger()
             for (rep, entry) in pool.entries { entries[rep] = entry }
             pools[key] = PoolState(cursor: pool.cursor, entries: entries)
         }

@@ -39,18 +39,28 @@ final class Sequencer<Value>: @unchecked Sendable {
         }
     }
 
-    /// Touched only by the thread holding the turn.
-    private var value: Value
+    /// Touched only by the thread holding the turn. Kept outside the object: a stored `var` of a
+    /// class is checked for exclusive access at run time on every command, and the turn already
+    /// guarantees it.
+    private let value: UnsafeMutablePointer<Value>
     private let turn = ManagedAtomic(false)
     private let queued = PushStack<Queued>()
 
-    init(_ value: Value) { self.value = value }
+    init(_ value: Value) {
+        self.value = .allocate(capacity: 1)
+        self.value.initialize(to: value)
+    }
+
+    deinit {
+        value.deinitialize(count: 1)
+        value.deallocate()
+    }
 
     /// Runs `command` on the value, after every command that started running before it, and before any
     /// that starts after it returns.
     func run<Result>(_ command: (inout Value) -> Result) -> Result {
         if takeTurn() {
-            let result = command(&value)
+            let result = command(&value.pointee)
             endTurn()
             return result
         }
@@ -82,7 +92,7 @@ final class Sequencer<Value>: @unchecked Sendable {
     /// the queue was taken are run by their own callers, who keep trying to take the turn.
     private func endTurn() {
         for current in queued.takeAll() {
-            current.run(on: &value)
+            current.run(on: &value.pointee)
             current.done.store(true, ordering: .releasing)
         }
         turn.store(false, ordering: .releasing)

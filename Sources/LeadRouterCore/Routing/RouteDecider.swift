@@ -117,7 +117,7 @@ struct RouteDecider {
         _ pool: ResolvedPool, byPerformance: Bool, _ eligibility: Eligibility, _ stage: inout StageDraft,
         _ joining: inout [RepID: Int]
     ) -> (Int32, Double?)? {
-        let entries = pools[pool.key]?.entries ?? [:]
+        let entries = pools[pool.key]?.entries ?? Ledger()
         var eligible: [Contender] = []
         eligible.reserveCapacity(pool.members.count)
         for index in pool.members {
