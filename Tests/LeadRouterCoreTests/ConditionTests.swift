@@ -148,6 +148,22 @@ struct ConditionTests {
         }
     }
 
+    @Test func aRuleNamingAValueTwiceIsEvaluatedAndExplainedOnce() throws {
+        let rules = [
+            Rule(
+                name: "web-us", condition: .all([.isIn(.source, ["web", "web"]), .equals(.country, "US")]),
+                target: .init(pool: Pool(reps: ["a"])))
+        ]
+        let lead = Fixtures.lead("twice") {
+            $0.source = "web"
+            $0.country = "DE"
+        }
+        // Through the index (not exhaustive), which files the rule under "web" twice.
+        let (rule, notMatched) = CompiledPolicy(Fixtures.policy(rules)).match(lead, exhaustive: false)
+        #expect(rule.name == "default")
+        #expect(notMatched == ["web-us"])
+    }
+
     @Test func aRuleReachedThroughTwoIntentsIsEvaluatedAndExplainedOnce() throws {
         let rules = [
             Rule(

@@ -3,10 +3,10 @@
 /// Each rule is filed under one equality test it requires (a top-level `equals` or `in`, or one inside
 /// a top-level `all`) on a text field; rules with no such test go to `unindexed`. For a lead, only the
 /// rules filed under the lead's own values plus the unindexed ones are evaluated, in policy order.
-/// Each value's list holds the unindexed rules already, so a lead with one filed value gets its list
-/// as stored, with no merge and no allocation.
-/// Values are the ``FieldTable``'s literal numbers, so a single-valued field costs the lookup that
-/// the conditions then reuse.
+///
+/// Values are the ``FieldTable``'s literal numbers, so a single-valued field costs the one lookup that
+/// the conditions then reuse. Each value's list holds the unindexed rules already, so a lead with one
+/// filed value gets its list as stored, with no merge and no allocation.
 struct RuleIndex: Sendable {
     /// Rule positions by literal number (the unindexed ones merged in), for each field some rule is
     /// filed under.
@@ -27,7 +27,8 @@ struct RuleIndex: Sendable {
         }
         for (slot, lists) in filed.sorted(by: { $0.key < $1.key }) {
             var positions = [[Int]](repeating: [], count: fields.slots[Int(slot)].literals.count)
-            for (literal, list) in lists { positions[Int(literal)] = (list + unindexed).sorted() }
+            // Each rule once, even one whose `in` names a value twice.
+            for (literal, list) in lists { positions[Int(literal)] = Set(list + unindexed).sorted() }
             bySlot.append((slot, fields.slots[Int(slot)].isList, positions))
         }
     }
