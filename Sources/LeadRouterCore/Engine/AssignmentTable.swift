@@ -15,19 +15,36 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         func hash(into hasher: inout Hasher) { hasher.combine(record) }
     }
 
-    private var boxes: TreeDictionary<LeadID, Box> = [:]
+    /// A lead id with its hash, computed once. The map compares the stored hashes before the ids and
+    /// reads them back when it splits a slot, so a new lead's insert neither follows a neighbour's
+    /// out-of-line id string (a cache miss) nor hashes that id again.
+    struct Key: Hashable, Sendable {
+        let id: LeadID
+        let hash: Int
+
+        init(_ id: LeadID) {
+            self.id = id
+            self.hash = id.hashValue
+        }
+
+        static func == (lhs: Key, rhs: Key) -> Bool { lhs.hash == rhs.hash && lhs.id == rhs.id }
+        func hash(into hasher: inout Hasher) { hasher.combine(id) }
+        func _rawHashValue(seed: Int) -> Int { hash }
+    }
+
+    private var boxes: TreeDictionary<Key, Box> = [:]
 
     public init() {}
 
     public subscript(lead: LeadID) -> Assignment? {
-        get { boxes[lead]?.record }
-        set { boxes[lead] = newValue.map(Box.init) }
+        get { boxes[Key(lead)]?.record }
+        set { boxes[Key(lead)] = newValue.map(Box.init) }
     }
 
     /// Reads and replaces a lead's record (`nil`: none) in one walk of the map, where a read and a
     /// write each walk it. A record present after `body` is stored anew, changed or not.
     mutating func modify<Result>(_ lead: LeadID, _ body: (inout Assignment?) -> Result) -> Result {
-        boxes.updateValue(forKey: lead) { box in
+        boxes.updateValue(forKey: Key(lead)) { box in
             var record = box?.record
             let result = body(&record)
             box = record.map(Box.init)
@@ -37,7 +54,7 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
 
     public var count: Int { boxes.count }
     public var isEmpty: Bool { boxes.isEmpty }
-    public var keys: some Collection<LeadID> { boxes.keys }
+    public var keys: some Collection<LeadID> { boxes.keys.lazy.map(\.id) }
     public var values: some Collection<Assignment> { boxes.values.lazy.map(\.record) }
 
     /// Calls `body` with every record in place, without copying it out: what snapshots and scans use,
@@ -58,6 +75,6 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
     }
 
     public func makeIterator() -> some IteratorProtocol<(key: LeadID, value: Assignment)> {
-        boxes.lazy.map { (key: $0.key, value: $0.value.record) }.makeIterator()
+        boxes.lazy.map { (key: $0.key.id, value: $0.value.record) }.makeIterator()
     }
 }
