@@ -37,6 +37,9 @@ public enum LeadField: Hashable, Sendable, Codable, CustomStringConvertible {
 
     var isNumeric: Bool { self == .employees || self == .dealSize || self == .score }
 
+    /// Multi-valued: a lead's intents are tested member by member.
+    var isList: Bool { self == .intent }
+
     /// The lead's value for this field, or `nil` when the lead does not carry it.
     func value(of lead: Lead) -> LeadValue? {
         switch self {

@@ -30,8 +30,6 @@ public struct Ledger: Hashable, Sendable, Sequence {
         _modify { yield &entries[Key(index: rep), default: fallback] }
     }
 
-    public var count: Int { entries.count }
-
     public func makeIterator() -> some IteratorProtocol<(key: Int32, value: LedgerEntry)> {
         entries.lazy.map { (key: $0.key.index, value: $0.value) }.makeIterator()
     }

@@ -32,11 +32,10 @@ struct ConditionProgram: Sendable {
             node = Node(kind: .always)
         case .exists(let field):
             node = Node(kind: .exists, slot: fields.slot(field))
-        case .equals(let field, let expected) where !Self.isList(field):
+        case .equals(let field, let expected) where !field.isList:
             let slot = fields.slot(field)
             node = Node(kind: .equals, slot: slot, first: fields.literal(expected, in: slot))
-        case .isIn(let field, let values) where !Self.isList(field),
-            .notIn(let field, let values) where !Self.isList(field):
+        case .isIn(let field, let values) where !field.isList, .notIn(let field, let values) where !field.isList:
             let slot = fields.slot(field)
             let first = Int32(literalSets.count)
             literalSets.append(contentsOf: values.map { fields.literal($0, in: slot) })
@@ -62,8 +61,6 @@ struct ConditionProgram: Sendable {
         return Int32(nodes.count - 1)
     }
 
-    private static func isList(_ field: LeadField) -> Bool { field == .intent }
-
     /// Runs `body` with an evaluator over this program and the lead's facts.
     func withEvaluator<Result>(_ facts: LeadFacts, _ body: (Evaluator) -> Result) -> Result {
         nodes.withUnsafeBufferPointer { nodes in
@@ -80,10 +77,10 @@ struct ConditionProgram: Sendable {
 
     struct Evaluator {
         fileprivate let nodes: UnsafeBufferPointer<Node>
-        let children: UnsafeBufferPointer<Int32>
-        let literalSets: UnsafeBufferPointer<Int32>
-        let fallbacks: [Condition]
-        let facts: LeadFacts
+        fileprivate let children: UnsafeBufferPointer<Int32>
+        fileprivate let literalSets: UnsafeBufferPointer<Int32>
+        fileprivate let fallbacks: [Condition]
+        fileprivate let facts: LeadFacts
 
         func matches(_ root: Int32) -> Bool {
             let node = nodes[Int(root)]

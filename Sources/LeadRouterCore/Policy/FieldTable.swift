@@ -4,8 +4,6 @@
 struct FieldTable: Sendable {
     struct Slot: Sendable {
         let field: LeadField
-        /// Multi-valued (intents): tests on it keep ``Condition/matches(_:)``, member by member.
-        let isList: Bool
         var literals: [String: Int32] = [:]
         /// Whether a range test reads the field as a number.
         var readsNumber = false
@@ -19,7 +17,7 @@ struct FieldTable: Sendable {
     mutating func slot(_ field: LeadField) -> Int32 {
         if let slot = slotOf[field] { return slot }
         let slot = Int32(slots.count)
-        slots.append(Slot(field: field, isList: field == .intent))
+        slots.append(Slot(field: field))
         slotOf[field] = slot
         return slot
     }

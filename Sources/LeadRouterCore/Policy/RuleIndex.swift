@@ -29,7 +29,7 @@ struct RuleIndex: Sendable {
             var positions = [[Int]](repeating: [], count: fields.slots[Int(slot)].literals.count)
             // Each rule once, even one whose `in` names a value twice.
             for (literal, list) in lists { positions[Int(literal)] = Set(list + unindexed).sorted() }
-            bySlot.append((slot, fields.slots[Int(slot)].isList, positions))
+            bySlot.append((slot, fields.slots[Int(slot)].field.isList, positions))
         }
     }
 
