@@ -3,41 +3,42 @@ import GRDB
 import LeadRouterCore
 import Logging
 
-/// The SQLite file: the event journal and the snapshots. The only type that talks to GRDB.
+/// The SQLite file: the event journal and the snapshots. With ``WALCheckpointer``, the only types
+/// that talk to GRDB.
 ///
-/// One `DatabaseQueue` serialises access (GRDB: connect to a database file only once). Writes come
-/// from the journal writer thread; reads (recovery, stream resume, history) are short.
+/// One `DatabaseQueue` serialises the journal's access: writes come from whoever commits the journal,
+/// reads (recovery, stream resume, history) are short. A second connection belongs to the
+/// checkpointer and only copies the write-ahead log back. `leadrouter.lock` keeps a second process
+/// out of the folder (``DataFolderLock``).
 public final class JournalStore: Sendable {
     public let path: String
     private let database: DatabaseQueue
     private let logger: Logger
+    private let lock: DataFolderLock
+    let checkpointer: WALCheckpointer
 
     public init(configuration: StorageConfiguration, logger: Logger) throws {
         self.logger = logger
         try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
+        lock = try DataFolderLock(directory: configuration.directory)
         path = (configuration.directory as NSString).appendingPathComponent("leadrouter.sqlite")
         var options = Configuration()
         options.journalMode = .wal
-        let fsync = configuration.fsync
+        // The two connections meet only on SQLite's log locks, held for microseconds.
+        options.busyMode = .timeout(5)
+        let synchronous = configuration.fsync ? "FULL" : "NORMAL"
         options.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(fsync ? "FULL" : "NORMAL")")
-            // One connection owns the file for the life of the process: no lock calls per transaction
-            // (they were a tenth of the writer's time), and a second server on the same folder is refused.
-            try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE")
-            // Checkpoint every 16,000 WAL pages (64 MB) rather than SQLite's 1,000. The checkpoint runs
-            // inside whichever commit crosses the line and copied back every page the journal's
-            // appends had rewritten since the last one: at 1,000 pages that was every few hundred
-            // one-event transactions, and it set durable p99.9 (2.5-3.4 ms at 1 and 8 connections, one
-            // call each). Now 0.3-0.7 ms, for the same throughput; the WAL file grows to 64 MB.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            // No automatic checkpoint inside a commit: the checkpointer copies the log back beside
+            // the commits (see `WALCheckpointer`).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         do {
             database = try DatabaseQueue(path: path, configuration: options)
-            try migrate()
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-            throw StorageError(
-                "\(path) is in use by another LeadRouter process (it holds the file's lock); stop that server or give this one another data folder"
-            )
+            try Self.migrate(database, path: path)
+            checkpointer = WALCheckpointer(
+                connection: try DatabaseQueue(path: path, configuration: options),
+                thresholdPages: configuration.checkpointEveryPages, logger: logger)
         } catch let error as StorageError {
             throw error
         } catch {
@@ -45,10 +46,11 @@ public final class JournalStore: Sendable {
         }
     }
 
-    /// WAL pages between automatic checkpoints (see `init`).
-    static let checkpointPages = 16_000
+    deinit {
+        checkpointer.stop()
+    }
 
-    private func migrate() throws {
+    private static func migrate(_ database: DatabaseQueue, path: String) throws {
         let migrator = Schema.migrator
         let applied = try database.read { try migrator.appliedIdentifiers($0) }
         let unknown = applied.subtracting(Schema.knownMigrations)
@@ -99,8 +101,14 @@ public final class JournalStore: Sendable {
                 try? db.execute(sql: "ROLLBACK")
                 throw error
             }
+            // A commit writes the table's last page or two again, the body its own pages, and each
+            // archived record a page of the history table and one of its index.
+            checkpointer.committed(pages: 2 + body.count / Self.pageBytes + 2 * archived.count, on: db)
         }
     }
+
+    /// SQLite's page size, for the checkpointer's estimate of the log's growth.
+    private static let pageBytes = 4096
 
     public var lastJournalSeq: UInt64 {
         get throws {
@@ -198,7 +206,7 @@ public final class JournalStore: Sendable {
     }
 
     /// Copies the write-ahead log into the database file and empties it, so the folder's size is the
-    /// data's (the WAL otherwise holds up to ``checkpointPages`` pages between automatic checkpoints).
+    /// data's (the WAL otherwise holds about ``StorageConfiguration/checkpointEveryPages`` pages).
     public func checkpoint() throws {
         try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
@@ -224,10 +232,14 @@ public final class JournalStore: Sendable {
         var parts = 0
         try body.forEachPart(of: partBytes) { part in
             checksum.add(part)
-            try database.write { db in
-                try db.execute(
-                    sql: "INSERT INTO snapshot_parts(seq, part, body) VALUES (?, ?, ?)",
-                    arguments: [Int64(seq), parts, Data(part)])
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction {
+                    try db.execute(
+                        sql: "INSERT INTO snapshot_parts(seq, part, body) VALUES (?, ?, ?)",
+                        arguments: [Int64(seq), parts, Data(part)])
+                    return .commit
+                }
+                checkpointer.committed(pages: 2 + part.count / Self.pageBytes, on: db)
             }
             parts += 1
             between()

@@ -29,6 +29,10 @@ public struct StorageConfiguration: Sendable {
     public var snapshotEverySeconds: Double = 300
     /// Events kept in the journal behind the newest snapshot, for stream resume and history.
     public var retainedEvents: UInt64 = 1_000_000
+    /// Write-ahead log pages (4 KB each, as estimated from what the journal commits) after which a
+    /// background thread copies the log back into the database file; the log file stays about this
+    /// size. A larger log means rarer checkpoints, each holding the journal a little longer at its end.
+    public var checkpointEveryPages: Int = 8_000
     /// Completed assignments kept in memory; older ones move to the SQLite history table and are still
     /// answered by get, list and explain. Routing an archived lead id again starts a new assignment.
     public var completedInMemory: Int = 200_000

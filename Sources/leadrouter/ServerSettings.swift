@@ -53,6 +53,7 @@ struct ServerSettings {
             case "snapshot_every_seconds": settings.storage.snapshotEverySeconds = Double(try int(text, key))
             case "retained_events": settings.storage.retainedEvents = UInt64(try int(text, key))
             case "completed_in_memory": settings.storage.completedInMemory = try int(text, key)
+            case "checkpoint_every_pages": settings.storage.checkpointEveryPages = try int(text, key)
             default:
                 throw SettingsError("config file \(file): unknown key '\(key)' (see docs/OPERATIONS.md)")
             }

@@ -339,6 +339,32 @@ final class StorageTests {
         #expect(error?.message.contains("v2-from-the-future") == true)
     }
 
+    @Test func theLogIsCopiedBackBesideTheCommitsAndStartsOverSoItStaysSmall() throws {
+        let (_, events) = try Self.traffic(routes: 150)
+        var configuration = StorageConfiguration(directory: directory())
+        configuration.checkpointEveryPages = 64
+        let store = try JournalStore(configuration: configuration, logger: Self.logger)
+        // One event per transaction, so every commit adds at least a page to the log, and each chunk
+        // is over the threshold: its passes run, and the next chunk's first commit finishes them.
+        let chunk = 50
+        for start in stride(from: 0, to: events.count, by: chunk) {
+            for event in events[start..<min(start + chunk, events.count)] { try store.append([event]) }
+            let deadline = Date().addingTimeInterval(10)
+            while !store.checkpointer.isIdle && Date() < deadline { usleep(1000) }
+        }
+        #expect(store.checkpointer.finished.load(ordering: .relaxed) >= events.count / chunk - 2)
+        // The passes copy most of the log; the finishing commits only what came in during the last pass.
+        let beside = store.checkpointer.framesCopiedBeside.load(ordering: .relaxed)
+        let atFinish = store.checkpointer.framesCopiedAtFinish.load(ordering: .relaxed)
+        #expect(
+            beside >= events.count / 2 && atFinish < beside, "\(beside) frames copied beside, \(atFinish) at finish")
+        // Without the checkpointer the log would hold a page for every commit.
+        let logBytes = try #require(
+            try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int)
+        #expect(logBytes < events.count * 4096 / 4, "the log grew to \(logBytes) bytes")
+        #expect(try store.events(after: 0, limit: 100_000) == events)
+    }
+
     @Test func aSecondStoreOnTheSameFolderIsRefusedClearly() throws {
         let configuration = StorageConfiguration(directory: directory())
         let store = try JournalStore(configuration: configuration, logger: Self.logger)

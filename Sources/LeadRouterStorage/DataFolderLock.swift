@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One server per data folder: an exclusive `flock` on `leadrouter.lock`, held while the store is open.
+///
+/// SQLite's exclusive locking mode used to do this, but it also keeps the write-ahead log's index in
+/// the connection's own memory, so no second connection can checkpoint beside the journal's. The kernel
+/// drops the lock when the process dies, however it dies, so a crash never leaves the folder locked.
+final class DataFolderLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock, or throws a ``StorageError`` naming the folder when another process holds it.
+    init(directory: String) throws {
+        let path = directory.hasSuffix("/") ? directory + "leadrouter.lock" : directory + "/leadrouter.lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw StorageError("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = errno
+            close(descriptor)
+            if reason == EWOULDBLOCK {
+                throw StorageError(
+                    "\(directory) is in use by another LeadRouter process (it holds \(path)); stop that server or give this one another data folder"
+                )
+            }
+            throw StorageError("cannot lock \(path): \(String(cString: strerror(reason)))")
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        // Closing the only descriptor of this open file releases the lock.
+        close(descriptor)
+    }
+}
