@@ -6,7 +6,10 @@
 /// it alone (`isKnownUniquelyReferenced`), so a box shared between threads is never written.
 struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
     private final class Box {
-        var value: Value
+        /// Unchecked: the only write is ``value``'s `_modify` on a box its holder has alone, so no
+        /// access to a box can overlap a write to it; a checked class property paid a run-time
+        /// exclusivity check (`swift_beginAccess`) on every read of a lead's or explanation's field.
+        @exclusivity(unchecked) var value: Value
         init(_ value: Value) { self.value = value }
     }
 
@@ -15,7 +18,8 @@ struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
     init(_ value: Value) { box = Box(value) }
 
     var value: Value {
-        get { box.value }
+        // Borrowed, not copied: reading one field does not retain every reference in the value.
+        _read { yield box.value }
         _modify {
             if !isKnownUniquelyReferenced(&box) { box = Box(box.value) }
             yield &box.value
