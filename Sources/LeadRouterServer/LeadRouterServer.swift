@@ -144,11 +144,11 @@ public final class LeadRouterServer: Service, Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 << 10, high: 256 << 10))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let output = FrameCoalescer()
                     try channel.pipeline.syncOperations.addHandlers(
                         IdleStateHandler(allTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))),
-                        ByteToMessageHandler(FrameDecoder(maximumFrameSize: limits.maximumFrameSize)),
-                        FrameCoalescer(),
-                        ConnectionHandler(server: state))
+                        output,
+                        ConnectionHandler(server: state, output: output))
                 }
             }
     }

@@ -50,6 +50,38 @@ struct RobustnessTests {
         }
     }
 
+    @Test func framesPackedTogetherOrSplitAcrossReadsAreEachAnswered() async throws {
+        try await TestServer.with { server in
+            let raw = try await RawConnection.connect(port: server.port)
+            try await raw.hello()
+            var request = Leadrouter_V1_Request()
+            request.method = "Health"
+            request.payload = try Leadrouter_V1_HealthRequest().serializedData()
+            var bytes = ByteBuffer()
+            for callID in UInt32(1)...5 {
+                Frame(type: .request, callID: callID, payload: request.payload()).write(to: &bytes)
+            }
+            let all = Array(bytes.readableBytesView)
+            let frameSize = all.count / 5
+            // Two whole frames and the start of a third in one write, the third's rest a byte at a
+            // time, then the last two frames in one write.
+            try await raw.send(Array(all[0..<(2 * frameSize + 3)]))
+            for byte in all[(2 * frameSize + 3)..<(3 * frameSize)] {
+                try await raw.send([byte])
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            try await raw.send(Array(all[(3 * frameSize)...]))
+            let deadline = ContinuousClock.now + .seconds(5)
+            var answered: [UInt32] = []
+            while answered.count < 5 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+                answered = raw.frames().filter { $0.type == .response }.map(\.callID)
+            }
+            #expect(answered == [1, 2, 3, 4, 5])
+            await raw.close()
+        }
+    }
+
     @Test func truncatedFrameThenCloseLeavesTheServerServing() async throws {
         try await TestServer.with { server in
             let raw = try await RawConnection.connect(port: server.port)

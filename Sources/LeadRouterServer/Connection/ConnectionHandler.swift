@@ -7,11 +7,20 @@ import NIOCore
 ///
 /// Unary calls are decoded, executed against the engine and answered right here on the connection's
 /// event loop, with no hop to another thread. Streams are registered with the loop's ``LoopStreams``.
+///
+/// It takes the socket's bytes and splits them into frames itself, and hands its replies straight to
+/// the connection's ``FrameCoalescer``: with NIO's `ByteToMessageHandler` in front and writes through
+/// the pipeline behind, every frame was boxed in a `NIOAny` twice (a `Frame` does not fit inline) and
+/// cast back, and the generic decoder looked up its type metadata at run time on every read.
 final class ConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = Frame
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = Frame
 
     private let server: ServerState
+    private let output: FrameCoalescer
+    private var decoder: FrameDecoder
+    /// The start of a frame whose remaining bytes have not arrived yet.
+    private var partial: ByteBuffer?
     private var logger: Logger
     private var greeted = false
     private var streams: [UInt32: StreamSubscription] = [:]
@@ -20,8 +29,11 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// Route calls wait here, with those of the loop's other connections, to be committed together.
     private var calls: LoopCallQueue?
 
-    init(server: ServerState) {
+    /// - Parameter output: the coalescer in front of this handler on the same channel.
+    init(server: ServerState, output: FrameCoalescer) {
         self.server = server
+        self.output = output
+        self.decoder = FrameDecoder(maximumFrameSize: server.configuration.limits.maximumFrameSize)
         self.logger = server.logger
     }
 
@@ -48,6 +60,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let partial, partial.readableBytes > 0, !closing {
+            logger.info("connection closed in the middle of a frame", metadata: ["bytes": "\(partial.readableBytes)"])
+        }
+        partial = nil
         let loopStreams = server.streams.streams(on: context.eventLoop)
         for stream in streams.values { loopStreams.remove(stream) }
         streams.removeAll()
@@ -57,7 +73,22 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
-        let frame = unwrapInboundIn(data)
+        var bytes = unwrapInboundIn(data)
+        if var carried = partial {
+            partial = nil
+            carried.writeBuffer(&bytes)
+            bytes = carried
+        }
+        do {
+            while !closing, let frame = try decoder.decode(buffer: &bytes) { handle(context: context, frame) }
+        } catch {
+            errorCaught(context: context, error: error)
+            return
+        }
+        if bytes.readableBytes > 0 { partial = bytes }
+    }
+
+    private func handle(context: ChannelHandlerContext, _ frame: Frame) {
         guard greeted else {
             greet(context: context, frame)
             return
@@ -113,8 +144,6 @@ final class ConnectionHandler: ChannelInboundHandler {
         if let violation = error as? ProtocolViolation {
             logger.warning("protocol violation, closing connection", metadata: ["error": "\(violation)"])
             goAway(context: context, RPCError(violation.code, violation.message))
-        } else if let decoderError = error as? ByteToMessageDecoderError, case .leftoverDataWhenDone = decoderError {
-            context.close(promise: nil)
         } else {
             logger.debug("connection error", metadata: ["error": "\(error)"])
             context.close(promise: nil)
@@ -154,7 +183,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         reply.serverVersion = server.configuration.version
         reply.maxFrameSize = UInt32(server.configuration.limits.maximumFrameSize)
         reply.maxConcurrentCalls = UInt32(server.configuration.limits.maximumConcurrentCalls)
-        context.write(wrapOutboundOut(Frame(type: .helloOK, callID: 0, payload: reply.payload())), promise: nil)
+        output.append(Frame(type: .helloOK, callID: 0, payload: reply.payload()))
     }
 
     // MARK: calls
@@ -259,22 +288,21 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func respond(
         context: ChannelHandlerContext, _ callID: UInt32, _ payload: ByteBuffer, durableThrough seq: UInt64?
     ) -> Bool {
-        let response = wrapOutboundOut(Frame(type: .response, callID: callID, payload: payload))
+        let response = Frame(type: .response, callID: callID, payload: payload)
         if let gate = server.gate, let seq {
             return gate.whenDurable(seq, on: context.eventLoop) {
-                context.write(response, promise: nil)
+                self.output.append(response)
                 return context.channel
             }
         }
-        context.write(response, promise: nil)
+        output.append(response)
         return true
     }
 
     private func reply(context: ChannelHandlerContext, _ callID: UInt32, error: Error) {
         let rpcError = ServerMethods.wireError(error)
         if rpcError.code == .internal { logger.error("call failed", metadata: ["error": "\(error)"]) }
-        context.write(
-            wrapOutboundOut(Frame(type: .status, callID: callID, payload: rpcError.status.payload())), promise: nil)
+        output.append(Frame(type: .status, callID: callID, payload: rpcError.status.payload()))
     }
 
     private func openStream(context: ChannelHandlerContext, _ callID: UInt32, _ request: RequestEnvelope) {
