@@ -34,10 +34,11 @@ public final class JournalStore: Sendable {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         do {
-            database = try DatabaseQueue(path: path, configuration: options)
+            let location = Self.location(of: path)
+            database = try DatabaseQueue(path: location, configuration: options)
             try Self.migrate(database, path: path)
             checkpointer = WALCheckpointer(
-                connection: try DatabaseQueue(path: path, configuration: options),
+                connection: try DatabaseQueue(path: location, configuration: options),
                 thresholdPages: configuration.checkpointEveryPages, logger: logger)
         } catch let error as StorageError {
             throw error
@@ -49,6 +50,22 @@ public final class JournalStore: Sendable {
     deinit {
         checkpointer.stop()
     }
+
+    /// The file as SQLite's `unix-excl` VFS opens it: the process holds the database file's lock for as
+    /// long as it is open and keeps the WAL index in its own memory, which the connections of one
+    /// process share. The default VFS locks the index's shared-memory file with six `fcntl` calls per
+    /// transaction (2.5 µs of a one-event transaction's 12); here the same locks are taken in memory.
+    /// Needs URI file names, which Debian's SQLite reads by default; without them, the plain path.
+    private static func location(of path: String) -> String {
+        guard readsURIFilenames else { return path }
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let encoded = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute
+        return "file:\(encoded)?vfs=unix-excl"
+    }
+
+    private static let readsURIFilenames: Bool =
+        (try? DatabaseQueue().read { try Bool.fetchOne($0, sql: "SELECT sqlite_compileoption_used('USE_URI')") })
+        == true
 
     private static func migrate(_ database: DatabaseQueue, path: String) throws {
         let migrator = Schema.migrator
