@@ -9,13 +9,6 @@ import Testing
 /// batch boundaries, calls take effect in the order they arrived and every one is answered.
 @Suite("Route batching")
 struct BatchingTests {
-    static func requestFrame(_ callID: UInt32, method: String, payload: ByteBuffer) -> Frame {
-        var request = Leadrouter_V1_Request()
-        request.method = method
-        request.payload = Data(payload.readableBytesView)
-        return Frame(type: .request, callID: callID, payload: request.payload())
-    }
-
     @Test func hundredsOfPipelinedRoutesCommitInArrivalOrderAndAllGetAnswers() async throws {
         try await TestServer.with { server in
             let admin = try await server.client(name: "admin")
@@ -29,11 +22,12 @@ struct BatchingTests {
             for index in 1...routes + 1 {
                 var route = Leadrouter_V1_RouteRequest()
                 route.lead = WireFixtures.lead("piped-\(index <= routes ? index : 7)")
-                Self.requestFrame(UInt32(index), method: "Route", payload: route.payload()).write(to: &bytes)
+                RawConnection.requestFrame(UInt32(index), method: "Route", payload: route.payload()).write(to: &bytes)
             }
             var get = Leadrouter_V1_GetAssignmentRequest()
             get.leadID = "piped-\(routes)"
-            Self.requestFrame(UInt32(routes + 2), method: "GetAssignment", payload: get.payload()).write(to: &bytes)
+            RawConnection.requestFrame(UInt32(routes + 2), method: "GetAssignment", payload: get.payload()).write(
+                to: &bytes)
             try await raw.channel.writeAndFlush(bytes)
 
             var replies: [UInt32: Frame] = [:]
@@ -73,14 +67,15 @@ struct BatchingTests {
                 var request = Leadrouter_V1_RouteRequest()
                 request.lead = WireFixtures.lead(lead)
                 callID += 1
-                Self.requestFrame(callID, method: "Route", payload: request.payload()).write(to: &bytes)
+                RawConnection.requestFrame(callID, method: "Route", payload: request.payload()).write(to: &bytes)
             }
             func availability(_ status: Leadrouter_V1_RepStatus) {
                 var request = Leadrouter_V1_SetAvailabilityRequest()
                 request.rep = "ana"
                 request.status = status
                 callID += 1
-                Self.requestFrame(callID, method: "SetAvailability", payload: request.payload()).write(to: &bytes)
+                RawConnection.requestFrame(callID, method: "SetAvailability", payload: request.payload()).write(
+                    to: &bytes)
             }
             for index in 0..<20 { route("before-\(index)") }
             availability(.offline)

@@ -1,4 +1,5 @@
 import Atomics
+import Foundation
 import LeadRouterWire
 import NIOCore
 import NIOPosix
@@ -45,6 +46,14 @@ final class RawConnection: Sendable {
         var buffer = ByteBuffer()
         frame.write(to: &buffer)
         try await channel.writeAndFlush(buffer)
+    }
+
+    /// A REQUEST frame calling `method` with `payload` (an encoded request message).
+    static func requestFrame(_ callID: UInt32, method: String, payload: ByteBuffer) -> Frame {
+        var request = Leadrouter_V1_Request()
+        request.method = method
+        request.payload = Data(payload.readableBytesView)
+        return Frame(type: .request, callID: callID, payload: request.payload())
     }
 
     func hello(version: UInt32 = ProtocolVersion.current) async throws {

@@ -54,12 +54,10 @@ struct RobustnessTests {
         try await TestServer.with { server in
             let raw = try await RawConnection.connect(port: server.port)
             try await raw.hello()
-            var request = Leadrouter_V1_Request()
-            request.method = "Health"
-            request.payload = try Leadrouter_V1_HealthRequest().serializedData()
             var bytes = ByteBuffer()
             for callID in UInt32(1)...5 {
-                Frame(type: .request, callID: callID, payload: request.payload()).write(to: &bytes)
+                RawConnection.requestFrame(callID, method: "Health", payload: Leadrouter_V1_HealthRequest().payload())
+                    .write(to: &bytes)
             }
             let all = Array(bytes.readableBytesView)
             let frameSize = all.count / 5
@@ -97,11 +95,10 @@ struct RobustnessTests {
         try await TestServer.with { server in
             let raw = try await RawConnection.connect(port: server.port)
             try await raw.hello()
-            var request = Leadrouter_V1_Request()
-            request.method = "StreamAssignments"
-            request.payload = try Leadrouter_V1_StreamAssignmentsRequest().serializedData()
-            try await raw.send(Frame(type: .request, callID: 5, payload: request.payload()))
-            try await raw.send(Frame(type: .request, callID: 5, payload: request.payload()))
+            let subscribe = RawConnection.requestFrame(
+                5, method: "StreamAssignments", payload: Leadrouter_V1_StreamAssignmentsRequest().payload())
+            try await raw.send(subscribe)
+            try await raw.send(subscribe)
             let (frames, closed) = try await raw.framesUntilClosed()
             #expect(closed)
             #expect(
