@@ -145,8 +145,10 @@ public final class LeadRouterServer: Service, Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let output = FrameCoalescer()
+                    // Idle means nothing read: with `allTimeout`, the handler also made a promise, a
+                    // callback and a clock read for every write, to time its completion.
                     try channel.pipeline.syncOperations.addHandlers(
-                        IdleStateHandler(allTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))),
+                        IdleStateHandler(readTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))),
                         output,
                         ConnectionHandler(server: state, output: output))
                 }
