@@ -7,8 +7,10 @@
 /// One server per data folder: an exclusive `flock` on `leadrouter.lock`, held while the store is open.
 ///
 /// SQLite's exclusive locking mode used to do this, but it also keeps the write-ahead log's index in
-/// the connection's own memory, so no second connection can checkpoint beside the journal's. The kernel
-/// drops the lock when the process dies, however it dies, so a crash never leaves the folder locked.
+/// the connection's own memory, so no second connection can checkpoint beside the journal's. SQLite's
+/// `unix-excl` VFS locks the database file too, but only where SQLite reads URI file names, and its
+/// refusal would be a bare SQLITE_BUSY; this lock holds everywhere and says what to do. The kernel
+/// drops it when the process dies, however it dies, so a crash never leaves the folder locked.
 final class DataFolderLock: Sendable {
     private let descriptor: Int32
 

@@ -19,7 +19,7 @@ import Logging
 ///
 /// States of `finish`: idle, due (set here after the passes), taken (by the committing thread while
 /// it checkpoints), back to idle. No pass starts until it is idle again, so the two connections never
-/// checkpoint at once. Wake-ups follow the journal writer's protocol: ``wrote(pages:)`` adds to
+/// checkpoint at once. Wake-ups follow the journal writer's protocol: ``committed(pages:on:)`` adds to
 /// `pagesWritten` and then reads `asleep`; the thread stores `asleep` and then reads `pagesWritten`,
 /// all sequentially consistent, so one side always sees the other.
 final class WALCheckpointer: Sendable {
