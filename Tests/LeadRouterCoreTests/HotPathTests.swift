@@ -35,6 +35,37 @@ struct HotPathTests {
         InvariantChecks.checkState(batched.state)
     }
 
+    @Test func theHistoryRingKeepsTheLatestEventsOfCommitsOfEverySize() throws {
+        // A ring of 8 events fed commits of 1 to 20 events, beside a twin with a ring large enough
+        // for everything: every read answers exactly the twin's events after the given number, or
+        // nil once the next one was overwritten.
+        let clock = ManualClock(Fixtures.start)
+        let engine = RoutingEngine(
+            configuration: EngineConfiguration(detailedExplanations: false, historyCapacity: 8), clock: clock)
+        let twin = RoutingEngine(configuration: EngineConfiguration(detailedExplanations: false), clock: clock)
+        var next = 0
+        for size in [1, 3, 5, 20, 1, 7, 2, 8, 9] {
+            let leads = (0..<size).map { index in Fixtures.lead("lead-\(next + index)") }
+            next += size
+            for target in [engine, twin] {
+                if next == size { try target.upsertReps(Fixtures.team("t", ["a", "b"], capacity: 1_000)) }
+                _ = target.route(batch: leads)
+            }
+            let all = try #require(twin.events(after: 0, limit: .max))
+            let last = engine.lastSeq
+            let oldest = engine.oldestRetainedSeq
+            #expect(all.count == Int(last) && last - oldest + 1 == min(8, last))
+            for after in 0..<last {
+                let events = engine.events(after: after, limit: .max)
+                if after + 1 < oldest {
+                    #expect(events == nil, "event \(after + 1) was overwritten")
+                } else {
+                    #expect(events == Array(all[Int(after)...]))
+                }
+            }
+        }
+    }
+
     @Test func openLeadListsStayExactThroughChurnAndSnapshots() throws {
         let engine = try Fixtures.engine(detailed: false, reps: Fixtures.team("t", ["a"], capacity: 50))
         // Fill, then complete most: the list keeps stale entries until it compacts.

@@ -52,6 +52,24 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         }
     }
 
+    /// ``modify(_:_:)``, also answering the box the new record was stored in: a caller that hands
+    /// the record on (a route's reply) shares it instead of copying every field out.
+    mutating func modifyAndShare<Result>(_ lead: LeadID, _ body: (inout Assignment?) -> Result) -> (Box?, Result) {
+        boxes.updateValue(forKey: Key(lead)) { box in
+            var record = box?.record
+            let result = body(&record)
+            // Moved into the box: `if let` or `map` copied the record, retaining each field.
+            switch consume record {
+            case .some(let record): box = Box(record)
+            case .none: box = nil
+            }
+            return (box, result)
+        }
+    }
+
+    /// The box a lead's record is stored in, to share it.
+    func box(_ lead: LeadID) -> Box? { boxes[Key(lead)] }
+
     public var count: Int { boxes.count }
     public var isEmpty: Bool { boxes.isEmpty }
     public var keys: some Collection<LeadID> { boxes.keys.lazy.map(\.id) }

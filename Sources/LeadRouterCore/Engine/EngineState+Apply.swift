@@ -5,17 +5,16 @@ extension EngineState {
     /// function reads nothing but the state and the event, so the same events give the same state.
     public mutating func apply(_ event: EngineEvent) throws { try applyReporting(event) }
 
-    /// ``apply(_:)``, answering the record an offer or a queueing left: what `route` replies with,
-    /// without walking the assignment map once more to read it back.
+    /// ``apply(_:)``, answering (the box of) the record an offer or a queueing left: what `route`
+    /// replies with, without walking the assignment map once more to read it back.
     @discardableResult
-    mutating func applyReporting(_ event: EngineEvent) throws -> Assignment? {
+    mutating func applyReporting(_ event: EngineEvent) throws -> AssignmentTable.Box? {
         guard event.seq == lastSeq + 1 else {
             throw RoutingError(.dataLoss, "event \(event.seq) does not follow \(lastSeq): the event history has a gap")
         }
-        lastSeq = event.seq
-        lastTime = max(lastTime, event.time)
+        advance(to: event.seq, at: event.time)
         let time = event.time
-        var reported: Assignment?
+        var reported: AssignmentTable.Box?
         switch event.kind {
         case .repsUpserted(let reps):
             roster = roster.upserting(reps)
@@ -42,17 +41,18 @@ extension EngineState {
             reported = applyOffer(offer, seq: event.seq, at: time)
         case .queued(let waiting):
             let version = policy.policy.version
-            assignments.modify(waiting.lead.id) { slot in
-                var record =
-                    slot
-                    ?? Self.newRecord(waiting.lead, rule: waiting.rule, priority: waiting.priority, version: version)
-                record.state = .queued
-                record.rep = nil
-                record.seq = event.seq
-                record.explanation = waiting.explanation
-                reported = record
-                slot = record
-            }
+            reported =
+                assignments.modifyAndShare(waiting.lead.id) { slot in
+                    var record =
+                        slot
+                        ?? Self.newRecord(
+                            waiting.lead, rule: waiting.rule, priority: waiting.priority, version: version)
+                    record.state = .queued
+                    record.rep = nil
+                    record.seq = event.seq
+                    record.explanation = waiting.explanation
+                    slot = record
+                }.0
             // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
             let since = queue[waiting.lead.id]?.since ?? time
             queue[waiting.lead.id] = QueueEntry(
@@ -95,13 +95,33 @@ extension EngineState {
         return reported
     }
 
-    private mutating func applyOffer(_ offer: Offer, seq: UInt64, at time: Timestamp) -> Assignment {
-        let version = policy.policy.version
-        let (wasQueued, offered) = assignments.modify(offer.lead.id) { slot in
+    private mutating func advance(to seq: UInt64, at time: Timestamp) {
+        lastSeq = seq
+        lastTime = max(lastTime, time)
+    }
+
+    /// Applies the offered event numbered `seq` from its offer alone: the transaction applies an offer
+    /// before wrapping it in its event, since taking the payload back out of the event copied every
+    /// field. The caller has checked that `seq` follows ``lastSeq``.
+    mutating func applyOffered(_ offer: borrowing Offer, seq: UInt64, at time: Timestamp) -> AssignmentTable.Box {
+        advance(to: seq, at: time)
+        return applyOffer(offer, seq: seq, at: time)
+    }
+
+    private mutating func applyOffer(_ offer: borrowing Offer, seq: UInt64, at time: Timestamp) -> AssignmentTable.Box {
+        let (stored, wasQueued) = assignments.modifyAndShare(offer.lead.id) { slot in
+            guard var record = slot else {
+                // A new lead (the common case): built from the offer at once, where starting from a
+                // queued record allocated an explanation only to replace it.
+                slot = Assignment(
+                    lead: offer.lead, state: .offered, rep: offer.rep, rule: offer.rule, seq: seq,
+                    priority: offer.priority, offeredAt: time, acceptedAt: nil, completedAt: nil,
+                    slaDeadline: offer.slaDeadline, expiredReps: [], misses: 0, escalated: false, outcome: nil,
+                    explanation: offer.explanation)
+                return false
+            }
             // Only a lead whose record says queued can be in the queue: a new lead skips that lookup.
-            let wasQueued = slot?.state == .queued
-            var record =
-                slot ?? Self.newRecord(offer.lead, rule: offer.rule, priority: offer.priority, version: version)
+            let wasQueued = record.state == .queued
             record.lead = offer.lead
             record.rule = offer.rule
             record.priority = offer.priority
@@ -112,8 +132,9 @@ extension EngineState {
             record.slaDeadline = offer.slaDeadline
             record.explanation = offer.explanation
             slot = record
-            return (wasQueued, record)
+            return wasQueued
         }
+        let offered = stored!
         if wasQueued, queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
         let bucket = offer.slaDeadline.seconds
         slaBuckets[bucket] = LeadList(offer.lead.id, next: slaBuckets[bucket])

@@ -2,17 +2,31 @@ import Atomics
 
 /// The most recent events in a fixed ring, readable by any thread without locks.
 ///
-/// Slot `seq % capacity` holds event `seq`. A writer publishes a boxed event with a releasing store; a
-/// reader's acquiring load either sees the complete event or an older one, and checks the sequence
-/// number to tell which. Writers of different sequence numbers never share a slot until the ring wraps.
+/// Slot `seq % capacity` holds (a box around) the commit that emitted event `seq`. A writer publishes
+/// a commit's box into each of its events' slots with a releasing store; a reader's acquiring load
+/// either sees a complete commit or an older one, and checks the sequence numbers to tell which.
+/// Writers of different sequence numbers never share a slot until the ring wraps.
+///
+/// A box holds the commit's own event array (one retain), not a copy of each event: copying an
+/// offer into a box of its own retained each of its fields, and freeing it when the ring came round
+/// released each again.
 ///
 /// The slots are one contiguous allocation of atomic references, eight to a cache line, written in
 /// order: a `ManagedAtomic` per slot was an object of its own, and each publish first missed the cache
 /// on the slot object written 65,536 events before.
 final class EventHistory: @unchecked Sendable {
     final class Box: AtomicReference, Sendable {
-        let event: EngineEvent
-        init(_ event: EngineEvent) { self.event = event }
+        /// Consecutive events, never more than the ring holds.
+        let events: [EngineEvent]
+        init(_ events: [EngineEvent]) { self.events = events }
+
+        /// The event of this commit that lives in the slot of `seq`: the one whose number equals
+        /// `seq` modulo the ring's size (at most one, since a box holds no more events than slots).
+        func event(inSlotOf seq: UInt64, mask: UInt64) -> EngineEvent? {
+            let first = events[0].seq
+            let offset = (seq &- first) & mask
+            return offset < UInt64(events.count) ? events[Int(offset)] : nil
+        }
     }
 
     /// `@unchecked Sendable`: every access to `storage` after `init` is through `UnsafeAtomic`.
@@ -42,9 +56,15 @@ final class EventHistory: @unchecked Sendable {
 
     private func slot(_ seq: UInt64) -> UnsafeAtomic<Box?> { UnsafeAtomic(at: storage + Int(seq & mask)) }
 
+    /// Publishes one commit's events, which are consecutive.
     func publish(_ events: [EngineEvent]) {
-        for event in events {
-            slot(event.seq).store(Box(event), ordering: .releasing)
+        guard !events.isEmpty else { return }
+        // A commit larger than the ring keeps only what fits, as publishing every event would.
+        let box = Box(events.count <= size ? events : Array(events.suffix(size)))
+        // By number: iterating the events would copy each one out.
+        let first = box.events[0].seq
+        for seq in first..<first + UInt64(box.events.count) {
+            slot(seq).store(box, ordering: .releasing)
         }
     }
 
@@ -55,10 +75,12 @@ final class EventHistory: @unchecked Sendable {
         var result: [EngineEvent] = []
         var next = seq + 1
         while result.count < limit {
-            guard let box = slot(next).load(ordering: .acquiring) else { break }
-            if box.event.seq > next { return result.isEmpty ? nil : result }
-            if box.event.seq < next { break }
-            result.append(box.event)
+            guard let box = slot(next).load(ordering: .acquiring),
+                let event = box.event(inSlotOf: next, mask: mask)
+            else { break }
+            if event.seq > next { return result.isEmpty ? nil : result }
+            if event.seq < next { break }
+            result.append(event)
             next += 1
         }
         return result

@@ -15,8 +15,8 @@ extension Transaction {
         }
         placeAgain(leadID, detailed: detailed, alsoExcluding: previous)
         if let previous { dispatchQueue(freed: previous) }
-        let now = state.assignments[leadID]!
-        return RouteResult(assignment: now, explanation: now.explanation, isNew: false)
+        let now = state.assignments.box(leadID)!
+        return RouteResult(now, explanation: now.record.explanation, isNew: false)
     }
 
     mutating func accept(_ leadID: LeadID, by rep: RepID?) throws -> Assignment {

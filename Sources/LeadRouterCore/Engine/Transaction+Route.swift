@@ -1,40 +1,38 @@
 extension Transaction {
     /// Routes a new lead, or returns the existing record when the lead id was seen before.
     mutating func route(_ lead: Lead, detailed: Bool) -> RouteResult {
-        if let existing = state.assignments[lead.id] {
-            var explanation = existing.explanation
+        if let existing = state.assignments.box(lead.id) {
+            var explanation = existing.record.explanation
             explanation.outcome = .existing
-            return RouteResult(assignment: existing, explanation: explanation, isNew: false)
+            return RouteResult(existing, explanation: explanation, isNew: false)
         }
         let (rule, notMatched) = state.policy.match(lead, exhaustive: detailed)
         var explanation = Explanation(
             policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: notMatched)
         let record = place(
             lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed)
-        return RouteResult(assignment: record!, explanation: explanation, isNew: true)
+        return RouteResult(record!, explanation: explanation, isNew: true)
     }
 
-    /// Offers the lead to the best eligible rep of the rule's chain, or queues it; answers the lead's
-    /// record as that left it (`nil` when it was neither offered nor, by request, queued).
+    /// Offers the lead to the best eligible rep of the rule's chain, or queues it; answers (the box of)
+    /// the lead's record as that left it (`nil` when it was neither offered nor, by request, queued).
     @discardableResult
     mutating func place(
         _ lead: Lead, rule: Rule, excluded: [RepID], escalated: Bool, explanation: inout Explanation, detailed: Bool,
         queueIfUnplaced: Bool = true
-    ) -> Assignment? {
-        let chain = escalated ? (rule.escalation?.target.map { [$0] } ?? rule.chain) : rule.chain
+    ) -> AssignmentTable.Box? {
         let priority = (lead.score ?? 0) + rule.priority
         // The decider's copy of the state must be gone before `emit` changes it, or every change copies.
         let pick = RouteDecider(state: state, now: now, detailed: detailed)
-            .decide(lead, rule: rule, chain: chain, excluded: excluded, into: &explanation)
+            .decide(lead, rule: rule, escalated: escalated, excluded: excluded, into: &explanation)
         if let pick {
             explanation.chosen = pick.rep
             explanation.outcome = .assigned
-            return emit(
-                .offered(
-                    Offer(
-                        lead: lead, rep: pick.rep, rule: rule.name, priority: priority,
-                        slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey,
-                        strategy: pick.strategy, joining: pick.joining, explanation: explanation)))
+            return emitOffer(
+                Offer(
+                    lead: lead, rep: pick.rep, rule: rule.name, priority: priority,
+                    slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey,
+                    strategy: pick.strategy, joining: pick.joining, explanation: explanation))
         } else {
             guard queueIfUnplaced else { return nil }
             explanation.outcome = .queued
@@ -48,7 +46,7 @@ extension Transaction {
     @discardableResult
     mutating func placeAgain(
         _ leadID: LeadID, detailed: Bool, alsoExcluding: RepID? = nil, queueIfUnplaced: Bool = true
-    ) -> Assignment? {
+    ) -> AssignmentTable.Box? {
         guard let record = state.assignments[leadID] else { return nil }
         let rule = state.policy.rule(named: record.rule) ?? state.policy.match(record.lead, exhaustive: false).rule
         var explanation = Explanation(policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: [])
@@ -66,8 +64,17 @@ extension Transaction {
 
 /// What `route` and `reassign` answer.
 public struct RouteResult: Sendable {
-    public var assignment: Assignment
+    /// The record as the engine stored it, shared rather than copied: a copy retained each of its
+    /// fields, and most callers read two or three of them.
+    private let stored: AssignmentTable.Box
+    public var assignment: Assignment { _read { yield stored.record } }
     public var explanation: Explanation
     /// `false` when the lead id had been routed before and the existing assignment is returned.
     public var isNew: Bool
+
+    init(_ stored: AssignmentTable.Box, explanation: Explanation, isNew: Bool) {
+        self.stored = stored
+        self.explanation = explanation
+        self.isNew = isNew
+    }
 }

@@ -33,13 +33,22 @@ struct Transaction: ~Copyable {
         unsafeMutableAddress { storage }
     }
 
-    /// Applies and records one event; answers the lead's record when the event offered or queued it.
+    /// Applies and records one event; answers (the box of) the lead's record when the event offered or
+    /// queued it.
     @discardableResult
-    mutating func emit(_ kind: EngineEvent.Kind) -> Assignment? {
+    mutating func emit(_ kind: EngineEvent.Kind) -> AssignmentTable.Box? {
         let event = EngineEvent(seq: state.lastSeq + 1, time: now, kind: kind)
         // Cannot fail: the sequence number is the successor by construction.
         let record = try! state.applyReporting(event)
         events.append(event)
+        return record
+    }
+
+    /// ``emit(_:)`` for an offer: applied before it goes into its event, which it then moves into.
+    mutating func emitOffer(_ offer: consuming Offer) -> AssignmentTable.Box {
+        let seq = state.lastSeq + 1
+        let record = state.applyOffered(offer, seq: seq, at: now)
+        events.append(EngineEvent(seq: seq, time: now, kind: .offered(consume offer)))
         return record
     }
 

@@ -34,11 +34,14 @@ struct FieldTable: Sendable {
 
     /// The lead's value for a single-valued slot, as the tests compare it.
     func fact(_ slot: Int32, of lead: Lead) -> LeadFact {
-        let entry = slots[Int(slot)]
-        guard let value = entry.field.value(of: lead) else { return .absent }
+        // Read in place: copying the slot out retained its field and its literals.
+        let position = Int(slot)
+        guard let value = slots[position].field.value(of: lead) else { return .absent }
         var fact = LeadFact.present
-        if !entry.literals.isEmpty, let text = value.firstText, let id = entry.literals[text] { fact.literal = id }
-        if entry.readsNumber, let number = value.number {
+        if !slots[position].literals.isEmpty, let text = value.firstText, let id = slots[position].literals[text] {
+            fact.literal = id
+        }
+        if slots[position].readsNumber, let number = value.number {
             fact.hasNumber = true
             fact.number = number
         }

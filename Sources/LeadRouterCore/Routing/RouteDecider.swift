@@ -37,21 +37,33 @@ struct RouteDecider {
         self.detailed = detailed
     }
 
+    /// Tries the rule's chain in order (an escalated lead: the escalation's target, if it has one).
     func decide(
-        _ lead: Lead, rule: Rule, chain: [Rule.Target], excluded: [RepID], into explanation: inout Explanation
+        _ lead: Lead, rule: Rule, escalated: Bool, excluded: [RepID], into explanation: inout Explanation
     ) -> Pick? {
         let eligibility = Eligibility(
             roster: roster, presence: presence, now: now, lead: lead, rule: rule, excluded: excluded)
-        for target in chain {
-            let pool = ResolvedPool(target.pool, for: lead, in: roster)
-            var stage = StageDraft()
-            if let note = pool.note { explanation.notes.append(note) }
-            for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }
-            let pick = select(target.strategy, in: pool, eligibility: eligibility, stage: &stage)
-            explanation.stages.append(stage.stage(pool: pool.key, strategy: target.strategy, chosen: pick?.rep))
-            if let pick { return pick }
+        // Stage by stage from the rule itself: building the chain as an array allocated on every route.
+        if escalated, let target = rule.escalation?.target {
+            return attempt(target, lead, eligibility, &explanation)
+        }
+        if let pick = attempt(rule.target, lead, eligibility, &explanation) { return pick }
+        for target in rule.fallbacks {
+            if let pick = attempt(target, lead, eligibility, &explanation) { return pick }
         }
         return nil
+    }
+
+    private func attempt(
+        _ target: Rule.Target, _ lead: Lead, _ eligibility: Eligibility, _ explanation: inout Explanation
+    ) -> Pick? {
+        let pool = ResolvedPool(target.pool, for: lead, in: roster)
+        var stage = StageDraft()
+        if let note = pool.note { explanation.notes.append(note) }
+        for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }
+        let pick = select(target.strategy, in: pool, eligibility: eligibility, stage: &stage)
+        explanation.stages.append(stage.stage(pool: pool.key, strategy: target.strategy, chosen: pick?.rep))
+        return pick
     }
 
     private func select(
