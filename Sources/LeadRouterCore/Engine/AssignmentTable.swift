@@ -52,17 +52,25 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         }
     }
 
-    /// ``modify(_:_:)``, also answering the box the new record was stored in: a caller that hands
-    /// the record on (a route's reply) shares it instead of copying every field out.
-    mutating func modifyAndShare<Result>(_ lead: LeadID, _ body: (inout Assignment?) -> Result) -> (Box?, Result) {
+    /// A lead's place in the table while a change is worked out: the record there now, and the one to
+    /// store instead.
+    struct Slot: ~Copyable {
+        fileprivate var box: Box?
+
+        /// The record there now, copied out (boxes never change).
+        var record: Assignment? { box?.record }
+
+        /// Stores `record` in a new box.
+        mutating func store(_ record: Assignment) { box = Box(record) }
+    }
+
+    /// Changes a lead's record in one walk of the map and answers the box the new record went into:
+    /// a caller that hands the record on (a route's reply) shares it instead of copying every field.
+    mutating func update<Result>(_ lead: LeadID, _ body: (inout Slot) -> Result) -> (Box?, Result) {
         boxes.updateValue(forKey: Key(lead)) { box in
-            var record = box?.record
-            let result = body(&record)
-            // Moved into the box: `if let` or `map` copied the record, retaining each field.
-            switch consume record {
-            case .some(let record): box = Box(record)
-            case .none: box = nil
-            }
+            var slot = Slot(box: box.take())
+            let result = body(&slot)
+            box = slot.box
             return (box, result)
         }
     }

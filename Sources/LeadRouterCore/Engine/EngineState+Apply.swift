@@ -42,16 +42,16 @@ extension EngineState {
         case .queued(let waiting):
             let version = policy.policy.version
             reported =
-                assignments.modifyAndShare(waiting.lead.id) { slot in
+                assignments.update(waiting.lead.id) { slot in
                     var record =
-                        slot
+                        slot.record
                         ?? Self.newRecord(
                             waiting.lead, rule: waiting.rule, priority: waiting.priority, version: version)
                     record.state = .queued
                     record.rep = nil
                     record.seq = event.seq
                     record.explanation = waiting.explanation
-                    slot = record
+                    slot.store(record)
                 }.0
             // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
             let since = queue[waiting.lead.id]?.since ?? time
@@ -109,15 +109,16 @@ extension EngineState {
     }
 
     private mutating func applyOffer(_ offer: borrowing Offer, seq: UInt64, at time: Timestamp) -> AssignmentTable.Box {
-        let (stored, wasQueued) = assignments.modifyAndShare(offer.lead.id) { slot in
-            guard var record = slot else {
+        let (stored, wasQueued) = assignments.update(offer.lead.id) { slot in
+            guard var record = slot.record else {
                 // A new lead (the common case): built from the offer at once, where starting from a
                 // queued record allocated an explanation only to replace it.
-                slot = Assignment(
-                    lead: offer.lead, state: .offered, rep: offer.rep, rule: offer.rule, seq: seq,
-                    priority: offer.priority, offeredAt: time, acceptedAt: nil, completedAt: nil,
-                    slaDeadline: offer.slaDeadline, expiredReps: [], misses: 0, escalated: false, outcome: nil,
-                    explanation: offer.explanation)
+                slot.store(
+                    Assignment(
+                        lead: offer.lead, state: .offered, rep: offer.rep, rule: offer.rule, seq: seq,
+                        priority: offer.priority, offeredAt: time, acceptedAt: nil, completedAt: nil,
+                        slaDeadline: offer.slaDeadline, expiredReps: [], misses: 0, escalated: false, outcome: nil,
+                        explanation: offer.explanation))
                 return false
             }
             // Only a lead whose record says queued can be in the queue: a new lead skips that lookup.
@@ -131,7 +132,7 @@ extension EngineState {
             record.offeredAt = record.offeredAt ?? time
             record.slaDeadline = offer.slaDeadline
             record.explanation = offer.explanation
-            slot = record
+            slot.store(record)
             return wasQueued
         }
         let offered = stored!
