@@ -137,12 +137,12 @@ struct ConditionTests {
             let expectedRule = firstMatch.map { rules[$0].name } ?? "default"
             let expectedMisses = rules[..<(firstMatch ?? rules.count)].map(\.name)
             let indexed = compiled.match(lead, exhaustive: false)
-            #expect(indexed.rule.name == expectedRule, "lead \(sample)")
+            #expect(indexed.rule.rule.name == expectedRule, "lead \(sample)")
             let exhaustive = compiled.match(lead, exhaustive: true)
-            #expect(exhaustive.rule.name == expectedRule, "lead \(sample)")
+            #expect(exhaustive.rule.rule.name == expectedRule, "lead \(sample)")
             #expect(exhaustive.notMatched == expectedMisses, "lead \(sample)")
             for (rule, policy) in zip(rules, alone) {
-                let matched = policy.match(lead, exhaustive: false).rule.name == rule.name
+                let matched = policy.match(lead, exhaustive: false).rule.rule.name == rule.name
                 #expect(matched == rule.condition.matches(lead), "lead \(sample), \(rule.condition)")
             }
         }
@@ -160,7 +160,7 @@ struct ConditionTests {
         }
         // Through the index (not exhaustive), which files the rule under "web" twice.
         let (rule, notMatched) = CompiledPolicy(Fixtures.policy(rules)).match(lead, exhaustive: false)
-        #expect(rule.name == "default")
+        #expect(rule.rule.name == "default")
         #expect(notMatched == ["web-us"])
     }
 

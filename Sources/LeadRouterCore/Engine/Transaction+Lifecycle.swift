@@ -94,7 +94,7 @@ extension Transaction {
                 let deadline = record.slaDeadline, deadline <= now
             else { continue }
             emit(.expired(lead: lead, rep: rep))
-            if let rule = state.policy.rule(named: record.rule), let escalation = rule.escalation,
+            if let rule = state.policy.rule(named: record.rule)?.rule, let escalation = rule.escalation,
                 !record.escalated, record.misses + 1 >= escalation.afterMisses
             {
                 emit(.escalated(lead: lead, rule: rule.name))

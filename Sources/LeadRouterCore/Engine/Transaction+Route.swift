@@ -8,7 +8,7 @@ extension Transaction {
         }
         let (rule, notMatched) = state.policy.match(lead, exhaustive: detailed)
         var explanation = Explanation(
-            policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: notMatched)
+            policyVersion: state.policy.policy.version, rule: rule.rule.name, rulesNotMatched: notMatched)
         let record = place(
             lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed)
         return RouteResult(record!, explanation: explanation, isNew: true)
@@ -18,13 +18,15 @@ extension Transaction {
     /// the lead's record as that left it (`nil` when it was neither offered nor, by request, queued).
     @discardableResult
     mutating func place(
-        _ lead: Lead, rule: Rule, excluded: [RepID], escalated: Bool, explanation: inout Explanation, detailed: Bool,
+        _ lead: Lead, rule compiled: CompiledRule, excluded: [RepID], escalated: Bool, explanation: inout Explanation,
+        detailed: Bool,
         queueIfUnplaced: Bool = true
     ) -> AssignmentTable.Box? {
+        let rule = compiled.rule
         let priority = (lead.score ?? 0) + rule.priority
         // The decider's copy of the state must be gone before `emit` changes it, or every change copies.
         let pick = RouteDecider(state: state, now: now, detailed: detailed)
-            .decide(lead, rule: rule, escalated: escalated, excluded: excluded, into: &explanation)
+            .decide(lead, rule: compiled, escalated: escalated, excluded: excluded, into: &explanation)
         if let pick {
             explanation.chosen = pick.rep
             explanation.outcome = .assigned
@@ -49,7 +51,8 @@ extension Transaction {
     ) -> AssignmentTable.Box? {
         guard let record = state.assignments[leadID] else { return nil }
         let rule = state.policy.rule(named: record.rule) ?? state.policy.match(record.lead, exhaustive: false).rule
-        var explanation = Explanation(policyVersion: state.policy.policy.version, rule: rule.name, rulesNotMatched: [])
+        var explanation = Explanation(
+            policyVersion: state.policy.policy.version, rule: rule.rule.name, rulesNotMatched: [])
         if record.escalated { explanation.notes.append("escalated after \(record.misses) missed SLAs") }
         if !record.expiredReps.isEmpty {
             explanation.notes.append("excluded after letting it expire: " + record.expiredReps.joined(separator: ", "))

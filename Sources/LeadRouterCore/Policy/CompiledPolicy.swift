@@ -6,7 +6,10 @@ public final class CompiledPolicy: Hashable, Sendable {
     /// Each rule's root node in `conditions`, by position.
     private let roots: [Int32]
     private let index: RuleIndex
-    private let rulesByName: [String: Rule]
+    /// The policy's rules by position, and the default rule.
+    private let rules: [CompiledRule]
+    private let defaultRule: CompiledRule
+    private let rulesByName: [String: CompiledRule]
 
     public init(_ policy: Policy) {
         self.policy = policy
@@ -17,29 +20,31 @@ public final class CompiledPolicy: Hashable, Sendable {
         self.index = RuleIndex(rules: policy.rules, fields: &fields)
         self.fields = fields
         self.conditions = conditions
+        self.rules = policy.rules.map(CompiledRule.init)
+        self.defaultRule = CompiledRule(policy.defaultRule)
         self.rulesByName = Dictionary(
-            policy.orderedRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            (rules + [defaultRule]).map { ($0.rule.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The first rule matching the lead (the default rule when none does), and the evaluated rules
     /// that did not match. `exhaustive` evaluates every earlier rule, for a complete explanation.
-    func match(_ lead: Lead, exhaustive: Bool) -> (rule: Rule, notMatched: [String]) {
+    func match(_ lead: Lead, exhaustive: Bool) -> (rule: CompiledRule, notMatched: [String]) {
         LeadFacts.with(lead, fields) { facts in
             let positions = exhaustive ? Array(policy.rules.indices) : index.candidates(facts)
             return conditions.withEvaluator(facts) { evaluator in
                 var notMatched: [String] = []
                 for position in positions {
-                    if evaluator.matches(roots[position]) { return (policy.rules[position], notMatched) }
+                    if evaluator.matches(roots[position]) { return (rules[position], notMatched) }
                     // Reserved at the first miss: a lead that matches its first candidate allocates nothing.
                     if notMatched.isEmpty { notMatched.reserveCapacity(positions.count) }
                     notMatched.append(policy.rules[position].name)
                 }
-                return (policy.defaultRule, notMatched)
+                return (defaultRule, notMatched)
             }
         }
     }
 
-    func rule(named name: String) -> Rule? {
+    func rule(named name: String) -> CompiledRule? {
         rulesByName[name]
     }
 

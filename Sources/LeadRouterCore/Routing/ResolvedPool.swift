@@ -7,7 +7,8 @@ struct ResolvedPool {
     var missing: [RepID] = []
     var note: String?
 
-    init(_ pool: Pool, for lead: Lead, in roster: Roster) {
+    /// - Parameter fixedKey: the key's part from the pool's teams and reps (``CompiledRule/Stage``).
+    init(_ pool: Pool, fixedKey: String, for lead: Lead, in roster: Roster) {
         note = nil
         if pool.accountOwner {
             if let owner = roster.owner(of: lead), let index = roster.indexOf[owner] {
@@ -22,11 +23,10 @@ struct ResolvedPool {
             return
         }
         var base: [Int32]
-        var key = pool.teams.isEmpty ? "" : "teams=" + pool.teams.joined(separator: ",")
+        var key = fixedKey
         if !pool.reps.isEmpty {
             base = pool.reps.compactMap { roster.indexOf[$0] }
             missing = pool.reps.filter { roster.indexOf[$0] == nil }
-            key += "reps=" + pool.reps.joined(separator: ",")
         } else if pool.teams.count == 1 {
             base = roster.members(ofTeam: pool.teams[0])
         } else if !pool.teams.isEmpty {

@@ -39,25 +39,24 @@ struct RouteDecider {
 
     /// Tries the rule's chain in order (an escalated lead: the escalation's target, if it has one).
     func decide(
-        _ lead: Lead, rule: Rule, escalated: Bool, excluded: [RepID], into explanation: inout Explanation
+        _ lead: Lead, rule: CompiledRule, escalated: Bool, excluded: [RepID], into explanation: inout Explanation
     ) -> Pick? {
         let eligibility = Eligibility(
-            roster: roster, presence: presence, now: now, lead: lead, rule: rule, excluded: excluded)
-        // Stage by stage from the rule itself: building the chain as an array allocated on every route.
-        if escalated, let target = rule.escalation?.target {
-            return attempt(target, lead, eligibility, &explanation)
+            roster: roster, presence: presence, now: now, lead: lead, rule: rule.rule, excluded: excluded)
+        if escalated, let stage = rule.escalation {
+            return attempt(stage, lead, eligibility, &explanation)
         }
-        if let pick = attempt(rule.target, lead, eligibility, &explanation) { return pick }
-        for target in rule.fallbacks {
-            if let pick = attempt(target, lead, eligibility, &explanation) { return pick }
+        for stage in rule.chain {
+            if let pick = attempt(stage, lead, eligibility, &explanation) { return pick }
         }
         return nil
     }
 
     private func attempt(
-        _ target: Rule.Target, _ lead: Lead, _ eligibility: Eligibility, _ explanation: inout Explanation
+        _ compiled: CompiledRule.Stage, _ lead: Lead, _ eligibility: Eligibility, _ explanation: inout Explanation
     ) -> Pick? {
-        let pool = ResolvedPool(target.pool, for: lead, in: roster)
+        let target = compiled.target
+        let pool = ResolvedPool(target.pool, fixedKey: compiled.fixedKey, for: lead, in: roster)
         var stage = StageDraft()
         if let note = pool.note { explanation.notes.append(note) }
         for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }

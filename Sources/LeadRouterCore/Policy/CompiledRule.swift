@@ -1,0 +1,31 @@
+/// A rule as routing reads it: shared by reference, where a `Rule` copied out of the policy retained
+/// each of its strings and arrays on every route, with each stage's fixed part of its ledger key
+/// worked out once instead of joined again per decision.
+final class CompiledRule: Sendable {
+    /// One stage of the chain: the target and the part of its ledger key that no lead changes.
+    struct Stage: Sendable {
+        let target: Rule.Target
+        /// `teams=...` and `reps=...`, or empty; a territory or account-owner pool adds to it per lead.
+        let fixedKey: String
+
+        init(_ target: Rule.Target) {
+            self.target = target
+            let pool = target.pool
+            var key = pool.teams.isEmpty ? "" : "teams=" + pool.teams.joined(separator: ",")
+            if !pool.reps.isEmpty { key += "reps=" + pool.reps.joined(separator: ",") }
+            fixedKey = key
+        }
+    }
+
+    let rule: Rule
+    /// The target, then the fallbacks: the order a lead tries them.
+    let chain: [Stage]
+    /// Where an escalated lead goes, if the rule names a place.
+    let escalation: Stage?
+
+    init(_ rule: Rule) {
+        self.rule = rule
+        chain = rule.chain.map(Stage.init)
+        escalation = rule.escalation?.target.map(Stage.init)
+    }
+}
