@@ -41,17 +41,6 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         set { boxes[Key(lead)] = newValue.map(Box.init) }
     }
 
-    /// Reads and replaces a lead's record (`nil`: none) in one walk of the map, where a read and a
-    /// write each walk it. A record present after `body` is stored anew, changed or not.
-    mutating func modify<Result>(_ lead: LeadID, _ body: (inout Assignment?) -> Result) -> Result {
-        boxes.updateValue(forKey: Key(lead)) { box in
-            var record = box?.record
-            let result = body(&record)
-            box = record.map(Box.init)
-            return result
-        }
-    }
-
     /// A lead's place in the table while a change is worked out: the record there now, and the one to
     /// store instead.
     struct Slot: ~Copyable {
@@ -64,8 +53,9 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         mutating func store(_ record: Assignment) { box = Box(record) }
     }
 
-    /// Changes a lead's record in one walk of the map and answers the box the new record went into:
-    /// a caller that hands the record on (a route's reply) shares it instead of copying every field.
+    /// Changes a lead's record in one walk of the map (a read and a write each walk it) and answers
+    /// the box the new record went into (`nil` when `body` stored none): a caller that hands the
+    /// record on (a route's reply) shares it instead of copying every field.
     mutating func update<Result>(_ lead: LeadID, _ body: (inout Slot) -> Result) -> (Box?, Result) {
         boxes.updateValue(forKey: Key(lead)) { box in
             var slot = Slot(box: box.take())

@@ -211,15 +211,15 @@ extension EngineState {
     private mutating func update(
         _ lead: LeadID, seq: UInt64, heldBy rep: RepID?, _ change: (inout Assignment) -> Void
     ) -> Bool {
-        assignments.modify(lead) { slot in
-            guard var record = slot else { return false }
+        assignments.update(lead) { slot in
+            guard var record = slot.record else { return false }
             let held = rep != nil && record.rep == rep && (record.state == .offered || record.state == .accepted)
             change(&record)
             if rep != nil { record.slaDeadline = nil }
             record.seq = seq
-            slot = record
+            slot.store(record)
             return held
-        }
+        }.1
     }
 
     /// Frees one open slot of the rep if it `held` the lead; `activityAt` marks the end of work for
