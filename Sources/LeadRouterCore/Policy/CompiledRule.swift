@@ -5,15 +5,12 @@ final class CompiledRule: Sendable {
     /// One stage of the chain: the target and the part of its ledger key that no lead changes.
     struct Stage: Sendable {
         let target: Rule.Target
-        /// `teams=...` and `reps=...`, or empty; a territory or account-owner pool adds to it per lead.
+        /// ``ResolvedPool/fixedKey(of:)`` of the target's pool.
         let fixedKey: String
 
         init(_ target: Rule.Target) {
             self.target = target
-            let pool = target.pool
-            var key = pool.teams.isEmpty ? "" : "teams=" + pool.teams.joined(separator: ",")
-            if !pool.reps.isEmpty { key += "reps=" + pool.reps.joined(separator: ",") }
-            fixedKey = key
+            fixedKey = ResolvedPool.fixedKey(of: target.pool)
         }
     }
 

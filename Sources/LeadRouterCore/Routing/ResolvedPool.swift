@@ -7,7 +7,15 @@ struct ResolvedPool {
     var missing: [RepID] = []
     var note: String?
 
-    /// - Parameter fixedKey: the key's part from the pool's teams and reps (``CompiledRule/Stage``).
+    /// The part of a pool's key that no lead changes: its teams and reps (or nothing). Worked out once
+    /// per rule stage (``CompiledRule/Stage``); a territory or account-owner pool adds to it per lead.
+    static func fixedKey(of pool: Pool) -> String {
+        var key = pool.teams.isEmpty ? "" : "teams=" + pool.teams.joined(separator: ",")
+        if !pool.reps.isEmpty { key += "reps=" + pool.reps.joined(separator: ",") }
+        return key
+    }
+
+    /// - Parameter fixedKey: ``fixedKey(of:)`` of `pool`.
     init(_ pool: Pool, fixedKey: String, for lead: Lead, in roster: Roster) {
         note = nil
         if pool.accountOwner {
