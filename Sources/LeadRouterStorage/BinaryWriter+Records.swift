@@ -44,9 +44,10 @@ extension BinaryWriter {
                 writer.optional(candidate.rejection) { $0.name($1.rawValue) }
                 writer.optional(candidate.score) { $0.double($1) }
             }
-            writer.array(stage.rejectionCounts.sorted { $0.key.rawValue < $1.key.rawValue }) { writer, entry in
-                writer.name(entry.key.rawValue)
-                writer.int(entry.value)
+            writer.varint(UInt64(stage.rejectionCounts.count))
+            for (reason, count) in stage.rejectionCounts {
+                writer.name(reason.rawValue)
+                writer.int(count)
             }
             writer.optional(stage.chosen) { $0.name($1) }
         }
@@ -120,12 +121,13 @@ extension BinaryReader {
                     rejection: try reader.optional { try $0.enumeration(Explanation.Rejection.self) },
                     score: try reader.optional { try $0.double() })
             }
-            let counts = try reader.array { reader in
-                (try reader.enumeration(Explanation.Rejection.self), try reader.int() as Int)
+            var counts = Explanation.RejectionCounts()
+            for _ in 0..<(try reader.count()) {
+                counts[try reader.enumeration(Explanation.Rejection.self)] = try reader.int()
             }
             return Explanation.Stage(
                 pool: pool, strategy: strategy, candidates: candidates,
-                rejectionCounts: Dictionary(counts, uniquingKeysWith: { $1 }),
+                rejectionCounts: counts,
                 chosen: try reader.optional { try $0.name() })
         }
         explanation.chosen = try optional { try $0.name() }

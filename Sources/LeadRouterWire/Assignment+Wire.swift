@@ -34,7 +34,7 @@ extension Explanation {
             wireStage.strategy = stage.strategy.rawValue
             wireStage.chosen = stage.chosen ?? ""
             wireStage.rejectionCounts = Dictionary(
-                uniqueKeysWithValues: stage.rejectionCounts.map { ($0.key.rawValue, Int32($0.value)) })
+                uniqueKeysWithValues: stage.rejectionCounts.map { ($0.key.rawValue, Int32(clamping: $0.value)) })
             wireStage.candidates = stage.candidates.map { candidate in
                 var wireCandidate = Leadrouter_V1_Candidate()
                 wireCandidate.rep = candidate.rep

@@ -1,3 +1,4 @@
+import Foundation
 import LeadRouterCore
 import Testing
 
@@ -35,6 +36,24 @@ struct ExplanationTests {
         #expect(result.explanation.chosen == "b")
         let full = try engine.route(Fixtures.lead("2"), detailed: true)
         #expect(full.explanation.stages[0].candidates.count == 3)
+    }
+
+    @Test func rejectionCountsListReasonsInDeclaredOrderAndReadAsNamesInJSON() throws {
+        var counts: Explanation.RejectionCounts = [.notSelected: 2, .offline: 1]
+        counts[.onCall] += 3
+        counts[.offline] = 0
+        #expect(counts.map(\.key) == [.onCall, .notSelected])
+        #expect(counts.map(\.value) == [3, 2])
+        #expect(counts.count == 2 && !counts.isEmpty && Explanation.RejectionCounts().isEmpty)
+        #expect(counts == [.notSelected: 2, .onCall: 3] && counts != [.onCall: 3])
+
+        let json = try JSONEncoder().encode(counts)
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Int])
+        #expect(object == ["on_call": 3, "not_selected": 2])
+        #expect(try JSONDecoder().decode(Explanation.RejectionCounts.self, from: json) == counts)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Explanation.RejectionCounts.self, from: Data(#"{"bored": 1}"#.utf8))
+        }
     }
 
     @Test func routingTheSameLeadTwiceReturnsTheExistingAssignment() throws {

@@ -98,10 +98,9 @@ extension RandomValues {
                         rep: text(), rejection: chance(70) ? Explanation.Rejection.allCases.randomElement()! : nil,
                         score: maybe { $0.number() })
                 },
-                rejectionCounts: Dictionary(
-                    Explanation.Rejection.allCases.filter { _ in chance(30) }.map {
-                        ($0, Int.random(in: 0...100_000, using: &random))
-                    }, uniquingKeysWith: { first, _ in first }),
+                rejectionCounts: Explanation.Rejection.allCases.filter { _ in chance(30) }.reduce(into: [:]) {
+                    $0[$1] = Int.random(in: 0...100_000, using: &random)
+                },
                 chosen: maybe { $0.text() })
         }
         explanation.chosen = maybe { $0.text() }

@@ -38,11 +38,11 @@ public struct Explanation: Hashable, Sendable, Codable {
         public var strategy: RoutingStrategy
         public var candidates: [Candidate]
         /// Candidates per rejection reason, kept even when the per-candidate list is off.
-        public var rejectionCounts: [Rejection: Int]
+        public var rejectionCounts: RejectionCounts
         public var chosen: RepID?
 
         public init(
-            pool: String, strategy: RoutingStrategy, candidates: [Candidate], rejectionCounts: [Rejection: Int],
+            pool: String, strategy: RoutingStrategy, candidates: [Candidate], rejectionCounts: RejectionCounts,
             chosen: RepID?
         ) {
             self.pool = pool
