@@ -103,12 +103,18 @@ extension EngineState {
     /// Applies the offered event numbered `seq` from its offer alone: the transaction applies an offer
     /// before wrapping it in its event, since taking the payload back out of the event copied every
     /// field. The caller has checked that `seq` follows ``lastSeq``.
-    mutating func applyOffered(_ offer: borrowing Offer, seq: UInt64, at time: Timestamp) -> AssignmentTable.Box {
+    /// `repIndex`: the offered rep's dense index when the caller knows it (the decider that picked
+    /// them), which saves hashing their id.
+    mutating func applyOffered(_ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32)
+        -> AssignmentTable.Box
+    {
         advance(to: seq, at: time)
-        return applyOffer(offer, seq: seq, at: time)
+        return applyOffer(offer, seq: seq, at: time, repIndex: repIndex)
     }
 
-    private mutating func applyOffer(_ offer: borrowing Offer, seq: UInt64, at time: Timestamp) -> AssignmentTable.Box {
+    private mutating func applyOffer(
+        _ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32? = nil
+    ) -> AssignmentTable.Box {
         let (stored, wasQueued) = assignments.update(offer.lead.id) { slot in
             guard var record = slot.record else {
                 // A new lead (the common case): built from the offer at once, where starting from a
@@ -140,14 +146,15 @@ extension EngineState {
         let bucket = offer.slaDeadline.seconds
         slaBuckets[bucket] = LeadList(offer.lead.id, next: slaBuckets[bucket])
 
-        guard let index = roster.indexOf[offer.rep], var live = presence[dense: index] else { return offered }
+        guard let index = repIndex ?? roster.indexOf[offer.rep], var live = presence[dense: index] else {
+            return offered
+        }
         let day = LocalClock.dayNumber(time, in: roster.profile(index)?.rep.workingHours?.timeZone)
         live.assignedToday = live.assignedCount(onDay: day) + 1
         live.assignedDay = day
         live.openAssignments += 1
         live.lastActivity = time
-        presence.set(index, live)
-        presence.addOpenLead(offer.lead.id, at: index)
+        presence.offer(offer.lead.id, to: index, live: live)
         var joining: [(Int32, Int)] = []
         for (rep, credit) in offer.joining {
             if let joiner = roster.indexOf[rep] { joining.append((joiner, credit)) }

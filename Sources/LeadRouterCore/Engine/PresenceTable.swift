@@ -41,9 +41,13 @@ public struct PresenceTable: Hashable, Sendable {
         slots.update(Int(index)) { $0.open = list }
     }
 
-    /// Adds a lead to the rep's open list (the caller counts it in ``RepPresence/openAssignments``).
-    mutating func addOpenLead(_ lead: LeadID, at index: Int32) {
-        slots.update(Int(index)) { $0.open.insert(lead) }
+    /// An offer's change to its rep: new live values and the lead on their open list, in one walk of
+    /// the trie (the caller counts the lead in ``RepPresence/openAssignments``).
+    mutating func offer(_ lead: LeadID, to index: Int32, live: RepPresence) {
+        slots.update(Int(index)) { slot in
+            slot.live = live
+            slot.open.insert(lead)
+        }
     }
 
     /// The rep's open list as stored (stale entries included), for tests and snapshots.

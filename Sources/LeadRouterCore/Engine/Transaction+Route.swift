@@ -34,7 +34,8 @@ extension Transaction {
                 Offer(
                     lead: lead, rep: pick.rep, rule: rule.name, priority: priority,
                     slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey,
-                    strategy: pick.strategy, joining: pick.joining, explanation: explanation))
+                    strategy: pick.strategy, joining: pick.joining, explanation: explanation),
+                repIndex: pick.index)
         } else {
             guard queueIfUnplaced else { return nil }
             explanation.outcome = .queued

@@ -45,9 +45,9 @@ struct Transaction: ~Copyable {
     }
 
     /// ``emit(_:)`` for an offer: applied before it goes into its event, which it then moves into.
-    mutating func emitOffer(_ offer: consuming Offer) -> AssignmentTable.Box {
+    mutating func emitOffer(_ offer: consuming Offer, repIndex: Int32) -> AssignmentTable.Box {
         let seq = state.lastSeq + 1
-        let record = state.applyOffered(offer, seq: seq, at: now)
+        let record = state.applyOffered(offer, seq: seq, at: now, repIndex: repIndex)
         events.append(EngineEvent(seq: seq, time: now, kind: .offered(consume offer)))
         return record
     }

@@ -7,6 +7,8 @@ import HashTreeCollections
 struct RouteDecider {
     struct Pick {
         var rep: RepID
+        /// The rep's dense roster index.
+        var index: Int32
         var poolKey: String
         var strategy: RoutingStrategy
         var joining: [RepID: Int] = [:]
@@ -80,7 +82,7 @@ struct RouteDecider {
         }
         guard let chosen, let rep = roster.profile(chosen.index)?.rep.id else { return nil }
         if detailed { stage.candidates.insert(.init(rep: rep, rejection: nil, score: chosen.score), at: 0) }
-        return Pick(rep: rep, poolKey: pool.key, strategy: strategy, joining: joining)
+        return Pick(rep: rep, index: chosen.index, poolKey: pool.key, strategy: strategy, joining: joining)
     }
 
     private func record(
