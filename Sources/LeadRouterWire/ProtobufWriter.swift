@@ -87,9 +87,16 @@ struct ProtobufWriter {
             bytes[lengthAt] = UInt8(length)
             return
         }
-        var prefix = ProtobufWriter(capacity: 10)
-        prefix.varint(UInt64(length))
-        bytes.replaceSubrange(lengthAt..<(lengthAt + 1), with: prefix.bytes)
+        // Room for the longer varint, then its bytes in place: no buffer of its own for the prefix.
+        var extra = 0
+        while length >> (7 * (extra + 1)) != 0 { extra += 1 }
+        bytes.insert(contentsOf: repeatElement(0, count: extra), at: lengthAt + 1)
+        var value = length
+        for position in lengthAt..<(lengthAt + extra) {
+            bytes[position] = UInt8(truncatingIfNeeded: value) | 0x80
+            value >>= 7
+        }
+        bytes[lengthAt + extra] = UInt8(value)
     }
 
     /// A `map<string, string>` field: one entry message per pair.

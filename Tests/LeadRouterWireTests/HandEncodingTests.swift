@@ -56,6 +56,25 @@ struct HandEncodingTests {
         }
     }
 
+    /// Nested lengths of one, two and three varint bytes, byte for byte as the generated code writes them.
+    @Test func longNestedMessagesCarryTheSameLengthPrefixesAsTheGeneratedCode() throws {
+        for noteBytes in [0, 100, 200, 20_000] {
+            var lead = Lead(id: "l", createdAt: Timestamp(millis: 1), source: "web")
+            lead.custom = ["k": String(repeating: "v", count: noteBytes / 2)]
+            var explanation = Explanation(policyVersion: "1", rule: "r", rulesNotMatched: [])
+            explanation.notes = [String(repeating: "n", count: noteBytes)]
+            let assignment = Assignment(
+                lead: lead, state: .offered, rep: "a", rule: "r", seq: 7, priority: 1, offeredAt: nil,
+                acceptedAt: nil, completedAt: nil, slaDeadline: nil, expiredReps: [], misses: 0, escalated: false,
+                outcome: nil, explanation: explanation)
+            var expected = Leadrouter_V1_RouteReply()
+            expected.assignment = assignment.wire
+            expected.created = true
+            let payload = assignment.routeReplyPayload(created: true)
+            #expect(Array(payload.readableBytesView) == (try expected.serializedBytes() as [UInt8]), "\(noteBytes)")
+        }
+    }
+
     @Test func writesNothingForDefaultsAndKeepsEmptyOptionals() throws {
         var lead = Lead(id: "l", createdAt: Timestamp(millis: 0), source: "")
         lead.intents = [""]
