@@ -17,13 +17,16 @@ struct ProtobufWriter {
         case lengthDelimited = 2
     }
 
-    private mutating func varint(_ value: UInt64) {
+    private mutating func varint(_ value: UInt64) { Self.varintBytes(of: value) { bytes.append($0) } }
+
+    /// The bytes of `value` as a varint, least significant group first.
+    private static func varintBytes(of value: UInt64, _ emit: (UInt8) -> Void) {
         var value = value
         while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            emit(UInt8(truncatingIfNeeded: value) | 0x80)
             value >>= 7
         }
-        bytes.append(UInt8(value))
+        emit(UInt8(value))
     }
 
     private mutating func tag(_ field: Int, _ type: WireType) { varint(UInt64(field << 3) | UInt64(type.rawValue)) }
@@ -91,12 +94,11 @@ struct ProtobufWriter {
         var extra = 0
         while length >> (7 * (extra + 1)) != 0 { extra += 1 }
         bytes.insert(contentsOf: repeatElement(0, count: extra), at: lengthAt + 1)
-        var value = length
-        for position in lengthAt..<(lengthAt + extra) {
-            bytes[position] = UInt8(truncatingIfNeeded: value) | 0x80
-            value >>= 7
+        var position = lengthAt
+        Self.varintBytes(of: UInt64(length)) { byte in
+            bytes[position] = byte
+            position += 1
         }
-        bytes[lengthAt + extra] = UInt8(value)
     }
 
     /// A `map<string, string>` field: one entry message per pair.
