@@ -111,6 +111,33 @@ struct StrategyTests {
         #expect(outside.explanation.notes.contains("lead matches no territory"))
     }
 
+    @Test func territoryTiesGoToTheSmallerIdAndTheLongestPostalPrefixCounts() throws {
+        let reps = ["a-de", "z-de", "de-803", "anywhere-80"].map { Rep(id: $0, teams: ["t"], territories: [$0]) }
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy(default: .init(pool: Pool(teams: ["t"], territory: true))), reps: reps)
+        try engine.setTerritories([
+            Territory(id: "z-de", countries: ["DE"]),
+            Territory(id: "a-de", countries: ["DE"]),
+            Territory(id: "de-803", countries: ["DE"], postalPrefixes: ["8", "803"]),
+            Territory(id: "anywhere-80", postalPrefixes: ["80"]),
+        ])
+        let tie = try engine.route(Fixtures.lead("1") { $0.country = "DE" })
+        #expect(tie.assignment.rep == "a-de")
+        // 803 (three digits) beats the country-free 80 (two); its own 8 alone would not.
+        let munich = try engine.route(
+            Fixtures.lead("2") {
+                $0.country = "DE"; $0.postalCode = "80331"
+            })
+        #expect(munich.assignment.rep == "de-803")
+        // Only the territory without a country covers France.
+        let france = try engine.route(
+            Fixtures.lead("3") {
+                $0.country = "FR"; $0.postalCode = "80100"
+            })
+        #expect(france.assignment.rep == "anywhere-80")
+        #expect(france.explanation.notes.contains("lead is in territory anywhere-80"))
+    }
+
     @Test func skillsRequireMinimumLevelsFromRuleOrLead() throws {
         let reps = [
             Rep(id: "novice", teams: ["t"], skills: ["fintech": 1, "solutions": 3], languages: ["en"]),

@@ -37,7 +37,10 @@ public struct Territory: Hashable, Sendable, Codable, Identifiable {
         }
         if !postalPrefixes.isEmpty {
             guard let postal = lead.postalCode else { return nil }
-            let longest = postalPrefixes.filter { postal.hasPrefix($0) }.map(\.count).max()
+            var longest: Int?
+            for prefix in postalPrefixes where postal.hasPrefix(prefix) {
+                longest = max(longest ?? 0, prefix.count)
+            }
             guard let longest else { return nil }
             score += 1000 * longest
         }

@@ -33,8 +33,10 @@ extension Explanation {
 
         public var isEmpty: Bool { counts.indices.allSatisfy { counts[$0] == 0 } }
 
-        /// One more candidate rejected for `reason`: the scan's per-candidate step, so no range check.
-        mutating func add(_ reason: Rejection) { counts[reason.ordinal] &+= 1 }
+        /// More candidates rejected for `reason`: the scan's per-candidate step, so no range check.
+        mutating func add(_ reason: Rejection, times: Int = 1) {
+            counts[reason.ordinal] &+= UInt32(truncatingIfNeeded: times)
+        }
 
         /// The reasons with a count above zero, in `allCases` order.
         public func makeIterator() -> Iterator { Iterator(counts: self, position: 0) }

@@ -120,15 +120,24 @@ public final class Roster: Hashable, Sendable {
 
     /// The most specific territory containing the lead; ties go to the smaller id.
     func territory(of lead: Lead) -> Territory? {
-        var best: (territory: Territory, score: Int)?
+        // Both lists in place, the best by position: joining them, or keeping a copy of the best so
+        // far, allocated or retained on every territory route.
         let byCountry = lead.countryCode.flatMap { territoriesByCountry[$0] } ?? []
-        for territory in byCountry + territoriesAnyCountry {
-            guard let score = territory.specificity(for: lead) else { continue }
-            if best == nil || score > best!.score || (score == best!.score && territory.id < best!.territory.id) {
-                best = (territory, score)
+        var best: (inCountry: Bool, position: Int, score: Int)?
+        func consider(_ territories: [Territory], inCountry: Bool) {
+            for position in territories.indices {
+                guard let score = territories[position].specificity(for: lead) else { continue }
+                if let current = best {
+                    let currentID = (current.inCountry ? byCountry : territoriesAnyCountry)[current.position].id
+                    guard score > current.score || (score == current.score && territories[position].id < currentID)
+                    else { continue }
+                }
+                best = (inCountry, position, score)
             }
         }
-        return best?.territory
+        consider(byCountry, inCountry: true)
+        consider(territoriesAnyCountry, inCountry: false)
+        return best.map { ($0.inCountry ? byCountry : territoriesAnyCountry)[$0.position] }
     }
 
     /// The rep owning the lead's account id, else its email domain.

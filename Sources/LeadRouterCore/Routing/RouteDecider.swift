@@ -174,8 +174,13 @@ struct RouteDecider {
                 bestScore = score
             }
         }
-        for (position, contender) in eligible.enumerated() where position != best {
-            record(contender.index, .notSelected, score: next * contender.weight - Double(contender.count), in: &stage)
+        if detailed {
+            for (position, contender) in eligible.enumerated() where position != best {
+                let score = next * contender.weight - Double(contender.count)
+                record(contender.index, .notSelected, score: score, in: &stage)
+            }
+        } else {
+            stage.count(.notSelected, times: eligible.count - 1)
         }
         return (eligible[best].index, bestScore)
     }

@@ -7,7 +7,7 @@ struct StageDraft {
     private var counts = Explanation.RejectionCounts()
     var candidates: [Explanation.Candidate] = []
 
-    mutating func count(_ rejection: Explanation.Rejection) { counts.add(rejection) }
+    mutating func count(_ rejection: Explanation.Rejection, times: Int = 1) { counts.add(rejection, times: times) }
 
     func stage(pool: String, strategy: RoutingStrategy, chosen: RepID?) -> Explanation.Stage {
         Explanation.Stage(
