@@ -64,6 +64,6 @@ extension EngineEvent {
         writer.integer(7, fields.slaDeadlineMillis)
         writer.string(8, fields.detail)
         if let lead = fields.lead { writer.message(9) { lead.write(into: &$0) } }
-        return ByteBuffer(bytes: writer.bytes)
+        return writer.byteBuffer()
     }
 }

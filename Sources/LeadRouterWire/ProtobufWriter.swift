@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Writes protobuf's binary encoding field by field, for the few messages sent on every call.
 ///
 /// Building a generated message first and serialising it took 3.6 µs for a 300-byte RouteReply
@@ -6,10 +8,23 @@
 /// a singular field at its default is left out, an `optional` one is written whenever present, and a
 /// nested message is written as its length and bytes. Tests decode the output with the generated
 /// types and compare it with what they produce.
-struct ProtobufWriter {
-    private(set) var bytes: [UInt8] = []
+///
+/// The bytes go straight into memory the writer owns, each write checking the room once: appending to
+/// an array checked its uniqueness and capacity for every byte, a fifth of encoding a reply.
+struct ProtobufWriter: ~Copyable {
+    private var start: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        start = .allocate(capacity: self.capacity)
+    }
+
+    deinit { start.deallocate() }
+
+    /// What was written, as the payload of a frame.
+    func byteBuffer() -> ByteBuffer { ByteBuffer(bytes: UnsafeBufferPointer(start: start, count: count)) }
 
     private enum WireType: UInt8 {
         case varint = 0
@@ -17,16 +32,43 @@ struct ProtobufWriter {
         case lengthDelimited = 2
     }
 
-    private mutating func varint(_ value: UInt64) { Self.varintBytes(of: value) { bytes.append($0) } }
+    /// Makes room for `extra` more bytes: a comparison on every write, so inlined; growing is not.
+    @inline(__always) private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
 
-    /// The bytes of `value` as a varint, least significant group first.
-    private static func varintBytes(of value: UInt64, _ emit: (UInt8) -> Void) {
+    @inline(never) private mutating func grow(to needed: Int) {
+        capacity = max(needed, capacity * 2)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: start, count: count)
+        start.deallocate()
+        start = grown
+    }
+
+    private mutating func varint(_ value: UInt64) {
+        reserve(10)
+        count += Self.writeVarint(value, at: start + count)
+    }
+
+    /// Writes `value` as a varint (least significant group first) at `position`; answers its length.
+    private static func writeVarint(_ value: UInt64, at position: UnsafeMutablePointer<UInt8>) -> Int {
         var value = value
+        var written = 0
         while value >= 0x80 {
-            emit(UInt8(truncatingIfNeeded: value) | 0x80)
+            position[written] = UInt8(truncatingIfNeeded: value) | 0x80
             value >>= 7
+            written += 1
         }
-        emit(UInt8(value))
+        position[written] = UInt8(value)
+        return written + 1
+    }
+
+    private mutating func raw(_ bytes: UnsafeRawBufferPointer) {
+        reserve(bytes.count)
+        if let base = bytes.baseAddress {
+            (start + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        }
+        count += bytes.count
     }
 
     private mutating func tag(_ field: Int, _ type: WireType) { varint(UInt64(field << 3) | UInt64(type.rawValue)) }
@@ -37,7 +79,7 @@ struct ProtobufWriter {
         var value = value
         value.withUTF8 { utf8 in
             varint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            raw(UnsafeRawBufferPointer(utf8))
         }
     }
 
@@ -71,7 +113,7 @@ struct ProtobufWriter {
 
     mutating func double(_ field: Int, always value: Double) {
         tag(field, .fixed64)
-        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { raw($0) }
     }
 
     mutating func double(_ field: Int, _ value: Double) {
@@ -82,23 +124,22 @@ struct ProtobufWriter {
     /// reserved for the length (enough below 128 bytes); longer bodies are moved up to make room.
     mutating func message(_ field: Int, _ body: (inout ProtobufWriter) -> Void) {
         tag(field, .lengthDelimited)
-        let lengthAt = bytes.count
-        bytes.append(0)
+        reserve(1)
+        let lengthAt = count
+        count += 1
         body(&self)
-        let length = bytes.count - lengthAt - 1
+        let length = count - lengthAt - 1
         if length < 0x80 {
-            bytes[lengthAt] = UInt8(length)
+            start[lengthAt] = UInt8(length)
             return
         }
-        // Room for the longer varint, then its bytes in place: no buffer of its own for the prefix.
+        // Room for the longer varint, then its bytes in place.
         var extra = 0
         while length >> (7 * (extra + 1)) != 0 { extra += 1 }
-        bytes.insert(contentsOf: repeatElement(0, count: extra), at: lengthAt + 1)
-        var position = lengthAt
-        Self.varintBytes(of: UInt64(length)) { byte in
-            bytes[position] = byte
-            position += 1
-        }
+        reserve(extra)
+        (start + lengthAt + 1 + extra).update(from: start + lengthAt + 1, count: length)
+        count += extra
+        _ = Self.writeVarint(UInt64(length), at: start + lengthAt)
     }
 
     /// A `map<string, string>` field: one entry message per pair.

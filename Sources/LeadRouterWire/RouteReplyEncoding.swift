@@ -9,7 +9,7 @@ extension Assignment {
         var writer = ProtobufWriter(capacity: 384)
         writer.message(1) { write(into: &$0) }
         writer.bool(2, created)
-        return ByteBuffer(bytes: writer.bytes)
+        return writer.byteBuffer()
     }
 
     /// The fields of a `leadrouter.v1.Assignment`.
