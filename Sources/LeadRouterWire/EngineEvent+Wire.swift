@@ -63,7 +63,11 @@ extension EngineEvent {
         writer.string(6, fields.rule)
         writer.integer(7, fields.slaDeadlineMillis)
         writer.string(8, fields.detail)
-        if let lead = fields.lead { writer.message(9) { lead.write(into: &$0) } }
+        if let lead = fields.lead {
+            let leadMessage = writer.beginMessage(9)
+            lead.write(into: &writer)
+            writer.endMessage(leadMessage)
+        }
         return writer.byteBuffer()
     }
 }

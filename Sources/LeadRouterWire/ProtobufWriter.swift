@@ -120,14 +120,24 @@ struct ProtobufWriter: ~Copyable {
         if value != 0 { double(field, always: value) }
     }
 
-    /// A nested message: `body` writes its fields, then its length goes in front of them. One byte is
-    /// reserved for the length (enough below 128 bytes); longer bodies are moved up to make room.
-    mutating func message(_ field: Int, _ body: (inout ProtobufWriter) -> Void) {
+    /// Where a nested message's length goes, from ``beginMessage(_:)`` to ``endMessage(_:)``.
+    struct MessageStart {
+        fileprivate let lengthAt: Int
+    }
+
+    /// Opens a nested message: its fields follow, then ``endMessage(_:)`` puts their length in front
+    /// of them. One byte is reserved for the length (enough below 128 bytes); longer bodies are moved
+    /// up to make room. A pair of calls rather than a closure: a closure writing a record's fields
+    /// captured a copy of the record, retaining every reference in it.
+    mutating func beginMessage(_ field: Int) -> MessageStart {
         tag(field, .lengthDelimited)
         reserve(1)
-        let lengthAt = count
         count += 1
-        body(&self)
+        return MessageStart(lengthAt: count - 1)
+    }
+
+    mutating func endMessage(_ message: MessageStart) {
+        let lengthAt = message.lengthAt
         let length = count - lengthAt - 1
         if length < 0x80 {
             start[lengthAt] = UInt8(length)
@@ -145,10 +155,10 @@ struct ProtobufWriter: ~Copyable {
     /// A `map<string, string>` field: one entry message per pair.
     mutating func map(_ field: Int, _ entries: [String: String]) {
         for (key, value) in entries {
-            message(field) { entry in
-                entry.string(1, always: key)
-                entry.string(2, always: value)
-            }
+            let entry = beginMessage(field)
+            string(1, always: key)
+            string(2, always: value)
+            endMessage(entry)
         }
     }
 }

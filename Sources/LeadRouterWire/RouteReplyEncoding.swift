@@ -7,14 +7,18 @@ extension Assignment {
     /// The payload of a `RouteReply` carrying this assignment.
     public func routeReplyPayload(created: Bool) -> ByteBuffer {
         var writer = ProtobufWriter(capacity: 384)
-        writer.message(1) { write(into: &$0) }
+        let assignment = writer.beginMessage(1)
+        write(into: &writer)
+        writer.endMessage(assignment)
         writer.bool(2, created)
         return writer.byteBuffer()
     }
 
     /// The fields of a `leadrouter.v1.Assignment`.
     func write(into writer: inout ProtobufWriter) {
-        writer.message(1) { lead.write(into: &$0) }
+        let leadMessage = writer.beginMessage(1)
+        lead.write(into: &writer)
+        writer.endMessage(leadMessage)
         writer.string(2, state.rawValue)
         writer.string(3, rep ?? "")
         writer.string(4, rule)
@@ -28,7 +32,9 @@ extension Assignment {
         writer.integer(12, Int64(Int32(truncatingIfNeeded: misses)))
         writer.bool(13, escalated)
         writer.string(14, outcome ?? "")
-        writer.message(15) { explanation.write(into: &$0) }
+        let explanationMessage = writer.beginMessage(15)
+        explanation.write(into: &writer)
+        writer.endMessage(explanationMessage)
     }
 }
 
@@ -62,7 +68,9 @@ extension Explanation {
         writer.string(2, rule)
         writer.strings(3, rulesNotMatched)
         for stage in stages {
-            writer.message(4) { stage.write(into: &$0) }
+            let stageMessage = writer.beginMessage(4)
+            stage.write(into: &writer)
+            writer.endMessage(stageMessage)
         }
         writer.string(5, chosen ?? "")
         writer.string(6, outcome.rawValue)
@@ -75,17 +83,17 @@ extension Explanation.Stage {
         writer.string(1, pool)
         writer.string(2, strategy.rawValue)
         for candidate in candidates {
-            writer.message(3) { fields in
-                fields.string(1, candidate.rep)
-                fields.string(2, candidate.rejection?.rawValue ?? "")
-                if let score = candidate.score { fields.double(3, always: score) }
-            }
+            let candidateMessage = writer.beginMessage(3)
+            writer.string(1, candidate.rep)
+            writer.string(2, candidate.rejection?.rawValue ?? "")
+            if let score = candidate.score { writer.double(3, always: score) }
+            writer.endMessage(candidateMessage)
         }
         for (rejection, count) in rejectionCounts {
-            writer.message(4) { entry in
-                entry.string(1, always: rejection.rawValue)
-                entry.integer(2, always: Int64(Int32(truncatingIfNeeded: count)))
-            }
+            let entry = writer.beginMessage(4)
+            writer.string(1, always: rejection.rawValue)
+            writer.integer(2, always: Int64(Int32(truncatingIfNeeded: count)))
+            writer.endMessage(entry)
         }
         writer.string(5, chosen ?? "")
     }
