@@ -111,7 +111,7 @@ extension BinaryReader {
 
     mutating func explanation() throws -> Explanation {
         var explanation = Explanation(
-            policyVersion: try name(), rule: try name(), rulesNotMatched: try array { try $0.name() })
+            policyVersion: try name(), rule: try name(), rulesNotMatched: RuleNames(try array { try $0.name() }))
         explanation.stages = try array { reader in
             let pool = try reader.name()
             let strategy = try reader.enumeration(RoutingStrategy.self)

@@ -27,7 +27,7 @@ extension Explanation {
         var wire = Leadrouter_V1_Explanation()
         wire.policyVersion = policyVersion
         wire.rule = rule
-        wire.rulesNotMatched = rulesNotMatched
+        wire.rulesNotMatched = Array(rulesNotMatched)
         wire.stages = stages.map { stage in
             var wireStage = Leadrouter_V1_Stage()
             wireStage.pool = stage.pool

@@ -87,7 +87,7 @@ struct ProtobufWriter: ~Copyable {
         if !value.isEmpty { string(field, always: value) }
     }
 
-    mutating func strings(_ field: Int, _ values: [String]) {
+    mutating func strings(_ field: Int, _ values: some Collection<String>) {
         for value in values { string(field, always: value) }
     }
 

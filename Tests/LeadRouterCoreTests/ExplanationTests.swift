@@ -56,6 +56,34 @@ struct ExplanationTests {
         }
     }
 
+    @Test func rulesNotMatchedListTheTriedRulesAndReadLikeAnArray() throws {
+        // Filed by source, so a web lead tries "web-big" and the unindexed "anyone-huge" only.
+        let rules = [
+            Rule(name: "chat", condition: .equals(.source, "chat"), target: .init(pool: .team("t"))),
+            Rule(
+                name: "web-big", condition: .all([.equals(.source, "web"), .range(.employees, min: 500, max: nil)]),
+                target: .init(pool: .team("t"))),
+            Rule(
+                name: "anyone-huge", condition: .range(.employees, min: 5000, max: nil), target: .init(pool: .team("t"))
+            ),
+            Rule(name: "web", condition: .equals(.source, "web"), target: .init(pool: .team("t"))),
+        ]
+        let engine = try Fixtures.engine(
+            detailed: false, policy: Fixtures.policy(rules), reps: Fixtures.team("t", ["a"]))
+        let indexed = try engine.route(Fixtures.lead("1") { $0.source = "web" }).explanation.rulesNotMatched
+        #expect(indexed == ["web-big", "anyone-huge"])
+        #expect(Array(indexed) == ["web-big", "anyone-huge"] && indexed.count == 2 && indexed[1] == "anyone-huge")
+        let exhaustive = try engine.route(Fixtures.lead("2") { $0.source = "web" }, detailed: true)
+        #expect(exhaustive.explanation.rulesNotMatched == ["chat", "web-big", "anyone-huge"])
+        let unmatched = try engine.route(Fixtures.lead("3") { $0.source = "ads" }).explanation.rulesNotMatched
+        #expect(unmatched == ["anyone-huge"])
+        #expect(unmatched.hashValue == RuleNames(["anyone-huge"]).hashValue && unmatched != indexed)
+
+        let json = try JSONEncoder().encode(indexed)
+        #expect(try JSONSerialization.jsonObject(with: json) as? [String] == ["web-big", "anyone-huge"])
+        #expect(try JSONDecoder().decode(RuleNames.self, from: json) == indexed)
+    }
+
     @Test func routingTheSameLeadTwiceReturnsTheExistingAssignment() throws {
         let engine = try Fixtures.engine(reps: Fixtures.team("t", ["a", "b"]))
         let first = try engine.route(Fixtures.lead("dup"))

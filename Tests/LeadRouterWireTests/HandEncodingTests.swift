@@ -108,7 +108,7 @@ extension RandomValues {
     }
 
     mutating func explanation() -> Explanation {
-        var explanation = Explanation(policyVersion: text(), rule: text(), rulesNotMatched: texts())
+        var explanation = Explanation(policyVersion: text(), rule: text(), rulesNotMatched: RuleNames(texts()))
         explanation.stages = (0..<Int.random(in: 0..<3, using: &random)).map { _ in
             Explanation.Stage(
                 pool: text(), strategy: RoutingStrategy.allCases.randomElement(using: &random)!,

@@ -63,7 +63,7 @@ public struct Explanation: Hashable, Sendable, Codable {
     private struct Fields: Hashable, Codable {
         var policyVersion: String
         var rule: String
-        var rulesNotMatched: [String]
+        var rulesNotMatched: RuleNames
         var stages: [Stage]
         var chosen: RepID?
         var outcome: Outcome
@@ -81,7 +81,7 @@ public struct Explanation: Hashable, Sendable, Codable {
         _modify { yield &fields.value.rule }
     }
     /// Rules evaluated before the matching one and found not to match.
-    public var rulesNotMatched: [String] {
+    public var rulesNotMatched: RuleNames {
         get { fields.value.rulesNotMatched }
         _modify { yield &fields.value.rulesNotMatched }
     }
@@ -103,7 +103,7 @@ public struct Explanation: Hashable, Sendable, Codable {
         _modify { yield &fields.value.notes }
     }
 
-    public init(policyVersion: String, rule: String, rulesNotMatched: [String]) {
+    public init(policyVersion: String, rule: String, rulesNotMatched: RuleNames) {
         fields = CopyOnWrite(
             Fields(
                 policyVersion: policyVersion, rule: rule, rulesNotMatched: rulesNotMatched, stages: [], chosen: nil,

@@ -10,6 +10,8 @@ public final class CompiledPolicy: Hashable, Sendable {
     private let rules: [CompiledRule]
     private let defaultRule: CompiledRule
     private let rulesByName: [String: CompiledRule]
+    /// The rules' names by position, which explanations list the rules that did not match from.
+    private let ruleNames: [String]
 
     public init(_ policy: Policy) {
         self.policy = policy
@@ -22,24 +24,28 @@ public final class CompiledPolicy: Hashable, Sendable {
         self.conditions = conditions
         self.rules = policy.rules.map(CompiledRule.init)
         self.defaultRule = CompiledRule(policy.defaultRule)
+        self.ruleNames = policy.rules.map(\.name)
         self.rulesByName = Dictionary(
             (rules + [defaultRule]).map { ($0.rule.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The first rule matching the lead (the default rule when none does), and the evaluated rules
     /// that did not match. `exhaustive` evaluates every earlier rule, for a complete explanation.
-    func match(_ lead: Lead, exhaustive: Bool) -> (rule: CompiledRule, notMatched: [String]) {
+    func match(_ lead: Lead, exhaustive: Bool) -> (rule: CompiledRule, notMatched: RuleNames) {
         LeadFacts.with(lead, fields) { facts in
-            let positions = exhaustive ? Array(policy.rules.indices) : index.candidates(facts)
-            return conditions.withEvaluator(facts) { evaluator in
-                var notMatched: [String] = []
-                for position in positions {
-                    if evaluator.matches(roots[position]) { return (rules[position], notMatched) }
-                    // Reserved at the first miss: a lead that matches its first candidate allocates nothing.
-                    if notMatched.isEmpty { notMatched.reserveCapacity(positions.count) }
-                    notMatched.append(policy.rules[position].name)
+            conditions.withEvaluator(facts) { evaluator in
+                if exhaustive {
+                    for position in roots.indices where evaluator.matches(roots[position]) {
+                        return (rules[position], RuleNames(ruleNames, prefix: position))
+                    }
+                    return (defaultRule, RuleNames(ruleNames))
                 }
-                return (defaultRule, notMatched)
+                // The rules tried before the match are the candidates before it: the list is shared.
+                let positions = index.candidates(facts)
+                for (tried, position) in positions.enumerated() where evaluator.matches(roots[position]) {
+                    return (rules[position], RuleNames(ruleNames, at: positions[..<tried]))
+                }
+                return (defaultRule, RuleNames(ruleNames, at: positions[...]))
             }
         }
     }
