@@ -158,6 +158,20 @@ struct StrategyTests {
         let routed = try second.route(Fixtures.lead("2") { $0.language = "de" })
         #expect(routed.assignment.rep == "expert")
         #expect(routed.explanation.stages[0].candidates.first { $0.rep == "novice" }?.rejection == .missingLanguage)
+
+        // Levels outside a byte compare as they are (clamped, not wrapped: -253 would wrap to 3, 258 to 2).
+        let outliers = [
+            Rep(id: "negative", teams: ["t"], skills: ["fintech": -253], languages: ["de"]),
+            Rep(id: "veteran", teams: ["t"], skills: ["fintech": 258], languages: ["de"]),
+        ]
+        let third = try Fixtures.engine(
+            policy: Fixtures.policy([rule], default: .init(pool: .team("t"))), reps: outliers)
+        let clamped = try third.route(
+            Fixtures.lead("3") {
+                $0.industry = "fintech"; $0.language = "de"
+            })
+        #expect(clamped.assignment.rep == "veteran")
+        #expect(clamped.explanation.stages[0].candidates.first { $0.rep == "negative" }?.rejection == .missingSkill)
     }
 
     @Test func accountOwnerFirstThenFallbackWhenAway() throws {

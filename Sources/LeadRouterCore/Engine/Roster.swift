@@ -22,7 +22,9 @@ public final class Roster: Hashable, Sendable {
     /// Per skill name, each rep's level by dense index (0 without the skill); per language, who speaks
     /// it. A rule's skill and language checks then read an array per candidate instead of hashing names
     /// in the rep's profile, which matters most when no one qualifies and the whole pool is checked.
-    let skillLevels: [String: [Int]]
+    /// Levels are stored in a byte, clamped to 0...255 (``SkillLevel``): a hundred-rep pool then reads
+    /// from a few cache lines instead of one per rep.
+    let skillLevels: [String: [SkillLevel]]
     let languageSpeakers: [String: [Bool]]
 
     public static let empty = Roster(profiles: [], territories: [:], accountOwners: [:], domainOwners: [:])
@@ -56,12 +58,13 @@ public final class Roster: Hashable, Sendable {
         territoryMembers = covered.mapValues(byID)
         allReps = byID(Array(indexOf.values))
         traits = profiles.map { $0.map { RepTraits($0.rep) } ?? .removed }
-        var skillLevels: [String: [Int]] = [:]
+        var skillLevels: [String: [SkillLevel]] = [:]
         var languageSpeakers: [String: [Bool]] = [:]
         for (index, profile) in profiles.enumerated() {
             guard let rep = profile?.rep else { continue }
             for (skill, level) in rep.skills {
-                skillLevels[skill, default: Array(repeating: 0, count: profiles.count)][index] = level
+                skillLevels[skill, default: Array(repeating: SkillLevel(0), count: profiles.count)][index] =
+                    SkillLevel(level)
             }
             for language in rep.languages {
                 languageSpeakers[language, default: Array(repeating: false, count: profiles.count)][index] = true

@@ -11,7 +11,7 @@ struct Eligibility {
     /// Reps who let this lead expire.
     private let excluded: [RepID]
     /// Every rep's level in each skill this lead needs (`nil` when no rep has it), with the minimum.
-    private let requiredSkills: [(levels: [Int]?, minLevel: Int)]
+    private let requiredSkills: [(levels: [SkillLevel]?, minLevel: SkillLevel)]
     /// Who speaks the lead's language, when the rule asks for it (an empty list when no one does).
     private let requiredLanguage: [Bool]?
 
@@ -22,7 +22,7 @@ struct Eligibility {
         self.now = now
         self.excluded = excluded
         requiredSkills = rule.skills.compactMap { requirement in
-            requirement.skillName(for: lead).map { (roster.skillLevels[$0], requirement.minLevel) }
+            requirement.skillName(for: lead).map { (roster.skillLevels[$0], SkillLevel(requirement.minLevel)) }
         }
         requiredLanguage = rule.matchLanguage ? lead.language.map { roster.languageSpeakers[$0] ?? [] } : nil
     }
@@ -45,7 +45,8 @@ struct Eligibility {
         {
             return rejection
         }
-        for requirement in requiredSkills where (requirement.levels?[Int(index)] ?? 0) < requirement.minLevel {
+        for requirement in requiredSkills
+        where (requirement.levels?[Int(index)] ?? SkillLevel(0)) < requirement.minLevel {
             return .missingSkill
         }
         if let requiredLanguage, Int(index) >= requiredLanguage.count || !requiredLanguage[Int(index)] {
