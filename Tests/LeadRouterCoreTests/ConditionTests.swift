@@ -119,7 +119,7 @@ struct ConditionTests {
             default: return .not(condition(depth: depth + 1))
             }
         }
-        let rules = (0..<60).map { Rule(name: "r\($0)", condition: condition(depth: 0), target: .init(pool: Pool())) }
+        let rules = (0..<150).map { Rule(name: "r\($0)", condition: condition(depth: 0), target: .init(pool: Pool())) }
         let compiled = CompiledPolicy(Fixtures.policy(rules))
         // Each condition alone too: in the whole policy, later rules are rarely reached.
         let alone = rules.map { CompiledPolicy(Fixtures.policy([$0])) }
@@ -151,17 +151,72 @@ struct ConditionTests {
     @Test func aRuleNamingAValueTwiceIsEvaluatedAndExplainedOnce() throws {
         let rules = [
             Rule(
-                name: "web-us", condition: .all([.isIn(.source, ["web", "web"]), .equals(.country, "US")]),
+                name: "web-us",
+                condition: .all([
+                    .isIn(.source, ["web", "web"]), .equals(.country, "US"), .range(.employees, min: 100, max: nil),
+                ]),
                 target: .init(pool: Pool(reps: ["a"])))
         ]
         let lead = Fixtures.lead("twice") {
             $0.source = "web"
-            $0.country = "DE"
+            $0.country = "US"
+            $0.employees = 10
         }
-        // Through the index (not exhaustive), which files the rule under "web" twice.
+        // Through the index (not exhaustive), where the rule accepts "web" twice; only its employee
+        // range rules it out.
         let (rule, notMatched) = CompiledPolicy(Fixtures.policy(rules)).match(lead, exhaustive: false)
         #expect(rule.rule.name == "default")
         #expect(notMatched == ["web-us"])
+    }
+
+    @Test func theIndexTriesOnlyRulesAcceptingEveryRequiredValue() throws {
+        func rule(_ name: String, _ country: String, _ source: String, minEmployees: Double? = nil) -> Rule {
+            Rule(
+                name: name,
+                condition: .all(
+                    [.equals(.country, country), .isIn(.source, [source, "partner"])]
+                        + (minEmployees.map { [.range(.employees, min: $0, max: nil)] } ?? [])),
+                target: .init(pool: Pool(reps: ["a"])))
+        }
+        let policy = CompiledPolicy(
+            Fixtures.policy([
+                rule("us-web", "US", "web"), rule("de-ads", "DE", "ads"),
+                rule("us-ads-big", "US", "ads", minEmployees: 100),
+                Rule(name: "anyone", condition: .range(.employees, min: 5000, max: nil), target: .init(pool: Pool())),
+                rule("us-ads", "US", "ads"),
+            ]))
+        let small = Fixtures.lead("small") {
+            $0.country = "US"
+            $0.source = "ads"
+            $0.employees = 10
+        }
+        let (matched, tried) = policy.match(small, exhaustive: false)
+        #expect(matched.rule.name == "us-ads")
+        #expect(tried == ["us-ads-big", "anyone"])
+        // A value no rule names, and an absent one, leave only the rules that do not require the field.
+        let elsewhere = Fixtures.lead("elsewhere") { $0.country = "FR" }
+        #expect(policy.match(elsewhere, exhaustive: false).notMatched == ["anyone"])
+        #expect(policy.match(elsewhere, exhaustive: true).notMatched.count == 5)
+        // A value two rules accept through `in`.
+        let partner = Fixtures.lead("partner") {
+            $0.country = "DE"
+            $0.source = "partner"
+        }
+        #expect(policy.match(partner, exhaustive: false).rule.rule.name == "de-ads")
+
+        // Rows longer than one 64-bit word: the rules on either side of each word boundary.
+        let wide = CompiledPolicy(
+            Fixtures.policy(
+                (0..<200).map {
+                    Rule(name: "c\($0)", condition: .equals(.country, "C\($0)"), target: .init(pool: Pool()))
+                }
+            ))
+        for number in [0, 63, 64, 127, 128, 170, 199] {
+            let lead = Fixtures.lead("c\(number)") { $0.country = "C\(number)" }
+            let (rule, tried) = wide.match(lead, exhaustive: false)
+            #expect(rule.rule.name == "c\(number)" && tried.isEmpty)
+            #expect(wide.match(lead, exhaustive: true).notMatched.count == number)
+        }
     }
 
     @Test func aRuleReachedThroughTwoIntentsIsEvaluatedAndExplainedOnce() throws {

@@ -1,16 +1,36 @@
 /// Names of policy rules, in order: what ``Explanation/rulesNotMatched`` lists.
 ///
-/// A route's list is a view, not a copy: the policy's array of rule names and the positions it
-/// evaluated (the rule index's candidate list, shared as it is stored), both taken with one retain.
-/// Building an array of the names instead cost an allocation and a retain per rule tried, on every
-/// route, and kept them for as long as the record lived.
+/// A route's list is a view, not a copy: the policy's array of rule names (one retain) and the
+/// positions it tried, stored inline up to four. Building an array of the names instead cost an
+/// allocation and a retain per rule tried, on every route, and kept them for as long as the record
+/// lived.
 ///
 /// Reads, compares, hashes and encodes (as a plain array of strings) exactly like `[String]`.
 public struct RuleNames: RandomAccessCollection, Hashable, Sendable, Codable, ExpressibleByArrayLiteral {
+    /// Positions into a policy's rule names, collected as rules are tried: inline while there are
+    /// few (the common case), in an array after that.
+    struct Positions: Sendable {
+        fileprivate var few = InlineArray<4, Int32>(repeating: 0)
+        fileprivate var many: [Int32] = []
+        fileprivate(set) var count = 0
+
+        mutating func append(_ position: Int) {
+            if count < few.count {
+                few[count] = Int32(position)
+            } else {
+                if many.isEmpty { many = (0..<few.count).map { few[$0] } }
+                many.append(Int32(position))
+            }
+            count += 1
+        }
+
+        fileprivate subscript(index: Int) -> Int { Int(count <= few.count ? few[index] : many[index]) }
+    }
+
     /// Every name the positions refer to.
     private let names: [String]
     /// Positions into `names`; `nil` means the first `count` names in order.
-    private let positions: ArraySlice<Int>?
+    private let positions: Positions?
     public let count: Int
 
     /// The names as given.
@@ -31,7 +51,7 @@ public struct RuleNames: RandomAccessCollection, Hashable, Sendable, Codable, Ex
     }
 
     /// The names at `positions`, in the order given.
-    init(_ names: [String], at positions: ArraySlice<Int>) {
+    init(_ names: [String], at positions: Positions) {
         self.names = names
         self.positions = positions
         count = positions.count
@@ -43,7 +63,7 @@ public struct RuleNames: RandomAccessCollection, Hashable, Sendable, Codable, Ex
     public subscript(position: Int) -> String {
         precondition(position >= 0 && position < count, "rule name \(position) out of range 0..<\(count)")
         guard let positions else { return names[position] }
-        return names[positions[positions.startIndex + position]]
+        return names[positions[position]]
     }
 
     public static func == (lhs: RuleNames, rhs: RuleNames) -> Bool { lhs.elementsEqual(rhs) }

@@ -40,12 +40,22 @@ public final class CompiledPolicy: Hashable, Sendable {
                     }
                     return (defaultRule, RuleNames(ruleNames))
                 }
-                // The rules tried before the match are the candidates before it: the list is shared.
-                let positions = index.candidates(facts)
-                for (tried, position) in positions.enumerated() where evaluator.matches(roots[position]) {
-                    return (rules[position], RuleNames(ruleNames, at: positions[..<tried]))
+                return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: index.words) { candidates in
+                    index.candidates(facts, into: candidates)
+                    var tried = RuleNames.Positions()
+                    for word in 0..<index.words {
+                        var bits = candidates[word]
+                        while bits != 0 {
+                            let position = word * 64 + bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            if evaluator.matches(roots[position]) {
+                                return (rules[position], RuleNames(ruleNames, at: tried))
+                            }
+                            tried.append(position)
+                        }
+                    }
+                    return (defaultRule, RuleNames(ruleNames, at: tried))
                 }
-                return (defaultRule, RuleNames(ruleNames, at: positions[...]))
             }
         }
     }

@@ -1,83 +1,81 @@
-/// Finds the first matching rule without scanning every rule.
+/// Narrows the rules a lead can match without scanning every rule: one bit per rule, one row of bits
+/// per value of each field that some rule requires.
 ///
-/// Each rule is filed under one equality test it requires (a top-level `equals` or `in`, or one inside
-/// a top-level `all`) on a text field; rules with no such test go to `unindexed`. For a lead, only the
-/// rules filed under the lead's own values plus the unindexed ones are evaluated, in policy order.
+/// A rule *requires* a text field when it tests it with `equals` or `in`, at top level or inside
+/// top-level `all`s: it cannot match a lead whose value is not one of those. For each such field,
+/// the row of a value holds the rules that accept it and every rule that does not require the field;
+/// the last row (an absent value, or one no rule names) holds only the latter. A lead's candidates are
+/// the rows of its values ANDed together, evaluated in policy order.
 ///
-/// Values are the ``FieldTable``'s literal numbers, so a single-valued field costs the one lookup that
-/// the conditions then reuse. Each value's list holds the unindexed rules already, so a lead with one
-/// filed value gets its list as stored, with no merge and no allocation.
+/// Filing each rule under every field it requires, not just the first, is what keeps a lead off the
+/// rules of other sources in its own country: in the RouteDecision policy a lead otherwise tried ten
+/// rules to match one, or none. Rows are the ``FieldTable``'s literal numbers, which the conditions
+/// reuse, so the lookup costs nothing extra. List-valued fields (intents) are not indexed.
 struct RuleIndex: Sendable {
-    /// Rule positions by literal number (the unindexed ones merged in), for each field some rule is
-    /// filed under.
-    private var bySlot: [(slot: Int32, isList: Bool, positions: [[Int]])] = []
-    private var unindexed: [Int] = []
+    /// One required field: its slot and its rows, `words` words each, literal by literal, then the
+    /// row for any other value.
+    private struct Filter: Sendable {
+        let slot: Int32
+        let rows: [UInt64]
+    }
+
+    /// Words in a row: one bit per rule.
+    let words: Int
+    private let filters: [Filter]
+    /// Every rule (the candidates before any filter).
+    private let everyRule: [UInt64]
 
     init(rules: [Rule], fields: inout FieldTable) {
-        var filed: [Int32: [Int32: [Int]]] = [:]
+        let words = max((rules.count + 63) / 64, 1)
+        self.words = words
+        var everyRule = [UInt64](repeating: 0, count: words)
+        for position in rules.indices { everyRule[position / 64] |= 1 << UInt64(position % 64) }
+        self.everyRule = everyRule
+        // Per slot, per requiring rule, the literals it accepts.
+        var accepted: [Int32: [Int: Set<Int32>]] = [:]
         for (position, rule) in rules.enumerated() {
-            if let (field, values) = Self.indexKey(rule.condition) {
+            for (field, values) in Self.requirements(rule.condition) {
                 let slot = fields.slot(field)
-                for value in values {
-                    filed[slot, default: [:]][fields.literal(value, in: slot), default: []].append(position)
-                }
-            } else {
-                unindexed.append(position)
+                // Two tests of one field accept their intersection; the union is a superset, so safe.
+                accepted[slot, default: [:]][position, default: []].formUnion(
+                    values.map { fields.literal($0, in: slot) })
             }
         }
-        for (slot, lists) in filed.sorted(by: { $0.key < $1.key }) {
-            var positions = [[Int]](repeating: [], count: fields.slots[Int(slot)].literals.count)
-            // Each rule once, even one whose `in` names a value twice.
-            for (literal, list) in lists { positions[Int(literal)] = Set(list + unindexed).sorted() }
-            bySlot.append((slot, fields.slots[Int(slot)].field.isList, positions))
-        }
-    }
-
-    /// Rule positions that may match the lead, ascending; every other rule is known not to match.
-    func candidates(_ facts: LeadFacts) -> [Int] {
-        // Most leads draw on one list (their own value's, or the unindexed rules): that list is
-        // returned as stored, ascending already, and only a merge of several allocates.
-        var positions = unindexed
-        var lists = 0
-        for (slot, isList, table) in bySlot {
-            if isList {
-                // Each member of a list is a value of its own.
-                let entry = facts.table.slots[Int(slot)]
-                entry.field.value(of: facts.lead)?.forEachText { text in
-                    // Literals numbered after the index was built are in no rule's key.
-                    guard let literal = entry.literals[text], Int(literal) < table.count else { return }
-                    Self.add(table[Int(literal)], to: &positions, lists: &lists)
+        filters = accepted.sorted { $0.key < $1.key }.map { slot, byRule in
+            let literals = fields.slots[Int(slot)].literals.count
+            var rows = [UInt64](repeating: 0, count: (literals + 1) * words)
+            for position in rules.indices {
+                let bit: UInt64 = 1 << UInt64(position % 64)
+                if let accepts = byRule[position] {
+                    for literal in accepts { rows[Int(literal) * words + position / 64] |= bit }
+                } else {
+                    for row in 0...literals { rows[row * words + position / 64] |= bit }
                 }
-            } else {
-                let literal = Int(facts[slot].literal)
-                if literal >= 0 && literal < table.count { Self.add(table[literal], to: &positions, lists: &lists) }
             }
+            return Filter(slot: slot, rows: rows)
         }
-        guard lists > 1 else { return positions }
-        // Sorted, each once (a list-valued field such as intents can reach one rule through two
-        // values), in place.
-        positions.sort()
-        var kept = 1
-        for position in positions.dropFirst() where position != positions[kept - 1] {
-            positions[kept] = position
-            kept += 1
-        }
-        positions.removeLast(positions.count - kept)
-        return positions
     }
 
-    private static func add(_ hits: [Int], to positions: inout [Int], lists: inout Int) {
-        guard !hits.isEmpty else { return }
-        if lists == 0 { positions = hits } else { positions.append(contentsOf: hits) }
-        lists += 1
+    /// Writes the rules the lead may match into `candidates` (`words` words; bit `n` is rule `n`);
+    /// every other rule is known not to match.
+    func candidates(_ facts: LeadFacts, into candidates: UnsafeMutableBufferPointer<UInt64>) {
+        _ = candidates.initialize(fromContentsOf: everyRule)
+        for filter in filters {
+            let literal = Int(facts[filter.slot].literal)
+            let literals = filter.rows.count / words - 1
+            let row = (literal >= 0 && literal < literals ? literal : literals) * words
+            for word in 0..<words { candidates[word] &= filter.rows[row + word] }
+        }
     }
 
-    private static func indexKey(_ condition: Condition) -> (LeadField, [String])? {
+    /// The text fields a condition requires, each with the values it accepts.
+    private static func requirements(_ condition: Condition) -> [(LeadField, [String])] {
         switch condition {
-        case .equals(let field, let value) where !field.isNumeric: return (field, [value])
-        case .isIn(let field, let values) where !field.isNumeric && !values.isEmpty: return (field, values)
-        case .all(let parts): return parts.lazy.compactMap(indexKey).first
-        default: return nil
+        case .equals(let field, let value) where !field.isNumeric && !field.isList: [(field, [value])]
+        case .isIn(let field, let values) where !field.isNumeric && !field.isList && !values.isEmpty:
+            [(field, values)]
+        case .all(let parts): parts.flatMap(requirements)
+        default: []
         }
     }
 }
