@@ -57,7 +57,12 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
     /// the box the new record went into (`nil` when `body` stored none): a caller that hands the
     /// record on (a route's reply) shares it instead of copying every field.
     mutating func update<Result>(_ lead: LeadID, _ body: (inout Slot) -> Result) -> (Box?, Result) {
-        boxes.updateValue(forKey: Key(lead)) { box in
+        update(Key(lead), body)
+    }
+
+    /// ``update(_:_:)-(LeadID,_)`` with the lead's key (and so its hash) worked out already.
+    mutating func update<Result>(_ lead: Key, _ body: (inout Slot) -> Result) -> (Box?, Result) {
+        boxes.updateValue(forKey: lead) { box in
             var slot = Slot(box: box.take())
             let result = body(&slot)
             box = slot.box
@@ -66,7 +71,8 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
     }
 
     /// The box a lead's record is stored in, to share it.
-    func box(_ lead: LeadID) -> Box? { boxes[Key(lead)] }
+    func box(_ lead: LeadID) -> Box? { box(Key(lead)) }
+    func box(_ lead: Key) -> Box? { boxes[lead] }
 
     public var count: Int { boxes.count }
     public var isEmpty: Bool { boxes.isEmpty }

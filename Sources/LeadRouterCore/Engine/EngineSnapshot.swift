@@ -68,7 +68,7 @@ extension EngineState {
             },
             assignments: assignments, queue: Array(queue.values),
             pools: pools.reduce(into: [:]) { result, entry in
-                result[entry.key] = .init(
+                result[entry.key.name] = .init(
                     cursor: entry.value.cursor,
                     entries: Dictionary(uniqueKeysWithValues: entry.value.entries.map { ($0.key, $0.value) }))
             }, completionLog: pendingCompletions)
@@ -99,7 +99,7 @@ extension EngineState {
         for (key, pool) in snapshot.pools {
             var entries = Ledger()
             for (rep, entry) in pool.entries { entries[rep] = entry }
-            pools[key] = PoolState(cursor: pool.cursor, entries: entries)
+            pools[HashedName(key)] = PoolState(cursor: pool.cursor, entries: entries)
         }
         for lead in snapshot.completionLog { completionLog.append(lead) }
     }

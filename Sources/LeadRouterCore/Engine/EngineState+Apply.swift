@@ -105,17 +105,20 @@ extension EngineState {
     /// field. The caller has checked that `seq` follows ``lastSeq``.
     /// `repIndex`: the offered rep's dense index when the caller knows it (the decider that picked
     /// them), which saves hashing their id.
-    mutating func applyOffered(_ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32)
-        -> AssignmentTable.Box
-    {
+    /// - Parameter keys: the lead's and the pool's keys, hashed already by the decision.
+    mutating func applyOffered(
+        _ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32,
+        keys: (lead: AssignmentTable.Key, pool: HashedName)
+    ) -> AssignmentTable.Box {
         advance(to: seq, at: time)
-        return applyOffer(offer, seq: seq, at: time, repIndex: repIndex)
+        return applyOffer(offer, seq: seq, at: time, repIndex: repIndex, keys: keys)
     }
 
     private mutating func applyOffer(
-        _ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32? = nil
+        _ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32? = nil,
+        keys: (lead: AssignmentTable.Key, pool: HashedName)? = nil
     ) -> AssignmentTable.Box {
-        let (stored, wasQueued) = assignments.update(offer.lead.id) { slot in
+        let (stored, wasQueued) = assignments.update(keys?.lead ?? AssignmentTable.Key(offer.lead.id)) { slot in
             guard var record = slot.record else {
                 // A new lead (the common case): built from the offer at once, where starting from a
                 // queued record allocated an explanation only to replace it.
@@ -161,7 +164,7 @@ extension EngineState {
         }
         // Changed in place: copying the pool out and back would leave its ledger shared, so every
         // offer of a batch would copy a path of the ledger again.
-        pools[offer.poolKey, default: PoolState()].recordOffer(
+        pools[keys?.pool ?? HashedName(offer.poolKey), default: PoolState()].recordOffer(
             to: index, roundRobin: offer.strategy == .roundRobin, joining: joining)
         return offered
     }

@@ -12,7 +12,7 @@ public struct EngineState: Hashable, Sendable {
     public internal(set) var assignments = AssignmentTable()
     public internal(set) var queue: TreeDictionary<LeadID, QueueEntry> = [:]
     /// Round-robin cursor and fairness ledger per pool key.
-    public internal(set) var pools: TreeDictionary<String, PoolState> = [:]
+    public internal(set) var pools: TreeDictionary<HashedName, PoolState> = [:]
     /// Offered leads by the second their SLA runs out, so expiry never scans every assignment. Entries
     /// are not removed on acceptance; expiry checks each lead's record before acting.
     var slaBuckets: TreeDictionary<Int64, LeadList> = [:]
@@ -36,7 +36,7 @@ public struct EngineState: Hashable, Sendable {
 
     /// One pool's fairness ledger by rep id.
     public func ledger(pool: String) -> [RepID: LedgerEntry] {
-        guard let entries = pools[pool]?.entries else { return [:] }
+        guard let entries = pools[HashedName(pool)]?.entries else { return [:] }
         var byRep: [RepID: LedgerEntry] = [:]
         for (index, entry) in entries {
             if let profile = roster.profile(index) { byRep[profile.rep.id] = entry }
@@ -82,6 +82,6 @@ public struct EngineState: Hashable, Sendable {
 
     /// The rep round-robin picked last in a pool.
     public func cursor(pool: String) -> RepID? {
-        pools[pool]?.cursor.flatMap { roster.profile($0)?.rep.id }
+        pools[HashedName(pool)]?.cursor.flatMap { roster.profile($0)?.rep.id }
     }
 }

@@ -12,7 +12,7 @@ public final class Roster: Hashable, Sendable {
     /// By dense index; `nil` where a rep was removed.
     let profiles: [RepProfile?]
     /// Members per team and per territory, sorted by rep id so round-robin order is stable.
-    let teamMembers: [TeamID: [Int32]]
+    let teamMembers: [HashedName: [Int32]]
     let territoryMembers: [TerritoryID: [Int32]]
     let territoriesByCountry: [String: [Territory]]
     let territoriesAnyCountry: [Territory]
@@ -54,7 +54,7 @@ public final class Roster: Hashable, Sendable {
         }
         self.reps = reps
         self.indexOf = indexOf
-        teamMembers = teams.mapValues(byID)
+        teamMembers = Dictionary(uniqueKeysWithValues: teams.map { (HashedName($0.key), byID($0.value)) })
         territoryMembers = covered.mapValues(byID)
         allReps = byID(Array(indexOf.values))
         traits = profiles.map { $0.map { RepTraits($0.rep) } ?? .removed }
@@ -150,7 +150,8 @@ public final class Roster: Hashable, Sendable {
         return nil
     }
 
-    func members(ofTeam team: TeamID) -> [Int32] { teamMembers[team] ?? [] }
+    func members(ofTeam team: TeamID) -> [Int32] { members(ofTeam: HashedName(team)) }
+    func members(ofTeam team: HashedName) -> [Int32] { teamMembers[team] ?? [] }
 
     func profile(_ index: Int32) -> RepProfile? { profiles[Int(index)] }
 

@@ -1,7 +1,9 @@
 extension Transaction {
     /// Routes a new lead, or returns the existing record when the lead id was seen before.
     mutating func route(_ lead: Lead, detailed: Bool) -> RouteResult {
-        if let existing = state.assignments.box(lead.id) {
+        // Hashed once for the lookup and the offer's insert.
+        let key = AssignmentTable.Key(lead.id)
+        if let existing = state.assignments.box(key) {
             var explanation = existing.record.explanation
             explanation.outcome = .existing
             return RouteResult(existing, explanation: explanation, isNew: false)
@@ -10,7 +12,8 @@ extension Transaction {
         var explanation = Explanation(
             policyVersion: state.policy.policy.version, rule: rule.rule.name, rulesNotMatched: notMatched)
         let record = place(
-            lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed)
+            lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed,
+            key: key)
         return RouteResult(record!, explanation: explanation, isNew: true)
     }
 
@@ -19,8 +22,7 @@ extension Transaction {
     @discardableResult
     mutating func place(
         _ lead: Lead, rule compiled: CompiledRule, excluded: [RepID], escalated: Bool, explanation: inout Explanation,
-        detailed: Bool,
-        queueIfUnplaced: Bool = true
+        detailed: Bool, queueIfUnplaced: Bool = true, key: AssignmentTable.Key? = nil
     ) -> AssignmentTable.Box? {
         let rule = compiled.rule
         let priority = (lead.score ?? 0) + rule.priority
@@ -33,9 +35,9 @@ extension Transaction {
             return emitOffer(
                 Offer(
                     lead: lead, rep: pick.rep, rule: rule.name, priority: priority,
-                    slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey,
+                    slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey.name,
                     strategy: pick.strategy, joining: pick.joining, explanation: explanation),
-                repIndex: pick.index)
+                repIndex: pick.index, keys: (key ?? AssignmentTable.Key(lead.id), pick.poolKey))
         } else {
             guard queueIfUnplaced else { return nil }
             explanation.outcome = .queued
@@ -45,7 +47,7 @@ extension Transaction {
     }
 
     /// Routes an existing lead again, after an expiry, a release or an explicit reassign; answers as
-    /// ``place(_:rule:excluded:escalated:explanation:detailed:queueIfUnplaced:)``.
+    /// ``place(_:rule:excluded:escalated:explanation:detailed:queueIfUnplaced:key:)``.
     @discardableResult
     mutating func placeAgain(
         _ leadID: LeadID, detailed: Bool, alsoExcluding: RepID? = nil, queueIfUnplaced: Bool = true

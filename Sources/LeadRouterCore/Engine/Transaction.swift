@@ -45,9 +45,11 @@ struct Transaction: ~Copyable {
     }
 
     /// ``emit(_:)`` for an offer: applied before it goes into its event, which it then moves into.
-    mutating func emitOffer(_ offer: consuming Offer, repIndex: Int32) -> AssignmentTable.Box {
+    mutating func emitOffer(
+        _ offer: consuming Offer, repIndex: Int32, keys: (lead: AssignmentTable.Key, pool: HashedName)
+    ) -> AssignmentTable.Box {
         let seq = state.lastSeq + 1
-        let record = state.applyOffered(offer, seq: seq, at: now, repIndex: repIndex)
+        let record = state.applyOffered(offer, seq: seq, at: now, repIndex: repIndex, keys: keys)
         events.append(EngineEvent(seq: seq, time: now, kind: .offered(consume offer)))
         return record
     }

@@ -2,15 +2,23 @@
 /// each of its strings and arrays on every route, with each stage's fixed part of its ledger key
 /// worked out once instead of joined again per decision.
 final class CompiledRule: Sendable {
-    /// One stage of the chain: the target and the part of its ledger key that no lead changes.
+    /// One stage of the chain: the target and what no lead changes about its pool, hashed once.
     struct Stage: Sendable {
         let target: Rule.Target
         /// ``ResolvedPool/fixedKey(of:)`` of the target's pool.
         let fixedKey: String
+        /// The whole ledger key when no lead changes it (a pool of teams or reps, not by territory
+        /// or account owner).
+        let key: HashedName?
+        /// The pool's teams, as the roster files its members.
+        let teams: [HashedName]
 
         init(_ target: Rule.Target) {
             self.target = target
             fixedKey = ResolvedPool.fixedKey(of: target.pool)
+            let pool = target.pool
+            key = pool.territory || pool.accountOwner ? nil : HashedName(fixedKey.isEmpty ? "everyone" : fixedKey)
+            teams = pool.teams.map { HashedName($0) }
         }
     }
 

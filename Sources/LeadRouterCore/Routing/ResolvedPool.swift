@@ -1,7 +1,7 @@
 /// A pool turned into concrete members (dense rep indexes) for one lead.
 struct ResolvedPool {
     /// Ledger and cursor key: pools with the same members share fairness.
-    var key: String
+    var key: HashedName
     var members: [Int32]
     /// Reps the pool names that are not loaded.
     var missing: [RepID] = []
@@ -15,12 +15,12 @@ struct ResolvedPool {
         return key
     }
 
-    /// - Parameter fixedKey: ``fixedKey(of:)`` of `pool`.
-    init(_ pool: Pool, fixedKey: String, for lead: Lead, in roster: Roster) {
+    init(_ stage: CompiledRule.Stage, for lead: Lead, in roster: Roster) {
+        let pool = stage.target.pool
         note = nil
         if pool.accountOwner {
             if let owner = roster.owner(of: lead), let index = roster.indexOf[owner] {
-                key = "owner=\(owner)"
+                key = HashedName("owner=\(owner)")
                 members = [index]
                 note = "account owner is \(owner)"
             } else {
@@ -31,36 +31,41 @@ struct ResolvedPool {
             return
         }
         var base: [Int32]
-        var key = fixedKey
         if !pool.reps.isEmpty {
             base = pool.reps.compactMap { roster.indexOf[$0] }
             missing = pool.reps.filter { roster.indexOf[$0] == nil }
-        } else if pool.teams.count == 1 {
-            base = roster.members(ofTeam: pool.teams[0])
-        } else if !pool.teams.isEmpty {
+        } else if stage.teams.count == 1 {
+            base = roster.members(ofTeam: stage.teams[0])
+        } else if !stage.teams.isEmpty {
             var seen = Set<Int32>()
-            base = pool.teams.flatMap(roster.members(ofTeam:)).filter { seen.insert($0).inserted }
+            base = stage.teams.flatMap(roster.members(ofTeam:)).filter { seen.insert($0).inserted }
         } else {
             base = roster.allReps
         }
-        if pool.territory {
-            if let territory = roster.territory(of: lead) {
-                let covering = roster.territoryMembers[territory.id] ?? []
-                if pool.teams.isEmpty && pool.reps.isEmpty {
-                    base = covering
-                } else {
-                    let allowed = Set(covering)
-                    base = base.filter(allowed.contains)
-                }
-                key += key.isEmpty ? "territory=\(territory.id)" : " territory=\(territory.id)"
-                note = "lead is in territory \(territory.id)"
-            } else {
-                base = []
-                key += key.isEmpty ? "territory=none" : " territory=none"
-                note = "lead matches no territory"
-            }
+        if let fixed = stage.key {
+            // Teams or reps only: the key was hashed when the policy was compiled.
+            key = fixed
+            members = base
+            return
         }
-        self.key = key.isEmpty ? "everyone" : key
+        // By territory (the only other pool a stage leaves open).
+        var key = stage.fixedKey
+        if let territory = roster.territory(of: lead) {
+            let covering = roster.territoryMembers[territory.id] ?? []
+            if pool.teams.isEmpty && pool.reps.isEmpty {
+                base = covering
+            } else {
+                let allowed = Set(covering)
+                base = base.filter(allowed.contains)
+            }
+            key += key.isEmpty ? "territory=\(territory.id)" : " territory=\(territory.id)"
+            note = "lead is in territory \(territory.id)"
+        } else {
+            base = []
+            key += key.isEmpty ? "territory=none" : " territory=none"
+            note = "lead matches no territory"
+        }
+        self.key = HashedName(key)
         self.members = base
     }
 

@@ -9,7 +9,7 @@ struct RouteDecider {
         var rep: RepID
         /// The rep's dense roster index.
         var index: Int32
-        var poolKey: String
+        var poolKey: HashedName
         var strategy: RoutingStrategy
         var joining: [RepID: Int] = [:]
     }
@@ -24,7 +24,7 @@ struct RouteDecider {
 
     let roster: Roster
     let presence: PresenceTable
-    let pools: TreeDictionary<String, PoolState>
+    let pools: TreeDictionary<HashedName, PoolState>
     let performance: Policy.PerformanceBounds
     let now: Timestamp
     /// Record every candidate, not only counts per rejection reason.
@@ -58,12 +58,12 @@ struct RouteDecider {
         _ compiled: CompiledRule.Stage, _ lead: Lead, _ eligibility: Eligibility, _ explanation: inout Explanation
     ) -> Pick? {
         let target = compiled.target
-        let pool = ResolvedPool(target.pool, fixedKey: compiled.fixedKey, for: lead, in: roster)
+        let pool = ResolvedPool(compiled, for: lead, in: roster)
         var stage = StageDraft()
         if let note = pool.note { explanation.notes.append(note) }
         for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }
         let pick = select(target.strategy, in: pool, eligibility: eligibility, stage: &stage)
-        explanation.stages.append(stage.stage(pool: pool.key, strategy: target.strategy, chosen: pick?.rep))
+        explanation.stages.append(stage.stage(pool: pool.key.name, strategy: target.strategy, chosen: pick?.rep))
         return pick
     }
 

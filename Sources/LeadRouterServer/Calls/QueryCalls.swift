@@ -96,7 +96,7 @@ enum QueryCalls {
         var weightShare: [RepID: Double] = [:]
         var poolsOfRep: [RepID: Int] = [:]
         for poolKey in state.pools.keys {
-            let ledger = state.ledger(pool: poolKey)
+            let ledger = state.ledger(pool: poolKey.name)
             let total = ledger.values.reduce(0) { $0 + $1.received }
             let totalWeight = ledger.keys.reduce(0.0) { $0 + (state.roster.reps[$1]?.weight ?? 0) }
             for (rep, entry) in ledger {
