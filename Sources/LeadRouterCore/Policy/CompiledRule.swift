@@ -3,7 +3,9 @@
 /// worked out once instead of joined again per decision.
 final class CompiledRule: Sendable {
     /// One stage of the chain: the target and what no lead changes about its pool, hashed once.
-    struct Stage: Sendable {
+    /// Shared by reference: a decision walks the chain, and copying a stage retained each of its
+    /// strings and lists.
+    final class Stage: Sendable {
         let target: Rule.Target
         /// ``ResolvedPool/fixedKey(of:)`` of the target's pool.
         let fixedKey: String
