@@ -87,4 +87,30 @@ struct QueueTests {
         #expect(engine.state.queue.isEmpty)
         #expect(engine.state.assignments.values.allSatisfy { $0.rep == "a" })
     }
+    @Test func aBacklogIsDispatchedBestFirstThroughRequeues() throws {
+        // Scores with many ties and arrival times a few apart, so priority, age and sequence all decide.
+        var random = SeededGenerator(seed: 0xBAC6_1060)
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.engine(clock: clock, reps: [Rep(id: "solo", capacity: 1)], available: false)
+        for index in 0..<400 {
+            if Bool.random(using: &random) { clock.advance(seconds: 1) }
+            try engine.route(Fixtures.lead("q\(index)") { $0.score = Double(Int.random(in: 0..<5, using: &random)) })
+        }
+        // Reassigning a waiting lead queues it again under a new sequence number, keeping its place in
+        // age: its earlier entry in the dispatch order goes stale (twice over, so the order is rebuilt).
+        for _ in 0..<2 {
+            for index in (0..<400).shuffled(using: &random).prefix(300) { try engine.reassign("q\(index)") }
+        }
+        let expected = engine.state.queueInOrder.map(\.lead)
+        #expect(expected.count == 400)
+        try engine.setAvailability("solo", status: .available)
+        var dispatched: [LeadID] = []
+        while let offered = engine.state.openLeads(of: "solo").first {
+            dispatched.append(offered)
+            try engine.accept(offered)
+            try engine.complete(offered, outcome: "done")
+        }
+        #expect(dispatched == expected)
+        #expect(engine.state.queue.isEmpty)
+    }
 }

@@ -6,9 +6,33 @@ import LeadRouterCore
 ///
 ///     EngineProbe [count] [strategy] [detailed]  the 10,000-rep workload of RouteDecision (detailed:
 ///                                         with the full explanation)
+///     EngineProbe queue [backlog]         a backlog of queued leads worked off by one rep, one
+///                                         dispatch per completion
 ///     EngineProbe server [count] [batch]  leadbench's shape: 100 reps in one pool, leads piling up,
 ///                                         routed in batches as the server does per socket read
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "queue" {
+    // A backlog: every lead queued while the team is offline, then one rep working through it.
+    let backlog = arguments.count > 1 ? Int(arguments[1]) ?? 50_000 : 50_000
+    let engine = RoutingEngine(configuration: EngineConfiguration(detailedExplanations: false))
+    try engine.upsertReps([Rep(id: "solo", teams: ["inbound"], capacity: 1)])
+    for index in 0..<backlog {
+        _ = try engine.route(Lead(id: "q-\(index)", createdAt: engine.clock.now(), score: Double(index % 100)))
+    }
+    try engine.setAvailability("solo", status: .available)
+    let rounds = 2_000
+    let start = Date()
+    for _ in 0..<rounds {
+        // Completing the offered lead frees the rep, which takes the best waiting lead in the same call.
+        // `read`, not `state`: publishing a snapshot would make the next change copy what it shares.
+        guard let offered = engine.read({ $0.openLeads(of: "solo").first }) else { break }
+        _ = try engine.accept(offered)
+        _ = try engine.complete(offered, outcome: "done")
+    }
+    let elapsed = Date().timeIntervalSince(start)
+    print("queue of \(backlog): \(Int(elapsed / Double(rounds) * 1e6)) µs per accept + complete + dispatch")
+    exit(0)
+}
 if arguments.first == "server" {
     let count = arguments.count > 1 ? Int(arguments[1]) ?? 400_000 : 400_000
     let batch = arguments.count > 2 ? Int(arguments[2]) ?? 1 : 1

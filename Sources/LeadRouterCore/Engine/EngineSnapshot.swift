@@ -96,6 +96,7 @@ extension EngineState {
             }
         }
         for entry in snapshot.queue { queue[entry.lead] = entry }
+        queueOrder.rebuild(from: queue)
         for (key, pool) in snapshot.pools {
             var entries = Ledger()
             for (rep, entry) in pool.entries { entries[rep] = entry }

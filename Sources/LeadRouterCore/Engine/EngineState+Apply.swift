@@ -55,8 +55,9 @@ extension EngineState {
                 }.0
             // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
             let since = queue[waiting.lead.id]?.since ?? time
-            queue[waiting.lead.id] = QueueEntry(
-                lead: waiting.lead.id, priority: waiting.priority, since: since, seq: event.seq)
+            let entry = QueueEntry(lead: waiting.lead.id, priority: waiting.priority, since: since, seq: event.seq)
+            queue[waiting.lead.id] = entry
+            queueOrder.insert(entry, queue: queue)
         case .accepted(let lead, let rep):
             update(lead, seq: event.seq, heldBy: rep) { record in
                 record.state = .accepted

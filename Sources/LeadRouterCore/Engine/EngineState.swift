@@ -11,6 +11,8 @@ public struct EngineState: Hashable, Sendable {
     public internal(set) var presence = PresenceTable()
     public internal(set) var assignments = AssignmentTable()
     public internal(set) var queue: TreeDictionary<LeadID, QueueEntry> = [:]
+    /// The queue in dispatch order, derived from `queue` (not part of a state's identity).
+    var queueOrder = QueueOrder()
     /// Round-robin cursor and fairness ledger per pool key.
     public internal(set) var pools: TreeDictionary<HashedName, PoolState> = [:]
     /// Offered leads by the second their SLA runs out, so expiry never scans every assignment. Entries
@@ -50,7 +52,7 @@ public struct EngineState: Hashable, Sendable {
         for second in seconds { slaBuckets[second] = nil }
     }
 
-    /// States are equal when everything but the derived SLA index is.
+    /// States are equal when everything but the derived SLA index and queue order is.
     public static func == (lhs: EngineState, rhs: EngineState) -> Bool {
         lhs.lastSeq == rhs.lastSeq && lhs.lastTime == rhs.lastTime && lhs.policy == rhs.policy
             && lhs.roster == rhs.roster

@@ -110,7 +110,11 @@ extension Transaction {
     mutating func dispatchQueue(freed rep: RepID? = nil) {
         guard !state.queue.isEmpty else { return }
         if let rep, !isFree(rep) { return }
-        for entry in state.queueInOrder.prefix(configuration.maxQueueScan) {
+        // Taken from the heap best first; whatever is still waiting afterwards goes back.
+        var taken: [QueueEntry] = []
+        defer { for entry in taken { putBackQueued(entry) } }
+        while taken.count < configuration.maxQueueScan, let entry = takeBestQueued() {
+            taken.append(entry)
             if let rep, !isFree(rep) { return }
             guard state.assignments[entry.lead]?.state == .queued else { continue }
             placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)
