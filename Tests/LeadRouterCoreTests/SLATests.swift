@@ -36,6 +36,42 @@ struct SLATests {
         #expect(waiting.explanation.stages[0].candidates.allSatisfy { $0.rejection == .previouslyExpired })
     }
 
+    @Test func offersExpireByDeadlineWhenTheirSecondComesAndNotBefore() throws {
+        // Offers on SLAs of different lengths, made in shuffled order a second apart: each tick expires
+        // exactly the offers whose deadline has passed, earliest first.
+        var random = SeededGenerator(seed: 0x51A_0DE)
+        let clock = ManualClock(Fixtures.start)
+        let lengths = [5, 90, 20, 600, 45]
+        let rules = lengths.map { seconds in
+            Rule(
+                name: "sla-\(seconds)", condition: .equals(.source, "\(seconds)"), target: .init(pool: .team("t")),
+                slaSeconds: Double(seconds))
+        }
+        let engine = try Fixtures.engine(
+            clock: clock, policy: Fixtures.policy(rules), reps: Fixtures.team("t", ["only"], capacity: 1_000))
+        var deadlines: [LeadID: Int64] = [:]
+        for index in 0..<200 {
+            let seconds = lengths.randomElement(using: &random)!
+            try engine.route(Fixtures.lead("o\(index)") { $0.source = "\(seconds)" })
+            deadlines["o\(index)"] = clock.now().seconds + Int64(seconds)
+            clock.advance(seconds: 1)
+        }
+        var expired: [LeadID] = []
+        for _ in 0..<100 {
+            clock.advance(seconds: Double(Int.random(in: 1...12, using: &random)))
+            let now = clock.now().seconds
+            let fresh = engine.tick().compactMap { event -> LeadID? in
+                if case .expired(let lead, _) = event.kind { return lead } else { return nil }
+            }
+            #expect(fresh.allSatisfy { deadlines[$0]! <= now })
+            #expect(fresh.map { deadlines[$0]! } == fresh.map { deadlines[$0]! }.sorted())
+            expired += fresh
+            // Nothing overdue is left behind.
+            #expect(deadlines.filter { $0.value <= now }.keys.allSatisfy(Set(expired).contains))
+        }
+        #expect(Set(expired).count == 200)
+    }
+
     @Test func acceptingStopsTheClock() throws {
         let clock = ManualClock(Fixtures.start)
         let engine = try engine(clock)

@@ -8,6 +8,7 @@ import LeadRouterCore
 ///                                         with the full explanation)
 ///     EngineProbe queue [backlog]         a backlog of queued leads worked off by one rep, one
 ///                                         dispatch per completion
+///     EngineProbe sla [offers]            ticks while offers wait on a day-long SLA
 ///     EngineProbe server [count] [batch]  leadbench's shape: 100 reps in one pool, leads piling up,
 ///                                         routed in batches as the server does per socket read
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -31,6 +32,29 @@ if arguments.first == "queue" {
     }
     let elapsed = Date().timeIntervalSince(start)
     print("queue of \(backlog): \(Int(elapsed / Double(rounds) * 1e6)) µs per accept + complete + dispatch")
+    exit(0)
+}
+if arguments.first == "sla" {
+    // Offers waiting on a day-long SLA, their deadlines spread over many seconds; then ticks with
+    // nothing due yet, as the server runs them four times a second.
+    let offers = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
+    let clock = ManualClock(Timestamp(millis: 1_767_225_600_000))
+    let engine = RoutingEngine(configuration: EngineConfiguration(detailedExplanations: false), clock: clock)
+    try engine.upsertReps([Rep(id: "solo", teams: ["inbound"], capacity: 100_000_000)])
+    try engine.setAvailability("solo", status: .available)
+    _ = try engine.applyPolicy(
+        Policy(
+            version: "sla", rules: [],
+            defaultRule: Rule(name: "default", target: .init(pool: Pool()), slaSeconds: 86_400)))
+    for index in 0..<offers {
+        if index % 2 == 0 { clock.advance(seconds: 1) }
+        _ = try engine.route(Lead(id: "s-\(index)", createdAt: clock.now()))
+    }
+    let ticks = 200
+    let start = Date()
+    for _ in 0..<ticks { _ = engine.tick() }
+    let elapsed = Date().timeIntervalSince(start)
+    print("\(offers) offers waiting: \(Int(elapsed / Double(ticks) * 1e6)) µs per tick")
     exit(0)
 }
 if arguments.first == "server" {

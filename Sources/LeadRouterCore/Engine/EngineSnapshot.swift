@@ -92,7 +92,7 @@ extension EngineState {
         assignments = snapshot.assignments
         assignments.forEachRecord { record in
             if record.state == .offered, let deadline = record.slaDeadline {
-                slaBuckets[deadline.seconds] = LeadList(record.lead.id, next: slaBuckets[deadline.seconds])
+                slaBuckets.add(record.lead.id, dueAt: deadline.seconds)
             }
         }
         for entry in snapshot.queue { queue[entry.lead] = entry }

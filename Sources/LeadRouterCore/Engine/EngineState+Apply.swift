@@ -148,7 +148,7 @@ extension EngineState {
         let offered = stored!
         if wasQueued, queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
         let bucket = offer.slaDeadline.seconds
-        slaBuckets[bucket] = LeadList(offer.lead.id, next: slaBuckets[bucket])
+        slaBuckets.add(offer.lead.id, dueAt: bucket)
 
         guard let index = repIndex ?? roster.indexOf[offer.rep], var live = presence[dense: index] else {
             return offered

@@ -84,10 +84,8 @@ extension Transaction {
 
     /// Expires every offer whose SLA ran out, escalates repeat misses, and routes each lead again.
     mutating func expireDue() {
-        let due = state.slaBuckets.keys.filter { $0 <= now.seconds }
-        guard !due.isEmpty else { return }
-        let leads = state.offersDue(by: now)
-        dropSLABuckets(due)
+        let leads = takeOffersDue()
+        guard !leads.isEmpty else { return }
         var seen = Set<LeadID>()
         for lead in leads where seen.insert(lead).inserted {
             guard let record = state.assignments[lead], record.state == .offered, let rep = record.rep,

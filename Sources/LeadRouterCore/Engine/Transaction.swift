@@ -62,8 +62,8 @@ struct Transaction: ~Copyable {
         if state.queue[entry.lead]?.seq == entry.seq { state.queueOrder.putBack(entry) }
     }
 
-    /// Trims the derived SLA index; kept only if the transaction also commits events.
-    mutating func dropSLABuckets(_ seconds: [Int64]) { state.dropSLABuckets(seconds) }
+    /// Takes the offers whose SLA ran out from the derived SLA index.
+    mutating func takeOffersDue() -> [LeadID] { state.takeOffersDue(by: now) }
 
     func rep(_ id: RepID) throws -> Rep {
         guard let rep = state.roster.reps[id] else {
