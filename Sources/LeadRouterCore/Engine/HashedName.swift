@@ -5,7 +5,7 @@
 ///
 /// The hash is the standard library's seeded one, so equal names have equal hashes and comparing the
 /// stored hashes first is exact; maps read it instead of hashing again (`_rawHashValue(seed:)`).
-public struct HashedName: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct HashedName: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let name: String
     private let hash: Int
 
@@ -17,7 +17,6 @@ public struct HashedName: Hashable, Comparable, Sendable, CustomStringConvertibl
     public init(stringLiteral name: String) { self.init(name) }
 
     public static func == (lhs: HashedName, rhs: HashedName) -> Bool { lhs.hash == rhs.hash && lhs.name == rhs.name }
-    public static func < (lhs: HashedName, rhs: HashedName) -> Bool { lhs.name < rhs.name }
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
     public func _rawHashValue(seed: Int) -> Int { hash }
     public var description: String { name }

@@ -18,9 +18,8 @@ final class CompiledRule: Sendable {
         init(_ target: Rule.Target) {
             self.target = target
             fixedKey = ResolvedPool.fixedKey(of: target.pool)
-            let pool = target.pool
-            key = pool.territory || pool.accountOwner ? nil : HashedName(fixedKey.isEmpty ? "everyone" : fixedKey)
-            teams = pool.teams.map { HashedName($0) }
+            key = ResolvedPool.wholeKey(of: target.pool, fixedKey: fixedKey)
+            teams = target.pool.teams.map { HashedName($0) }
         }
     }
 

@@ -15,6 +15,12 @@ struct ResolvedPool {
         return key
     }
 
+    /// The whole key of a pool no lead changes (not by territory or account owner), from its
+    /// ``fixedKey(of:)``; `nil` for the others, whose key is completed per lead.
+    static func wholeKey(of pool: Pool, fixedKey: String) -> HashedName? {
+        pool.territory || pool.accountOwner ? nil : HashedName(fixedKey.isEmpty ? "everyone" : fixedKey)
+    }
+
     init(_ stage: CompiledRule.Stage, for lead: Lead, in roster: Roster) {
         let pool = stage.target.pool
         note = nil
