@@ -84,8 +84,10 @@ extension Transaction {
 
     /// Expires every offer whose SLA ran out, escalates repeat misses, and routes each lead again.
     mutating func expireDue() {
-        let leads = takeOffersDue()
-        guard !leads.isEmpty else { return }
+        let due = state.slaBuckets.keys.filter { $0 <= now.seconds }
+        guard !due.isEmpty else { return }
+        let leads = state.offersDue(by: now)
+        dropSLABuckets(due)
         var seen = Set<LeadID>()
         for lead in leads where seen.insert(lead).inserted {
             guard let record = state.assignments[lead], record.state == .offered, let rep = record.rep,
@@ -108,11 +110,7 @@ extension Transaction {
     mutating func dispatchQueue(freed rep: RepID? = nil) {
         guard !state.queue.isEmpty else { return }
         if let rep, !isFree(rep) { return }
-        // Taken from the heap best first; whatever is still waiting afterwards goes back.
-        var taken: [QueueEntry] = []
-        defer { for entry in taken { putBackQueued(entry) } }
-        while taken.count < configuration.maxQueueScan, let entry = takeBestQueued() {
-            taken.append(entry)
+        for entry in state.queueInOrder.prefix(configuration.maxQueueScan) {
             if let rep, !isFree(rep) { return }
             guard state.assignments[entry.lead]?.state == .queued else { continue }
             placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)
