@@ -92,10 +92,11 @@ extension EngineState {
         assignments = snapshot.assignments
         assignments.forEachRecord { record in
             if record.state == .offered, let deadline = record.slaDeadline {
-                slaBuckets[deadline.seconds] = LeadList(record.lead.id, next: slaBuckets[deadline.seconds])
+                slaBuckets.add(record.lead.id, dueAt: deadline.seconds)
             }
         }
         for entry in snapshot.queue { queue[entry.lead] = entry }
+        queueOrder.rebuild(from: queue)
         for (key, pool) in snapshot.pools {
             var entries = Ledger()
             for (rep, entry) in pool.entries { entries[rep] = entry }

@@ -55,8 +55,9 @@ extension EngineState {
                 }.0
             // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
             let since = queue[waiting.lead.id]?.since ?? time
-            queue[waiting.lead.id] = QueueEntry(
-                lead: waiting.lead.id, priority: waiting.priority, since: since, seq: event.seq)
+            let entry = QueueEntry(lead: waiting.lead.id, priority: waiting.priority, since: since, seq: event.seq)
+            queue[waiting.lead.id] = entry
+            queueOrder.insert(entry, queue: queue)
         case .accepted(let lead, let rep):
             update(lead, seq: event.seq, heldBy: rep) { record in
                 record.state = .accepted
@@ -147,7 +148,7 @@ extension EngineState {
         let offered = stored!
         if wasQueued, queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
         let bucket = offer.slaDeadline.seconds
-        slaBuckets[bucket] = LeadList(offer.lead.id, next: slaBuckets[bucket])
+        slaBuckets.add(offer.lead.id, dueAt: bucket)
 
         guard let index = repIndex ?? roster.indexOf[offer.rep], var live = presence[dense: index] else {
             return offered

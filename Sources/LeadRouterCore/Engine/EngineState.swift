@@ -11,11 +11,12 @@ public struct EngineState: Hashable, Sendable {
     public internal(set) var presence = PresenceTable()
     public internal(set) var assignments = AssignmentTable()
     public internal(set) var queue: TreeDictionary<LeadID, QueueEntry> = [:]
+    /// The queue in dispatch order, derived from `queue` (not part of a state's identity).
+    var queueOrder = QueueOrder()
     /// Round-robin cursor and fairness ledger per pool key.
     public internal(set) var pools: TreeDictionary<HashedName, PoolState> = [:]
-    /// Offered leads by the second their SLA runs out, so expiry never scans every assignment. Entries
-    /// are not removed on acceptance; expiry checks each lead's record before acting.
-    var slaBuckets: TreeDictionary<Int64, LeadList> = [:]
+    /// Offered leads by the second their SLA runs out, so expiry never scans every assignment.
+    var slaBuckets = SLABuckets()
     /// Leads in completion order; entries before `archivedThrough` have been archived.
     public internal(set) var completionLog = PersistentVector<LeadID>()
     public internal(set) var archivedThrough = 0
@@ -44,13 +45,14 @@ public struct EngineState: Hashable, Sendable {
         return byRep
     }
 
-    /// Forgets SLA buckets whose second has passed. The buckets are an index derived from the
-    /// assignments (not part of the state's identity), so trimming them needs no event.
-    mutating func dropSLABuckets(_ seconds: [Int64]) {
-        for second in seconds { slaBuckets[second] = nil }
+    /// Takes the SLA buckets whose second has passed and answers their leads that are still offered
+    /// past their deadline, by deadline. The buckets are an index derived from the assignments (not
+    /// part of the state's identity), so trimming them needs no event.
+    mutating func takeOffersDue(by time: Timestamp) -> [LeadID] {
+        stillDue(slaBuckets.takeDue(by: time.seconds), by: time)
     }
 
-    /// States are equal when everything but the derived SLA index is.
+    /// States are equal when everything but the derived SLA index and queue order is.
     public static func == (lhs: EngineState, rhs: EngineState) -> Bool {
         lhs.lastSeq == rhs.lastSeq && lhs.lastTime == rhs.lastTime && lhs.policy == rhs.policy
             && lhs.roster == rhs.roster
@@ -70,14 +72,15 @@ public struct EngineState: Hashable, Sendable {
     }
 
     /// Offers whose SLA runs out at or before `time`, by deadline.
-    public func offersDue(by time: Timestamp) -> [LeadID] {
-        slaBuckets.keys.filter { $0 <= time.seconds }.sorted().flatMap { slaBuckets[$0]!.all.reversed() }
-            .filter { lead in
-                guard let record = assignments[lead], record.state == .offered, let deadline = record.slaDeadline else {
-                    return false
-                }
-                return deadline <= time
+    public func offersDue(by time: Timestamp) -> [LeadID] { stillDue(slaBuckets.due(by: time.seconds), by: time) }
+
+    private func stillDue(_ leads: [LeadID], by time: Timestamp) -> [LeadID] {
+        leads.filter { lead in
+            guard let record = assignments[lead], record.state == .offered, let deadline = record.slaDeadline else {
+                return false
             }
+            return deadline <= time
+        }
     }
 
     /// The rep round-robin picked last in a pool.

@@ -84,10 +84,8 @@ extension Transaction {
 
     /// Expires every offer whose SLA ran out, escalates repeat misses, and routes each lead again.
     mutating func expireDue() {
-        let due = state.slaBuckets.keys.filter { $0 <= now.seconds }
-        guard !due.isEmpty else { return }
-        let leads = state.offersDue(by: now)
-        dropSLABuckets(due)
+        let leads = takeOffersDue()
+        guard !leads.isEmpty else { return }
         var seen = Set<LeadID>()
         for lead in leads where seen.insert(lead).inserted {
             guard let record = state.assignments[lead], record.state == .offered, let rep = record.rep,
@@ -110,7 +108,11 @@ extension Transaction {
     mutating func dispatchQueue(freed rep: RepID? = nil) {
         guard !state.queue.isEmpty else { return }
         if let rep, !isFree(rep) { return }
-        for entry in state.queueInOrder.prefix(configuration.maxQueueScan) {
+        // Taken from the heap best first; whatever is still waiting afterwards goes back.
+        var taken: [QueueEntry] = []
+        defer { for entry in taken { putBackQueued(entry) } }
+        while taken.count < configuration.maxQueueScan, let entry = takeBestQueued() {
+            taken.append(entry)
             if let rep, !isFree(rep) { return }
             guard state.assignments[entry.lead]?.state == .queued else { continue }
             placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)

@@ -54,8 +54,16 @@ struct Transaction: ~Copyable {
         return record
     }
 
-    /// Trims the derived SLA index; kept only if the transaction also commits events.
-    mutating func dropSLABuckets(_ seconds: [Int64]) { state.dropSLABuckets(seconds) }
+    /// The best lead still waiting, taken out of the dispatch order (not out of the queue).
+    mutating func takeBestQueued() -> QueueEntry? { state.queueOrder.popBest(in: state.queue) }
+
+    /// Returns a lead taken with ``takeBestQueued()`` to the dispatch order, if it is still waiting.
+    mutating func putBackQueued(_ entry: QueueEntry) {
+        if state.queue[entry.lead]?.seq == entry.seq { state.queueOrder.putBack(entry) }
+    }
+
+    /// Takes the offers whose SLA ran out from the derived SLA index.
+    mutating func takeOffersDue() -> [LeadID] { state.takeOffersDue(by: now) }
 
     func rep(_ id: RepID) throws -> Rep {
         guard let rep = state.roster.reps[id] else {
