@@ -2,10 +2,12 @@
 ///
 /// Built once per decision: what the rule requires of this lead (skill names, language) is worked out
 /// here, so checking each candidate reads plain values (``RepTraits``, ``RepPresence``) and consults
-/// the rep's full profile only for the checks that rep actually needs.
+/// the rep's full profile only for the checks that rep actually needs. The roster and live presence
+/// are lent by the decider for each check rather than stored: storing them retained each of their
+/// references once per decision, and released them again.
 struct Eligibility {
-    private let roster: Roster
-    private let presence: PresenceTable
+    /// The roster's, held here: read once per candidate, and reading it through the roster retained it
+    /// each time.
     private let traits: [RepTraits]
     private let now: Timestamp
     /// Reps who let this lead expire.
@@ -15,19 +17,19 @@ struct Eligibility {
     /// Who speaks the lead's language, when the rule asks for it (an empty list when no one does).
     private let requiredLanguage: [Bool]?
 
-    init(roster: Roster, presence: PresenceTable, now: Timestamp, lead: Lead, rule: Rule, excluded: [RepID]) {
-        self.roster = roster
-        self.presence = presence
+    init(roster: Roster, now: Timestamp, lead: Lead, rule compiled: CompiledRule, excluded: [RepID]) {
+        // Read through the shared rule: copying the `Rule` out retained each of its fields.
         traits = roster.traits
         self.now = now
         self.excluded = excluded
-        requiredSkills = rule.skills.compactMap { requirement in
+        requiredSkills = compiled.rule.skills.compactMap { requirement in
             requirement.skillName(for: lead).map { (roster.skillLevels[$0], SkillLevel(requirement.minLevel)) }
         }
-        requiredLanguage = rule.matchLanguage ? lead.language.map { roster.languageSpeakers[$0] ?? [] } : nil
+        requiredLanguage = compiled.rule.matchLanguage ? lead.language.map { roster.languageSpeakers[$0] ?? [] } : nil
     }
 
-    func rejection(of index: Int32) -> Explanation.Rejection? {
+    /// Why the rep at `index` of `roster` may not take the lead now; `nil` when they may.
+    func rejection(of index: Int32, in roster: Roster, _ presence: PresenceTable) -> Explanation.Rejection? {
         guard Int(index) < traits.count, traits[Int(index)].isLoaded, let live = presence[dense: index] else {
             return .unknownRep
         }

@@ -43,8 +43,7 @@ struct RouteDecider {
     func decide(
         _ lead: Lead, rule: CompiledRule, escalated: Bool, excluded: [RepID], into explanation: inout Explanation
     ) -> Pick? {
-        let eligibility = Eligibility(
-            roster: roster, presence: presence, now: now, lead: lead, rule: rule.rule, excluded: excluded)
+        let eligibility = Eligibility(roster: roster, now: now, lead: lead, rule: rule, excluded: excluded)
         if escalated, let stage = rule.escalation {
             return attempt(stage, lead, eligibility, &explanation)
         }
@@ -111,7 +110,7 @@ struct RouteDecider {
         var picked: Int32?
         for offset in 0..<count {
             let index = pool.members[(start + offset) % count]
-            if let rejection = eligibility.rejection(of: index) {
+            if let rejection = eligibility.rejection(of: index, in: roster, presence) {
                 record(index, rejection, score: nil, in: &stage)
             } else if picked == nil {
                 picked = index
@@ -134,7 +133,7 @@ struct RouteDecider {
         var eligible: [Contender] = []
         eligible.reserveCapacity(pool.members.count)
         for index in pool.members {
-            if let rejection = eligibility.rejection(of: index) {
+            if let rejection = eligibility.rejection(of: index, in: roster, presence) {
                 record(index, rejection, score: nil, in: &stage)
             } else {
                 let entry = entries[index]
@@ -211,7 +210,7 @@ struct RouteDecider {
         var best: (index: Int32, score: Double, idle: Timestamp)?
         var losers: [(index: Int32, score: Double)] = []
         for index in pool.members {
-            if let rejection = eligibility.rejection(of: index) {
+            if let rejection = eligibility.rejection(of: index, in: roster, presence) {
                 record(index, rejection, score: nil, in: &stage)
                 continue
             }
