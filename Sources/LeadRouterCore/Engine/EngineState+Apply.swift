@@ -164,9 +164,11 @@ extension EngineState {
             if let joiner = roster.indexOf[rep] { joining.append((joiner, credit)) }
         }
         // Changed in place: copying the pool out and back would leave its ledger shared, so every
-        // offer of a batch would copy a path of the ledger again.
-        pools[keys?.pool ?? HashedName(offer.poolKey), default: PoolState()].recordOffer(
-            to: index, roundRobin: offer.strategy == .roundRobin, joining: joining)
+        // offer of a batch would copy a path of the ledger again. (The defaulted subscript also changes
+        // it in place, but copies the key and the pool's state into its accessor first.)
+        pools.updateValue(forKey: keys?.pool ?? HashedName(offer.poolKey), default: PoolState()) {
+            $0.recordOffer(to: index, roundRobin: offer.strategy == .roundRobin, joining: joining)
+        }
         return offered
     }
 
