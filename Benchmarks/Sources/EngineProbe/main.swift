@@ -7,7 +7,8 @@ import LeadRouterCore
 ///     EngineProbe [count] [strategy] [detailed]  the 10,000-rep workload of RouteDecision (detailed:
 ///                                         with the full explanation)
 ///     EngineProbe queue [backlog]         a backlog of queued leads worked off by one rep, one
-///                                         dispatch per completion
+///                                         dispatch per completion (PUBLISH=1: a read of `state`
+///                                         before each, so each change copies what it shares)
 ///     EngineProbe sla [offers]            ticks while offers wait on a day-long SLA
 ///     EngineProbe server [count] [batch]  leadbench's shape: 100 reps in one pool, leads piling up,
 ///                                         routed in batches as the server does per socket read
@@ -22,11 +23,13 @@ if arguments.first == "queue" {
     }
     try engine.setAvailability("solo", status: .available)
     let rounds = 2_000
+    let publishing = ProcessInfo.processInfo.environment["PUBLISH"] != nil
     let start = Date()
     for _ in 0..<rounds {
         // Completing the offered lead frees the rep, which takes the best waiting lead in the same call.
         // `read`, not `state`: publishing a snapshot would make the next change copy what it shares.
         guard let offered = engine.read({ $0.openLeads(of: "solo").first }) else { break }
+        if publishing { _ = engine.state.lastSeq }
         _ = try engine.accept(offered)
         _ = try engine.complete(offered, outcome: "done")
     }
