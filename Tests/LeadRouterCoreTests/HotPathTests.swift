@@ -35,6 +35,34 @@ struct HotPathTests {
         InvariantChecks.checkState(batched.state)
     }
 
+    @Test func batchesOfNewLeadsAndOfLeadsSeenBeforeRouteExactlyLikeOneByOne() throws {
+        // A batch of new, distinct leads skips each route's own lookup; the batches after it carry
+        // leads from earlier batches (and one repeated inside the batch), which must come back as
+        // they are.
+        let reps = Fixtures.team("t", ["a", "b", "c", "d"], capacity: 40)
+        let single = try Fixtures.engine(detailed: false, reps: reps)
+        let batched = try Fixtures.engine(detailed: false, reps: reps)
+        let batches = [
+            (0..<100).map { Fixtures.lead("lead-\($0)") },
+            [Fixtures.lead("lead-7"), Fixtures.lead("lead-100"), Fixtures.lead("lead-99")],
+            (101..<140).map { Fixtures.lead("lead-\($0)") } + [Fixtures.lead("lead-120"), Fixtures.lead("lead-3")],
+        ]
+        for leads in batches {
+            let expected = try leads.map { lead in
+                let result = try single.route(lead)
+                return "\(lead.id) \(result.assignment.rep ?? "queued") \(result.isNew)"
+            }
+            let results = batched.route(batch: leads).map { result in
+                let routed = try! result.get()
+                return "\(routed.assignment.lead.id) \(routed.assignment.rep ?? "queued") \(routed.isNew)"
+            }
+            #expect(results == expected)
+        }
+        #expect(batched.state == single.state)
+        #expect(batched.state.assignments.count == 140)
+        InvariantChecks.checkState(batched.state)
+    }
+
     @Test func theHistoryRingKeepsTheLatestEventsOfCommitsOfEverySize() throws {
         // A ring of 8 events fed commits of 1 to 20 events, beside a twin with a ring large enough
         // for everything: every read answers exactly the twin's events after the given number, or

@@ -14,11 +14,15 @@ extension RoutingEngine {
     /// for the batch instead of once per lead. The server batches the Route calls of one socket read.
     public func route(batch leads: [Lead]) -> [Result<RouteResult, RoutingError>] {
         commit { transaction in
-            leads.map { lead in
+            let keys = leads.map { AssignmentTable.Key($0.id) }
+            let allNew = transaction.newLeads(keys)
+            return zip(leads, keys).map { lead, key in
                 guard !lead.id.isEmpty else {
                     return .failure(RoutingError(.invalidArgument, "a lead needs a non-empty id"))
                 }
-                return .success(transaction.route(lead, detailed: configuration.detailedExplanations))
+                return .success(
+                    transaction.route(
+                        lead, detailed: configuration.detailedExplanations, key: key, knownNew: allNew))
             }
         }.0
     }

@@ -1,9 +1,14 @@
 extension Transaction {
     /// Routes a new lead, or returns the existing record when the lead id was seen before.
-    mutating func route(_ lead: Lead, detailed: Bool) -> RouteResult {
+    /// - Parameters:
+    ///   - key: the lead's key, when the caller hashed it already.
+    ///   - knownNew: the caller has looked the key up and found no record (``newLeads(_:)``).
+    mutating func route(
+        _ lead: Lead, detailed: Bool, key: AssignmentTable.Key? = nil, knownNew: Bool = false
+    ) -> RouteResult {
         // Hashed once for the lookup and the offer's insert.
-        let key = AssignmentTable.Key(lead.id)
-        if let existing = state.assignments.box(key) {
+        let key = key ?? AssignmentTable.Key(lead.id)
+        if !knownNew, let existing = state.assignments.box(key) {
             var explanation = existing.record.explanation
             explanation.outcome = .existing
             return RouteResult(existing, explanation: explanation, isNew: false)
@@ -15,6 +20,19 @@ extension Transaction {
             lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed,
             key: key)
         return RouteResult(record!, explanation: explanation, isNew: true)
+    }
+
+    /// Whether every one of a batch's keys is new: none in the assignment map, no two alike.
+    ///
+    /// Looking a new lead up misses the cache at most levels of a map of a million leads (15 % of the
+    /// in-memory server's CPU at 8 x 16). Here the batch's lookups run back to back, none waiting on
+    /// another's result, so their misses overlap; each route then skips its own lookup, and its insert
+    /// finds the path cached.
+    func newLeads(_ keys: [AssignmentTable.Key]) -> Bool {
+        guard keys.allSatisfy({ state.assignments.box($0) == nil }) else { return false }
+        // Two routes of one lead in a batch: the second must find the first's record.
+        let hashes = keys.map(\.hash).sorted()
+        return zip(hashes, hashes.dropFirst()).allSatisfy { $0 != $1 }
     }
 
     /// Offers the lead to the best eligible rep of the rule's chain, or queues it; answers (the box of)
