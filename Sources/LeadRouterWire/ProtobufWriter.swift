@@ -76,6 +76,13 @@ struct ProtobufWriter: ~Copyable {
     /// A string field, written even when empty (for `optional` and repeated fields and map entries).
     mutating func string(_ field: Int, always value: String) {
         tag(field, .lengthDelimited)
+        // Read in place where the bytes are contiguous (every native string): `withUTF8` is mutating,
+        // and copying the string into a `var` for it retained and released its storage per field.
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            varint(UInt64(utf8.count))
+            raw(UnsafeRawBufferPointer(utf8))
+        }
+        guard written == nil else { return }
         var value = value
         value.withUTF8 { utf8 in
             varint(UInt64(utf8.count))
