@@ -11,23 +11,24 @@ public struct RouteRequestFields: Sendable {
     /// Reads the request; `now` stamps a lead that carries no creation time. A malformed request, or
     /// one without a lead id, is an INVALID_ARGUMENT error.
     public init(payload: ByteBuffer, now: Timestamp) throws(RPCError) {
-        var draft: LeadDraft?
+        // Read in place (a message field that occurs twice merges, as protobuf specifies): keeping the
+        // draft in an optional copied it out and back, retaining every string read so far.
+        var draft = LeadDraft()
+        var hasLead = false
         var explain = false
         try ProtobufReader.readMessage(payload, named: "leadrouter.v1.RouteRequest") {
             field, type, reader throws(ProtobufReader.Failure) in
             switch (field, type) {
             case (1, .lengthDelimited):
-                // A message field that occurs twice merges, as protobuf specifies.
-                var lead = draft ?? LeadDraft()
                 var nested = reader.nested(try reader.lengthDelimited())
-                try lead.read(&nested)
-                draft = lead
+                try draft.read(&nested)
+                hasLead = true
             case (2, .varint): explain = try reader.varint() != 0
             default: return false
             }
             return true
         }
-        guard let draft else { throw RPCError(.invalidArgument, "lead is required") }
+        guard hasLead else { throw RPCError(.invalidArgument, "lead is required") }
         guard !draft.id.isEmpty else { throw RPCError(.invalidArgument, "lead.id is required") }
         guard draft.id.utf8.count <= 256 else { throw RPCError(.invalidArgument, "lead.id is longer than 256 bytes") }
         lead = Lead(
