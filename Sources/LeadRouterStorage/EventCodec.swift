@@ -241,7 +241,9 @@ enum EventCodec {
 
     /// The assignment records in segments, each with its own name table in front, encoded on every
     /// core at once: records are most of a snapshot, and one thread took 1.6 s for a million. Each
-    /// encoder reads only its own stretch of the (immutable, shared) table.
+    /// encoder reads only its own stretch of the (immutable, shared) table. The encoders are threads
+    /// started here, which inherit the caller's priority (``BackgroundPriority``); a shared queue's
+    /// workers would run at full priority beside the event loops.
     ///
     /// Each segment is its name table and record count, then its records: two pieces, so the records
     /// are never copied behind the table.
@@ -262,7 +264,7 @@ enum EventCodec {
         let count = table.count
         let parts = count < 20_000 ? 1 : max(2, ProcessInfo.processInfo.activeProcessorCount)
         let segments = Segments(parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        ParallelParts.run(parts) { part in
             let stretch = (count * part / parts)..<(count * (part + 1) / parts)
             var records = BinaryWriter(capacity: 192 * stretch.count + 64)
             records.interning = true
@@ -270,7 +272,7 @@ enum EventCodec {
             var head = BinaryWriter(capacity: 64 * records.names.count + 16)
             head.array(records.names) { $0.string($1) }
             head.varint(UInt64(stretch.count))
-            // concurrentPerform returns after every part has run, so the caller sees every slot.
+            // `run` returns after every part has run, so the caller sees every slot.
             segments.encoded[part] = (head.bytes, records.bytes)
         }
         return Array(segments.encoded)

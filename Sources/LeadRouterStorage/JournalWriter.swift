@@ -269,11 +269,16 @@ public final class JournalWriter: @unchecked Sendable {
         encoding = true
         schedule.started(records: state.assignments.count)
         let started = Date()
-        DispatchQueue.global(qos: .utility).async { [self] in
+        // A thread of its own, not a shared queue's: its lower priority stays with it, and the
+        // encoders it starts inherit it.
+        let thread = Thread { [self] in
+            BackgroundPriority.lowerCurrentThread()
             encodedSnapshot.store(
                 Self.encode(state, reason: reason, started: started), ordering: .sequentiallyConsistent)
             wakeWriter()
         }
+        thread.name = "leadrouter-snapshot"
+        thread.start()
     }
 
     private static func encode(_ state: EngineState, reason: String, started: Date) -> EncodedSnapshot {
