@@ -28,12 +28,24 @@ struct BinaryWriter {
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
     mutating func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
+        if value < 0x80 {
+            bytes.append(UInt8(value))
+            return
         }
-        bytes.append(UInt8(value))
+        // Built on the stack and appended at once: each append checks the array's uniqueness and
+        // capacity, and a timestamp's varint is six bytes.
+        var buffer: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            var value = value
+            var count = 0
+            while value >= 0x80 {
+                raw[count] = UInt8(value & 0x7F) | 0x80
+                value >>= 7
+                count += 1
+            }
+            raw[count] = UInt8(value)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[...count]))
+        }
     }
 
     mutating func int(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
@@ -41,11 +53,18 @@ struct BinaryWriter {
     mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
     mutating func double(_ value: Double) {
-        let bits = value.bitPattern
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8((bits >> UInt64(shift)) & 0xFF)) }
+        // Little-endian, in one append rather than eight.
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     mutating func string(_ value: String) {
+        // Read in place where the bytes are contiguous (every native string): `withUTF8` is mutating,
+        // and copying the string into a `var` for it retained and released its storage each time.
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+        guard written == nil else { return }
         var value = value
         value.withUTF8 { utf8 in
             varint(UInt64(utf8.count))

@@ -123,6 +123,27 @@ final class StorageTests {
         }
     }
 
+    @Test func theWritersPrimitivesKeepTheirByteLayout() throws {
+        // Journals and snapshots already on disk were written with these bytes.
+        var writer = BinaryWriter()
+        for value: UInt64 in [0, 127, 128, 300, 1_767_225_600_000, .max] { writer.varint(value) }
+        writer.int(-1)
+        writer.double(1.5)
+        writer.string("héllo")
+        writer.string(String(repeating: "lead-", count: 8))
+        let expected: [UInt8] =
+            [0x00, 0x7F, 0x80, 0x01, 0xAC, 0x02, 0x80, 0xD0, 0xEA, 0xB6, 0xB7, 0x33]
+            + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x01]
+            + [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF8, 0x3F]
+            + [0x06] + Array("héllo".utf8) + [0x28] + Array(String(repeating: "lead-", count: 8).utf8)
+        #expect(writer.bytes == expected)
+        var reader = BinaryReader(Data(writer.bytes))
+        #expect(try (0..<6).map { _ in try reader.varint() } == [0, 127, 128, 300, 1_767_225_600_000, .max])
+        #expect(try reader.int() as Int == -1)
+        #expect(try reader.double() == 1.5)
+        #expect(try reader.string() == "héllo")
+    }
+
     @Test func snapshotPlusJournalReplayEqualsTheLiveState() throws {
         let (engine, events) = try Self.traffic()
         let configuration = StorageConfiguration(directory: directory())
