@@ -6,8 +6,10 @@ import LeadRouterCore
 /// plus an FNV-1a checksum on snapshots.
 enum EventCodec {
     private static let eventVersion: UInt8 = 1
-    /// 4: assignment records in independently interned segments (encoded in parallel); 3 is still read.
-    private static let snapshotVersion: UInt8 = 4
+    /// 5: no open-lead lists with the reps' presence (loading rebuilds them from the records).
+    /// 4: assignment records in independently interned segments (encoded in parallel). 3 and 4 are
+    /// still read.
+    private static let snapshotVersion: UInt8 = 5
 
     private enum Tag: UInt64 {
         case repsUpserted, repRemoved, territoriesSet, accountOwnersSet, policyApplied, availabilityChanged
@@ -187,12 +189,11 @@ enum EventCodec {
         // The body interns repeated strings; the table goes in front of it so the reader has it first.
         var writer = BinaryWriter(capacity: 1 << 16)
         writer.interning = true
-        writer.array(Array(zip(snapshot.presence, snapshot.openLeads))) { writer, rep in
-            writer.optional(rep.0) { writer, live in
+        writer.array(snapshot.presence) { writer, rep in
+            writer.optional(rep) { writer, live in
                 writer.name(live.status.rawValue)
                 writer.int(live.activeCalls)
                 writer.optional(live.capacityOverride) { $0.int($1) }
-                writer.array(rep.1) { $0.string($1) }
                 writer.int(live.assignedToday)
                 writer.int(live.assignedDay)
                 writer.timestamp(live.lastActivity)
@@ -281,7 +282,7 @@ enum EventCodec {
     static func decodeSnapshot(_ data: Data) throws -> EngineSnapshot {
         var reader = BinaryReader(data)
         let version = try reader.varint()
-        guard version == 3 || version == UInt64(snapshotVersion) else {
+        guard (3...UInt64(snapshotVersion)).contains(version) else {
             throw StorageError("unknown snapshot format version \(version)")
         }
         let lastSeq = try reader.varint()
@@ -292,18 +293,18 @@ enum EventCodec {
         let accountOwners = try reader.json([String: RepID].self)
         let domainOwners = try reader.json([String: RepID].self)
         reader.names = try reader.array { try $0.string() }
-        let presence: [(RepPresence, [LeadID])?] = try reader.array { reader in
+        let presence: [RepPresence?] = try reader.array { reader in
             try reader.optional { reader in
                 var live = RepPresence(status: try reader.enumeration(RepStatus.self))
                 live.activeCalls = try reader.int()
                 live.capacityOverride = try reader.optional { try $0.int() }
-                let open = try reader.array { try $0.string() }
-                live.openAssignments = open.count
+                // Before version 5 each rep's open leads followed; loading rebuilds them from the records.
+                if version < 5 { _ = try reader.array { try $0.string() } }
                 live.assignedToday = try reader.int()
                 live.assignedDay = try reader.int()
                 live.lastActivity = try reader.timestamp()
                 live.availableSince = try reader.timestamp()
-                return (live, open)
+                return live
             }
         }
         let assignments = try decodeAssignments(&reader, segmented: version >= 4)
@@ -324,8 +325,7 @@ enum EventCodec {
         guard reader.isAtEnd else { throw StorageError("snapshot has trailing bytes") }
         return EngineSnapshot(
             lastSeq: lastSeq, lastTime: lastTime, policy: policy, reps: reps, territories: territories,
-            accountOwners: accountOwners, domainOwners: domainOwners, presence: presence.map { $0?.0 },
-            openLeads: presence.map { $0?.1 ?? [] }, assignments: assignments,
+            accountOwners: accountOwners, domainOwners: domainOwners, presence: presence, assignments: assignments,
             queue: queue, pools: Dictionary(pools, uniquingKeysWith: { $1 }), completionLog: completionLog)
     }
 

@@ -277,6 +277,16 @@ final class StorageTests {
         #expect(EngineState(snapshot: snapshot) == engine.state)
     }
 
+    @Test func aSnapshotInTheOlderFormatVersion4StillLoads() throws {
+        let (engine, _) = try Self.traffic(routes: 12)
+        let snapshot = try EventCodec.decodeSnapshot(SnapshotFixtures.version4)
+        let restored = EngineState(snapshot: snapshot)
+        #expect(restored == engine.state)
+        let reps = (0..<6).map { "r\($0)" }
+        #expect(reps.contains { !engine.state.openLeads(of: $0).isEmpty })
+        for rep in reps { #expect(Set(restored.openLeads(of: rep)) == Set(engine.state.openLeads(of: rep))) }
+    }
+
     @Test func aLargeSnapshotEncodedInParallelSegmentsDecodesToTheSameState() throws {
         let engine = RoutingEngine(configuration: .init(detailedExplanations: false, historyCapacity: 1 << 10))
         try engine.upsertReps((0..<50).map { Rep(id: "rep-\($0)", teams: ["t"], capacity: 100_000) })

@@ -24,9 +24,9 @@ public struct EngineSnapshot: Sendable {
     public var territories: [Territory]
     public var accountOwners: [String: RepID]
     public var domainOwners: [String: RepID]
+    /// By dense roster index. Each rep's open leads, and so ``RepPresence/openAssignments``, are not
+    /// stored: loading works them out from the assignment records, which are the truth.
     public var presence: [RepPresence?]
-    /// Each rep's open leads, parallel to `presence` (empty where it is `nil`).
-    public var openLeads: [[LeadID]]
     public var assignments: AssignmentTable
     public var queue: [QueueEntry]
     public var pools: [String: Pool]
@@ -36,7 +36,7 @@ public struct EngineSnapshot: Sendable {
     public init(
         lastSeq: UInt64, lastTime: Timestamp, policy: Policy, reps: [Rep?], territories: [Territory],
         accountOwners: [String: RepID], domainOwners: [String: RepID], presence: [RepPresence?],
-        openLeads: [[LeadID]], assignments: AssignmentTable, queue: [QueueEntry], pools: [String: Pool],
+        assignments: AssignmentTable, queue: [QueueEntry], pools: [String: Pool],
         completionLog: [LeadID] = []
     ) {
         self.completionLog = completionLog
@@ -48,7 +48,6 @@ public struct EngineSnapshot: Sendable {
         self.accountOwners = accountOwners
         self.domainOwners = domainOwners
         self.presence = presence
-        self.openLeads = openLeads
         self.assignments = assignments
         self.queue = queue
         self.pools = pools
@@ -62,10 +61,6 @@ extension EngineState {
             territories: roster.territories.values.sorted { $0.id < $1.id }, accountOwners: roster.accountOwners,
             domainOwners: roster.domainOwners,
             presence: (0..<Int32(roster.profiles.count)).map { presence[dense: $0] },
-            openLeads: (0..<Int32(roster.profiles.count)).map { index in
-                guard let live = presence[dense: index], let rep = roster.profile(index)?.rep.id else { return [] }
-                return presence.openList(dense: index).members(of: rep, open: live.openAssignments, in: assignments)
-            },
             assignments: assignments, queue: Array(queue.values),
             pools: pools.reduce(into: [:]) { result, entry in
                 result[entry.key.name] = .init(
@@ -84,16 +79,31 @@ extension EngineState {
             profiles: snapshot.reps.map { $0.map(RepProfile.init) },
             territories: Dictionary(snapshot.territories.map { ($0.id, $0) }, uniquingKeysWith: { $1 }),
             accountOwners: snapshot.accountOwners, domainOwners: snapshot.domainOwners)
-        presence.follow(roster)
-        for (index, live) in snapshot.presence.enumerated() {
-            presence.set(Int32(index), live)
-            if live != nil { presence.setOpenList(Int32(index), OpenLeads(exactly: snapshot.openLeads[index])) }
-        }
         assignments = snapshot.assignments
+        // Each rep's open leads come from the records, in one walk with the SLA index. Listing them in
+        // the snapshot as well walked a linked list per rep (a cache miss per lead) and wrote every
+        // open lead's id a second time: a third of a snapshot's time.
+        var open = [[LeadID]](repeating: [], count: snapshot.presence.count)
+        let indexOf = roster.indexOf
         assignments.forEachRecord { record in
             if record.state == .offered, let deadline = record.slaDeadline {
                 slaBuckets.add(record.lead.id, dueAt: deadline.seconds)
             }
+            if record.isOpen, let rep = record.rep, let index = indexOf[rep], Int(index) < open.count {
+                open[Int(index)].append(record.lead.id)
+            }
+        }
+        presence.follow(roster)
+        for (position, live) in snapshot.presence.enumerated() {
+            let index = Int32(position)
+            guard var live else {
+                presence.set(index, nil)
+                continue
+            }
+            let leads = open[position]
+            live.openAssignments = leads.count
+            presence.set(index, live)
+            presence.setOpenList(index, OpenLeads(exactly: leads))
         }
         for entry in snapshot.queue { queue[entry.lead] = entry }
         queueOrder.rebuild(from: queue)
