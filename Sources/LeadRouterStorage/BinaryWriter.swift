@@ -1,8 +1,16 @@
 import Foundation
 
 /// Appends a compact binary form: varints, zig-zag integers, length-prefixed strings.
-struct BinaryWriter {
-    var bytes: [UInt8] = []
+///
+/// The bytes go into one allocation of the writer's own, written through a pointer (hence
+/// noncopyable: a copy would share it). Appending to an `[UInt8]` called the runtime to check the
+/// array's uniqueness, and checked its capacity, for every byte or string: with retains and releases,
+/// most of what encoding a journal event cost.
+struct BinaryWriter: ~Copyable {
+    private var start: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    private(set) var count = 0
     /// When on, `name` writes repeated strings (rule names, rep ids, pool keys) once, into `names`,
     /// and refers to them by index; snapshots use it, single events do not.
     var interning = false {
@@ -25,50 +33,101 @@ struct BinaryWriter {
     private var recentNames: [String] = []
     private typealias StringBits = (UInt64, UInt64)
 
-    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
-
-    mutating func varint(_ value: UInt64) {
-        if value < 0x80 {
-            bytes.append(UInt8(value))
-            return
-        }
-        // Built on the stack and appended at once: each append checks the array's uniqueness and
-        // capacity, and a timestamp's varint is six bytes.
-        var buffer: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &buffer) { raw in
-            var value = value
-            var count = 0
-            while value >= 0x80 {
-                raw[count] = UInt8(value & 0x7F) | 0x80
-                value >>= 7
-                count += 1
-            }
-            raw[count] = UInt8(value)
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[...count]))
-        }
+    init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        start = .allocate(capacity: self.capacity)
     }
 
+    deinit { start.deallocate() }
+
+    /// A copy of the bytes written.
+    var bytes: [UInt8] { bytes(in: 0..<count) }
+
+    /// A copy of the bytes at `range`.
+    func bytes(in range: Range<Int>) -> [UInt8] {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "range \(range) outside 0..<\(count)")
+        return [UInt8](UnsafeBufferPointer(start: start + range.lowerBound, count: range.count))
+    }
+
+    /// A copy of the bytes written, as `Data`.
+    var data: Data { Data(bytes: start, count: count) }
+
+    /// Forgets what was written, keeping the allocation.
+    mutating func removeAll() { count = 0 }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always) private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(toHold: count + extra) }
+    }
+
+    private mutating func grow(toHold needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        moved.initialize(from: start, count: count)
+        start.deallocate()
+        start = moved
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func byte(_ value: UInt8) {
+        reserve(1)
+        start[count] = value
+        count += 1
+    }
+
+    /// Raw bytes, without a length.
+    @inline(__always)
+    mutating func raw(_ buffer: UnsafeRawBufferPointer) {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+        reserve(buffer.count)
+        UnsafeMutableRawPointer(start + count).copyMemory(from: base, byteCount: buffer.count)
+        count += buffer.count
+    }
+
+    /// Another writer's bytes, without a length.
+    mutating func append(_ other: borrowing BinaryWriter) {
+        raw(UnsafeRawBufferPointer(start: other.start, count: other.count))
+    }
+
+    @inline(__always)
+    mutating func varint(_ value: UInt64) {
+        reserve(10)
+        var value = value
+        while value >= 0x80 {
+            start[count] = UInt8(value & 0x7F) | 0x80
+            count += 1
+            value >>= 7
+        }
+        start[count] = UInt8(value)
+        count += 1
+    }
+
+    @inline(__always)
     mutating func int(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
     mutating func int(_ value: Int) { int(Int64(value)) }
-    mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    @inline(__always)
+    mutating func bool(_ value: Bool) { byte(value ? 1 : 0) }
 
+    /// Little-endian.
     mutating func double(_ value: Double) {
-        // Little-endian, in one append rather than eight.
-        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { raw($0) }
     }
 
+    @inline(__always)
     mutating func string(_ value: String) {
         // Read in place where the bytes are contiguous (every native string): `withUTF8` is mutating,
         // and copying the string into a `var` for it retained and released its storage each time.
         let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
             varint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            raw(UnsafeRawBufferPointer(utf8))
         }
         guard written == nil else { return }
         var value = value
         value.withUTF8 { utf8 in
             varint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            raw(UnsafeRawBufferPointer(utf8))
         }
     }
 
@@ -97,7 +156,7 @@ struct BinaryWriter {
 
     mutating func data(_ value: Data) {
         varint(UInt64(value.count))
-        bytes.append(contentsOf: value)
+        value.withUnsafeBytes { raw($0) }
     }
 
     /// A presence byte, then the value if there is one.

@@ -19,7 +19,7 @@ enum EventCodec {
     static func encode(_ event: EngineEvent) throws -> Data {
         var writer = BinaryWriter()
         try encode(event, into: &writer)
-        return Data(writer.bytes)
+        return writer.data
     }
 
     /// One journal row: the events of one transaction, each length-prefixed behind their count, so a
@@ -31,19 +31,19 @@ enum EventCodec {
         var scratch = BinaryWriter()
         row.varint(UInt64(events.count))
         for event in events {
-            scratch.bytes.removeAll(keepingCapacity: true)
+            scratch.removeAll()
             try encode(event, into: &scratch)
-            row.varint(UInt64(scratch.bytes.count))
-            row.bytes.append(contentsOf: scratch.bytes)
+            row.varint(UInt64(scratch.count))
+            row.append(scratch)
         }
-        return Data(row.bytes)
+        return row.data
     }
 
     /// A journal row of events already encoded one by one.
     static func batch(_ encoded: [Data]) -> Data {
         var writer = BinaryWriter(capacity: encoded.reduce(8) { $0 + $1.count + 3 })
         writer.array(encoded) { $0.data($1) }
-        return Data(writer.bytes)
+        return writer.data
     }
 
     /// The encoded events of a journal row, or `nil` if the row is damaged.
@@ -202,7 +202,7 @@ enum EventCodec {
         }
         let segments = assignmentSegments(snapshot.assignments)
         writer.varint(UInt64(segments.count))
-        let segmentsAt = writer.bytes.count
+        let segmentsAt = writer.count
         writer.array(snapshot.queue) { writer, entry in
             writer.string(entry.lead)
             writer.double(entry.priority)
@@ -231,12 +231,12 @@ enum EventCodec {
         head.array(writer.names) { $0.string($1) }
         var body = SnapshotBody()
         body.append(head.bytes)
-        body.append(writer.bytes[..<segmentsAt])
+        body.append(writer.bytes(in: 0..<segmentsAt))
         for segment in segments {
             body.append(segment.names)
             body.append(segment.records)
         }
-        body.append(writer.bytes[segmentsAt...])
+        body.append(writer.bytes(in: segmentsAt..<writer.count))
         return body
     }
 

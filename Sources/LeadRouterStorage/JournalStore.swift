@@ -97,7 +97,7 @@ public final class JournalStore: Sendable {
                 for record in records {
                     var writer = BinaryWriter()
                     writer.assignment(record)
-                    archived.append((record, Data(writer.bytes)))
+                    archived.append((record, writer.data))
                 }
             }
         }
