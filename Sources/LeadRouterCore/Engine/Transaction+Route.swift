@@ -92,6 +92,15 @@ public struct RouteResult: Sendable {
     /// fields, and most callers read two or three of them.
     private let stored: AssignmentTable.Box
     public var assignment: Assignment { _read { yield stored.record } }
+    /// The record's sequence number, read in place: through ``assignment`` another module copied the
+    /// whole record (a retain of each of its references) to read one integer.
+    public var seq: UInt64 { stored.record.seq }
+
+    /// Lends the record to `body` in place; for callers in other modules, which copied it out of
+    /// ``assignment`` (the server encoding a reply: about three retains and releases per route).
+    public func withAssignment<Result>(_ body: (borrowing Assignment) throws -> Result) rethrows -> Result {
+        try body(stored.record)
+    }
     public var explanation: Explanation
     /// `false` when the lead id had been routed before and the existing assignment is returned.
     public var isNew: Bool

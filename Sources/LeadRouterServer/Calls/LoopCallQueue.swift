@@ -141,7 +141,7 @@ final class LoopCallQueue: @unchecked Sendable {
                 outcome = .failure(
                     RPCError(.deadlineExceeded, "the call took longer than its \(call.timeoutMs) ms deadline"))
             } else {
-                outcome = result.map { (RoutingCalls.routeReply($0), $0.assignment.seq) }.mapError { $0 }
+                outcome = result.map { (RoutingCalls.routeReply($0), $0.seq) }.mapError { $0 }
             }
             if let channel = call.answer(call.callID, outcome) { toFlush[ObjectIdentifier(channel)] = channel }
         }

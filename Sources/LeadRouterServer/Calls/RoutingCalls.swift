@@ -16,7 +16,7 @@ enum RoutingCalls {
     }
 
     @Sendable static func routeReply(_ result: RouteResult) -> ByteBuffer {
-        result.assignment.routeReplyPayload(created: result.isNew)
+        result.withAssignment { $0.routeReplyPayload(created: result.isNew) }
     }
 
     static let reassign: UnaryMethod = { call in
