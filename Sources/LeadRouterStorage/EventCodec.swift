@@ -247,7 +247,7 @@ enum EventCodec {
     /// workers would run at full priority beside the event loops.
     ///
     /// Each segment is its name table and record count, then its records: two pieces, so the records
-    /// are never copied behind the table.
+    /// are never copied behind the table (only once, out of their writer's buffer).
     private static func assignmentSegments(_ table: AssignmentTable) -> [(names: [UInt8], records: [UInt8])] {
         /// One slot per part, written through a pointer: each encoder touches only its own slot, never a
         /// shared array's header (assigning into a Swift array from several threads at once is a race).
