@@ -84,9 +84,7 @@ public final class JournalWriter: @unchecked Sendable {
     }
 
     public func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "leadrouter-journal"
-        thread.start()
+        StorageThread.start(named: "lr-journal") { [self] in run() }
     }
 
     /// Hands events to the writer. Called on the committing thread. With `durability: sync` (no fsync)
@@ -271,14 +269,11 @@ public final class JournalWriter: @unchecked Sendable {
         let started = Date()
         // A thread of its own, not a shared queue's: its lower priority stays with it, and the
         // encoders it starts inherit it.
-        let thread = Thread { [self] in
-            BackgroundPriority.lowerCurrentThread()
+        StorageThread.start(named: "lr-snapshot", background: true) { [self] in
             encodedSnapshot.store(
                 Self.encode(state, reason: reason, started: started), ordering: .sequentiallyConsistent)
             wakeWriter()
         }
-        thread.name = "leadrouter-snapshot"
-        thread.start()
     }
 
     private static func encode(_ state: EngineState, reason: String, started: Date) -> EncodedSnapshot {

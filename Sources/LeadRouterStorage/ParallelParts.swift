@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 
 /// Runs the parts of one job at once, on threads started for it.
 ///
@@ -12,12 +11,10 @@ enum ParallelParts {
     static func run(_ parts: Int, _ body: @escaping @Sendable (Int) -> Void) {
         let finished = DispatchSemaphore(value: 0)
         for part in 1..<max(parts, 1) {
-            let thread = Thread {
+            StorageThread.start(named: "lr-encoder-\(part)") {
                 body(part)
                 finished.signal()
             }
-            thread.name = "leadrouter-part-\(part)"
-            thread.start()
         }
         body(0)
         for _ in 1..<max(parts, 1) { finished.wait() }

@@ -55,9 +55,7 @@ final class WALCheckpointer: Sendable {
         self.connection = connection
         self.thresholdPages = thresholdPages
         self.logger = logger
-        let thread = Thread { [self] in run() }
-        thread.name = "leadrouter-checkpoint"
-        thread.start()
+        StorageThread.start(named: "lr-checkpoint") { [self] in run() }
     }
 
     /// Called by the journal after each commit, on its connection, with the pages the commit is
