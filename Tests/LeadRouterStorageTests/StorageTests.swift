@@ -78,6 +78,29 @@ final class StorageTests {
         #expect(try store.events(after: 0, limit: 100_000).map(\.seq) == Array(1...UInt64(events.count)))
     }
 
+    @Test func theStorageThreadsCarryTheirNames() throws {
+        #if os(Linux)
+            let (engine, _) = try Self.traffic(routes: 1)
+            let (_, writer) = try startedWriter(following: engine)
+            defer { writer.stop() }
+            // What `ps -L` shows; the threads name themselves as they start.
+            func threadNames() -> Set<String> {
+                let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+                return Set(
+                    tasks.compactMap {
+                        try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8)
+                            .trimmingCharacters(in: .whitespacesAndNewlines)
+                    })
+            }
+            var attempts = 0
+            while !threadNames().isSuperset(of: ["lr-journal", "lr-checkpoint"]) && attempts < 200 {
+                usleep(5_000)
+                attempts += 1
+            }
+            #expect(threadNames().isSuperset(of: ["lr-journal", "lr-checkpoint"]))
+        #endif
+    }
+
     @Test func aLoneSubmissionToAnIdleWriterIsCommittedBeforeSubmitReturns() throws {
         let (engine, events) = try Self.traffic(routes: 10)
         let (store, writer) = try startedWriter(following: engine)
