@@ -4,12 +4,15 @@
 /// leaf of them, so copying must be a `memcpy` (the rep's open lead ids live beside it, in
 /// ``PresenceTable``).
 public struct RepPresence: Hashable, Sendable, Codable {
-    public var status: RepStatus
-    public var activeCalls: Int
-    /// Overrides ``Rep/capacity`` when a dialer or admin sets it through `SetAvailability`.
-    public var capacityOverride: Int?
+    // Stored in this order on purpose: what every candidate check reads first (open work, capacity,
+    // status) sits in the first 18 bytes, so within one cache line, and the optional's and the
+    // status's bytes pack together (64 bytes instead of 72; a presence slot 80 instead of 88).
     /// Offered plus accepted leads not yet completed: what capacity and load are measured by.
     public var openAssignments = 0
+    /// Overrides ``Rep/capacity`` when a dialer or admin sets it through `SetAvailability`.
+    public var capacityOverride: Int?
+    public var status: RepStatus
+    public var activeCalls: Int
     /// Assignments received on ``assignedDay`` (the rep's local calendar day number).
     public var assignedToday: Int
     public var assignedDay: Int64
