@@ -15,8 +15,10 @@ enum RoutingCalls {
         return (request.lead, request.explain)
     }
 
-    @Sendable static func routeReply(_ result: RouteResult) -> ByteBuffer {
-        result.withAssignment { $0.routeReplyPayload(created: result.isNew) }
+    /// A RouteReply for `result`, encoded from the record in place. `created` defaults to whether the
+    /// call made the assignment (a reassignment always answers `false`).
+    @Sendable static func routeReply(_ result: RouteResult, created: Bool? = nil) -> ByteBuffer {
+        result.withAssignment { $0.routeReplyPayload(created: created ?? result.isNew) }
     }
 
     static let reassign: UnaryMethod = { call in
@@ -24,7 +26,7 @@ enum RoutingCalls {
         guard !request.leadID.isEmpty else { throw RPCError(.invalidArgument, "lead_id is required") }
         let result = try call.engine.reassign(
             request.leadID, reason: request.reason.isEmpty ? "reassigned" : request.reason)
-        return result.assignment.routeReplyPayload(created: false)
+        return routeReply(result, created: false)
     }
 
     static let setAvailability: UnaryMethod = { call in
