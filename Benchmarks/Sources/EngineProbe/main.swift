@@ -12,6 +12,12 @@ import LeadRouterCore
 ///     EngineProbe sla [offers]            ticks while offers wait on a day-long SLA
 ///     EngineProbe server [count] [batch]  leadbench's shape: 100 reps in one pool, leads piling up,
 ///                                         routed in batches as the server does per socket read
+/// The process's resident memory in bytes (its heap only grows while leads pile up).
+func heapInUse() -> Int {
+    let fields = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8))?.split(separator: " ")
+    return (fields.flatMap { Int($0[1]) } ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "queue" {
     // A backlog: every lead queued while the team is offline, then one rep working through it.
@@ -69,6 +75,7 @@ if arguments.first == "server" {
     for rep in reps { try engine.setAvailability(rep.id, status: .available) }
     let segment = count / 4
     var routed = 0
+    let heapBefore = heapInUse()
     while routed < count {
         let start = Date()
         var done = 0
@@ -83,6 +90,8 @@ if arguments.first == "server" {
         routed += done
         print("batch \(batch): routes \(routed - done)..<\(routed): \(Int(elapsed / Double(done) * 1e9)) ns/route")
     }
+    // What each open assignment keeps in memory (the history ring's last events included).
+    print("resident memory: \((heapInUse() - heapBefore) / routed) bytes more per route")
 } else {
     let detailed = arguments.contains("detailed")
     let rest = arguments.filter { $0 != "detailed" }

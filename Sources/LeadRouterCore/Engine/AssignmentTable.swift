@@ -8,7 +8,7 @@ import HashTreeCollections
 public struct AssignmentTable: Hashable, Sendable, Sequence {
     final class Box: Hashable, Sendable {
         let record: Assignment
-        init(_ record: Assignment) { self.record = record }
+        init(_ record: consuming Assignment) { self.record = record }
         /// Lends the record in place (reading `box.record` from outside copies it, retaining every field).
         func visit(_ body: (borrowing Assignment) throws -> Void) rethrows { try body(record) }
         static func == (lhs: Box, rhs: Box) -> Bool { lhs === rhs || lhs.record == rhs.record }
@@ -68,6 +68,16 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
             box = slot.box
             return (box, result)
         }
+    }
+
+    /// Stores the record of a lead the caller has looked up and not found, in one walk of the map:
+    /// ``update(_:_:)`` walks it twice for a lead that is not there, once to find the empty slot and
+    /// once to insert into it (together a tenth of a route's instructions).
+    mutating func insertNew(_ record: consuming Assignment, at key: Key) -> Box {
+        let box = Box(record)
+        let previous = boxes.updateValue(box, forKey: key)
+        assert(previous == nil, "lead '\(key.id)' inserted as new over an existing record")
+        return box
     }
 
     /// The box a lead's record is stored in, to share it.

@@ -106,46 +106,50 @@ extension EngineState {
     /// field. The caller has checked that `seq` follows ``lastSeq``.
     /// `repIndex`: the offered rep's dense index when the caller knows it (the decider that picked
     /// them), which saves hashing their id.
-    /// - Parameter keys: the lead's and the pool's keys, hashed already by the decision.
+    /// - Parameters:
+    ///   - keys: the lead's and the pool's keys, hashed already by the decision.
+    ///   - isNew: the caller looked the lead up and found no record, so the record is inserted without
+    ///     looking for it again.
     mutating func applyOffered(
         _ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32,
-        keys: (lead: AssignmentTable.Key, pool: HashedName)
+        keys: (lead: AssignmentTable.Key, pool: HashedName), isNew: Bool
     ) -> AssignmentTable.Box {
         advance(to: seq, at: time)
-        return applyOffer(offer, seq: seq, at: time, repIndex: repIndex, keys: keys)
+        return applyOffer(offer, seq: seq, at: time, repIndex: repIndex, keys: keys, isNew: isNew)
     }
 
     private mutating func applyOffer(
         _ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32? = nil,
-        keys: (lead: AssignmentTable.Key, pool: HashedName)? = nil
+        keys: (lead: AssignmentTable.Key, pool: HashedName)? = nil, isNew: Bool = false
     ) -> AssignmentTable.Box {
-        let (stored, wasQueued) = assignments.update(keys?.lead ?? AssignmentTable.Key(offer.lead.id)) { slot in
-            guard var record = slot.record else {
-                // A new lead (the common case): built from the offer at once, where starting from a
-                // queued record allocated an explanation only to replace it.
-                slot.store(
-                    Assignment(
-                        lead: offer.lead, state: .offered, rep: offer.rep, rule: offer.rule, seq: seq,
-                        priority: offer.priority, offeredAt: time, acceptedAt: nil, completedAt: nil,
-                        slaDeadline: offer.slaDeadline, expiredReps: [], misses: 0, escalated: false, outcome: nil,
-                        explanation: offer.explanation))
-                return false
+        let leadKey = keys?.lead ?? AssignmentTable.Key(offer.lead.id)
+        let offered: AssignmentTable.Box
+        var wasQueued = false
+        if isNew {
+            offered = assignments.insertNew(Self.offeredRecord(offer, seq: seq, at: time), at: leadKey)
+        } else {
+            let (stored, queued) = assignments.update(leadKey) { slot in
+                guard var record = slot.record else {
+                    slot.store(Self.offeredRecord(offer, seq: seq, at: time))
+                    return false
+                }
+                // Only a lead whose record says queued can be in the queue: a new lead skips that lookup.
+                let wasQueued = record.state == .queued
+                record.lead = offer.lead
+                record.rule = offer.rule
+                record.priority = offer.priority
+                record.state = .offered
+                record.rep = offer.rep
+                record.seq = seq
+                record.offeredAt = record.offeredAt ?? time
+                record.slaDeadline = offer.slaDeadline
+                record.explanation = offer.explanation
+                slot.store(record)
+                return wasQueued
             }
-            // Only a lead whose record says queued can be in the queue: a new lead skips that lookup.
-            let wasQueued = record.state == .queued
-            record.lead = offer.lead
-            record.rule = offer.rule
-            record.priority = offer.priority
-            record.state = .offered
-            record.rep = offer.rep
-            record.seq = seq
-            record.offeredAt = record.offeredAt ?? time
-            record.slaDeadline = offer.slaDeadline
-            record.explanation = offer.explanation
-            slot.store(record)
-            return wasQueued
+            offered = stored!
+            wasQueued = queued
         }
-        let offered = stored!
         if wasQueued, queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
         let bucket = offer.slaDeadline.seconds
         slaBuckets.add(offer.lead.id, dueAt: bucket)
@@ -170,6 +174,15 @@ extension EngineState {
             $0.recordOffer(to: index, roundRobin: offer.strategy == .roundRobin, joining: joining)
         }
         return offered
+    }
+
+    /// A new lead's record, built from its offer at once (starting from a queued record allocated an
+    /// explanation only to replace it).
+    private static func offeredRecord(_ offer: borrowing Offer, seq: UInt64, at time: Timestamp) -> Assignment {
+        Assignment(
+            lead: offer.lead, state: .offered, rep: offer.rep, rule: offer.rule, seq: seq, priority: offer.priority,
+            offeredAt: time, acceptedAt: nil, completedAt: nil, slaDeadline: offer.slaDeadline, expiredReps: [],
+            misses: 0, escalated: false, outcome: nil, explanation: offer.explanation)
     }
 
     private mutating func applyAvailability(_ change: AvailabilityChange, at time: Timestamp) {

@@ -18,7 +18,7 @@ extension Transaction {
             policyVersion: state.policy.policy.version, rule: rule.rule.name, rulesNotMatched: notMatched)
         let record = place(
             lead, rule: rule, excluded: [], escalated: false, explanation: &explanation, detailed: detailed,
-            key: key)
+            newLeadKey: key)
         return RouteResult(record!, explanation: explanation, isNew: true)
     }
 
@@ -37,10 +37,12 @@ extension Transaction {
 
     /// Offers the lead to the best eligible rep of the rule's chain, or queues it; answers (the box of)
     /// the lead's record as that left it (`nil` when it was neither offered nor, by request, queued).
+    /// - Parameter newLeadKey: the key of a lead routed for the first time, which the caller looked up
+    ///   and found no record for.
     @discardableResult
     mutating func place(
         _ lead: Lead, rule compiled: CompiledRule, excluded: [RepID], escalated: Bool, explanation: inout Explanation,
-        detailed: Bool, queueIfUnplaced: Bool = true, key: AssignmentTable.Key? = nil
+        detailed: Bool, queueIfUnplaced: Bool = true, newLeadKey: AssignmentTable.Key? = nil
     ) -> AssignmentTable.Box? {
         let rule = compiled.rule
         let priority = (lead.score ?? 0) + rule.priority
@@ -55,7 +57,8 @@ extension Transaction {
                     lead: lead, rep: pick.rep, rule: rule.name, priority: priority,
                     slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey.name,
                     strategy: pick.strategy, joining: pick.joining, explanation: explanation),
-                repIndex: pick.index, keys: (key ?? AssignmentTable.Key(lead.id), pick.poolKey))
+                repIndex: pick.index, keys: (newLeadKey ?? AssignmentTable.Key(lead.id), pick.poolKey),
+                isNew: newLeadKey != nil)
         } else {
             guard queueIfUnplaced else { return nil }
             explanation.outcome = .queued
@@ -65,7 +68,7 @@ extension Transaction {
     }
 
     /// Routes an existing lead again, after an expiry, a release or an explicit reassign; answers as
-    /// ``place(_:rule:excluded:escalated:explanation:detailed:queueIfUnplaced:key:)``.
+    /// ``place(_:rule:excluded:escalated:explanation:detailed:queueIfUnplaced:newLeadKey:)``.
     @discardableResult
     mutating func placeAgain(
         _ leadID: LeadID, detailed: Bool, alsoExcluding: RepID? = nil, queueIfUnplaced: Bool = true

@@ -45,11 +45,12 @@ struct Transaction: ~Copyable {
     }
 
     /// ``emit(_:)`` for an offer: applied before it goes into its event, which it then moves into.
+    /// `isNew`: the lead has no record (the caller looked).
     mutating func emitOffer(
-        _ offer: consuming Offer, repIndex: Int32, keys: (lead: AssignmentTable.Key, pool: HashedName)
+        _ offer: consuming Offer, repIndex: Int32, keys: (lead: AssignmentTable.Key, pool: HashedName), isNew: Bool
     ) -> AssignmentTable.Box {
         let seq = state.lastSeq + 1
-        let record = state.applyOffered(offer, seq: seq, at: now, repIndex: repIndex, keys: keys)
+        let record = state.applyOffered(offer, seq: seq, at: now, repIndex: repIndex, keys: keys, isNew: isNew)
         events.append(EngineEvent(seq: seq, time: now, kind: .offered(consume offer)))
         return record
     }
