@@ -53,21 +53,27 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         mutating func store(_ record: Assignment) { box = Box(record) }
     }
 
-    /// Changes a lead's record in one walk of the map (a read and a write each walk it) and answers
-    /// the box the new record went into (`nil` when `body` stored none): a caller that hands the
-    /// record on (a route's reply) shares it instead of copying every field.
+    /// Changes a lead's record and answers the box the new record went into (`nil` when `body` stored
+    /// none): a caller that hands the record on (a route's reply) shares it instead of copying every
+    /// field.
+    ///
+    /// A read and then a write: the map's `_modify` accessor does the same in one call but walks the
+    /// map twice too (to find the slot, then to store into it) and counted more instructions.
     mutating func update<Result>(_ lead: LeadID, _ body: (inout Slot) -> Result) -> (Box?, Result) {
         update(Key(lead), body)
     }
 
     /// ``update(_:_:)-(LeadID,_)`` with the lead's key (and so its hash) worked out already.
     mutating func update<Result>(_ lead: Key, _ body: (inout Slot) -> Result) -> (Box?, Result) {
-        boxes.updateValue(forKey: lead) { box in
-            var slot = Slot(box: box.take())
-            let result = body(&slot)
-            box = slot.box
-            return (box, result)
+        let before = boxes[lead]
+        var slot = Slot(box: before)
+        let result = body(&slot)
+        if let box = slot.box {
+            if box !== before { boxes.updateValue(box, forKey: lead) }
+        } else if before != nil {
+            boxes.removeValue(forKey: lead)
         }
+        return (slot.box, result)
     }
 
     /// Stores the record of a lead the caller has looked up and not found, in one walk of the map:

@@ -229,7 +229,7 @@ extension EngineState {
             outcome: nil, explanation: Explanation(policyVersion: version, rule: rule, rulesNotMatched: []))
     }
 
-    /// Changes an existing record in one walk of the map. With a rep, the change also stops the SLA
+    /// Changes an existing record. With a rep, the change also stops the SLA
     /// clock (the bucket entry stays: removing it would copy the bucket; expiry skips leads without a
     /// deadline, and the bucket goes when its second has passed), and the result says whether the
     /// record had the lead open with that rep before the change.
