@@ -16,7 +16,10 @@ OUT=${OUT:-/tmp/leadrouter-instructions}
 if ! command -v valgrind >/dev/null; then
     (apt-get update -qq && apt-get install -y -qq valgrind) >/dev/null
 fi
-swift build -c release --product EngineProbe >/dev/null
+if ! swift build -c release --product EngineProbe >"$OUT.build.log" 2>&1; then
+    cat "$OUT.build.log"
+    exit 1
+fi
 # Valgrind 3.19 cannot read the DWARF 5 debug information Swift emits: count on a copy without it
 # (symbols stay).
 cp "$(swift build -c release --show-bin-path)/EngineProbe" "$OUT.bin"

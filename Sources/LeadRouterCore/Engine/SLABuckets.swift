@@ -9,18 +9,36 @@ import HeapModule
 /// checks each lead's record before acting.
 struct SLABuckets: Sendable {
     private var leads: TreeDictionary<Int64, LeadList> = [:]
-    /// Every key of `leads`, once.
+    /// The bucket the last offer went into, kept out of `leads` while offers keep landing in it: a
+    /// rule's offers share its SLA, so one after another they fall due in the same second, and adding
+    /// to this one costs a list node instead of a read and a write of the map (a tenth of applying
+    /// an offer). Goes back into `leads` when an offer falls due in another second, or a tick comes.
+    private var latest: (second: Int64, list: LeadList)?
+    /// Every second with a bucket (in `leads` or `latest`), once.
     private var seconds = Heap<Int64>()
 
     mutating func add(_ lead: LeadID, dueAt second: Int64) {
-        let list = leads[second]
+        if let latest, latest.second == second {
+            self.latest = (second, LeadList(lead, next: latest.list))
+            return
+        }
+        settleLatest()
+        let list = leads.removeValue(forKey: second)
         if list == nil { seconds.insert(second) }
-        leads[second] = LeadList(lead, next: list)
+        latest = (second, LeadList(lead, next: list))
+    }
+
+    /// Puts the latest bucket back among the others.
+    private mutating func settleLatest() {
+        guard let latest else { return }
+        leads[latest.second] = latest.list
+        self.latest = nil
     }
 
     /// Removes the buckets due by `second` and answers their leads, earliest second first and, within
     /// one, in the order they were offered.
     mutating func takeDue(by second: Int64) -> [LeadID] {
+        settleLatest()
         var due: [LeadID] = []
         while let first = seconds.min, first <= second {
             seconds.removeMin()
@@ -31,6 +49,8 @@ struct SLABuckets: Sendable {
 
     /// ``takeDue(by:)`` without removing anything.
     func due(by second: Int64) -> [LeadID] {
-        leads.keys.filter { $0 <= second }.sorted().flatMap { leads[$0]!.all.reversed() }
+        var all = leads
+        if let latest { all[latest.second] = latest.list }
+        return all.keys.filter { $0 <= second }.sorted().flatMap { all[$0]!.all.reversed() }
     }
 }
