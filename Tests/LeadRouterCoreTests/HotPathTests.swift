@@ -122,4 +122,33 @@ struct HotPathTests {
         #expect(engine.state.openLeads(of: "a").isEmpty)
         InvariantChecks.checkState(engine.state)
     }
+
+    /// A rep's open leads and the SLA buckets grow in place while nothing else holds their newest
+    /// run of ids: every state published on the way must keep seeing exactly what it saw then.
+    @Test func publishedStatesKeepTheirOpenListsAndSLABucketsWhileLaterRoutesGrowThem() throws {
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.engine(
+            clock: clock, detailed: false, policy: Fixtures.policy(sla: 60), reps: Fixtures.team("t", ["a"]))
+        var published: [(state: EngineState, open: [LeadID], due: [LeadID])] = []
+        for index in 0..<100 {
+            // Runs of ids hold 16: publish at uneven points, inside runs and at their edges.
+            if index % 7 == 0 || index % 16 == 0 {
+                let state = engine.state
+                published.append(
+                    (state, state.openLeads(of: "a"), state.offersDue(by: clock.now().adding(seconds: 120))))
+            }
+            if index == 50 { clock.advance(seconds: 1) }  // a second SLA bucket from here on
+            try engine.route(Fixtures.lead("lead-\(index)"))
+        }
+        for (state, open, due) in published {
+            let routed = open.count
+            #expect(open == (0..<routed).map { "lead-\($0)" })
+            #expect(state.openLeads(of: "a") == open)
+            #expect(state.offersDue(by: clock.now().adding(seconds: 120)) == due)
+            #expect(Set(due) == Set(open))
+        }
+        #expect(engine.state.openLeads(of: "a") == (0..<100).map { "lead-\($0)" })
+        #expect(engine.state.offersDue(by: clock.now().adding(seconds: 120)) == (0..<100).map { "lead-\($0)" })
+        InvariantChecks.checkState(engine.state)
+    }
 }

@@ -1,14 +1,14 @@
 /// The leads a rep holds open (offered or accepted, not yet completed), so that a rep going offline
 /// releases its work without scanning every assignment.
 ///
-/// Every route adds one, so adding must be cheap: it prepends to a persistent list (one small
-/// allocation; earlier states share the tail) instead of copying a path of a persistent set. Removal
+/// Every route adds one, so adding must be cheap: it prepends to a persistent list (``LeadList``:
+/// earlier states share what was there) instead of copying a path of a persistent set. Removal
 /// is lazy: the rep's ``RepPresence/openAssignments`` (`open` below) drops at once, while the entry
 /// stays in the list until the next compaction. The assignment records are the truth;
 /// ``members(of:open:in:)`` filters the list against them, and the state compacts a rep's list whenever
 /// stale entries outnumber live ones, so it never grows beyond about twice the rep's open work.
 public struct OpenLeads: Sendable {
-    private var list: LeadList?
+    private var list = LeadList()
     /// Entries in `list`, stale ones included.
     private var length = 0
 
@@ -20,7 +20,7 @@ public struct OpenLeads: Sendable {
     }
 
     mutating func insert(_ lead: LeadID) {
-        list = LeadList(lead, next: list)
+        list.prepend(lead)
         length += 1
     }
 
@@ -36,21 +36,19 @@ public struct OpenLeads: Sendable {
         if isExact(open: open) { return entries }
         var seen = Set<LeadID>()
         var members: [LeadID] = []
-        var node = list
-        while let current = node {
-            if let record = assignments[current.lead], record.rep == rep,
-                record.state == .offered || record.state == .accepted, seen.insert(current.lead).inserted
+        list.forEach { lead in
+            if let record = assignments[lead], record.rep == rep,
+                record.state == .offered || record.state == .accepted, seen.insert(lead).inserted
             {
-                members.append(current.lead)
+                members.append(lead)
             }
-            node = current.next
         }
         return members.reversed()
     }
 
     /// The list as it stands, oldest first, stale entries included. Exact in an ``EngineSnapshot``,
     /// whose presence carries compacted lists.
-    public var entries: [LeadID] { list?.all.reversed() ?? [] }
+    public var entries: [LeadID] { list.all.reversed() }
 
     /// A copy holding exactly the leads open with `rep`.
     func compacted(for rep: RepID, open: Int, in assignments: AssignmentTable) -> OpenLeads {
