@@ -92,11 +92,30 @@ struct ConditionTests {
         }
     }
 
+    /// Literal lookups take a byte-hashed table for ASCII text and the string dictionary otherwise:
+    /// either way a value matches exactly the literals it equals as a string, among hundreds.
+    @Test func literalsMatchWhatTheyEqualAsTextAmongHundreds() {
+        let sources = (0..<300).map { "source-\($0)" } + ["Caf\u{E9}", "stra\u{DF}e", "\u{1F600}"]
+        let rule = Rule(name: "listed", condition: .isIn(.source, sources), target: .init(pool: Pool()))
+        let compiled = CompiledPolicy(Fixtures.policy([rule]))
+        let values = [
+            "source-0", "source-299", "source-300", "Source-1", "source-1 ", "", "Caf\u{E9}", "Cafe\u{301}",
+            "Cafe", "stra\u{DF}e", "\u{1F600}", "\u{1F601}",
+        ]
+        for value in values {
+            let lead = Fixtures.lead("l") { $0.source = value }
+            let matched = compiled.match(lead, exhaustive: false).rule.rule.name == "listed"
+            #expect(matched == sources.contains(value), "source \(value.debugDescription)")
+            #expect(matched == rule.condition.matches(lead), "source \(value.debugDescription)")
+        }
+    }
+
     @Test func compiledConditionsAgreeWithTheirDefinitionOnRandomLeads() {
         // Random trees over every operator and field kind (text, country, number, list, custom), with
         // values drawn from small pools so that hits, misses and absent fields all occur.
         var random = SeededGenerator(seed: 0x5EED_C0DE)
-        let texts = ["a", "b", "ab", "10", "1200", "DE", "de"]
+        // "Café" twice: composed and decomposed, equal as strings though not as bytes.
+        let texts = ["a", "b", "ab", "10", "1200", "DE", "de", "Caf\u{E9}", "Cafe\u{301}"]
         let fields: [LeadField] = [.source, .country, .employees, .score, .intent, .custom("k"), .postalCode]
         func condition(depth: Int) -> Condition {
             let field = fields.randomElement(using: &random)!

@@ -4,7 +4,7 @@
 struct FieldTable: Sendable {
     struct Slot: Sendable {
         let field: LeadField
-        var literals: [String: Int32] = [:]
+        var literals = LiteralTable()
         /// Whether a range test reads the field as a number.
         var readsNumber = false
     }
@@ -24,10 +24,7 @@ struct FieldTable: Sendable {
 
     /// The number of `text` among the slot's literals, assigned on first sight.
     mutating func literal(_ text: String, in slot: Int32) -> Int32 {
-        if let id = slots[Int(slot)].literals[text] { return id }
-        let id = Int32(slots[Int(slot)].literals.count)
-        slots[Int(slot)].literals[text] = id
-        return id
+        slots[Int(slot)].literals.number(assigning: text)
     }
 
     mutating func markReadsNumber(_ slot: Int32) { slots[Int(slot)].readsNumber = true }
@@ -38,7 +35,9 @@ struct FieldTable: Sendable {
         let position = Int(slot)
         guard let value = slots[position].field.value(of: lead) else { return .absent }
         var fact = LeadFact.present
-        if !slots[position].literals.isEmpty, let text = value.firstText, let id = slots[position].literals[text] {
+        if !slots[position].literals.isEmpty, let text = value.firstText,
+            let id = slots[position].literals.number(of: text)
+        {
             fact.literal = id
         }
         if slots[position].readsNumber, let number = value.number {
