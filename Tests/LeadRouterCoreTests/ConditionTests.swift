@@ -95,12 +95,14 @@ struct ConditionTests {
     /// Literal lookups take a byte-hashed table for ASCII text and the string dictionary otherwise:
     /// either way a value matches exactly the literals it equals as a string, among hundreds.
     @Test func literalsMatchWhatTheyEqualAsTextAmongHundreds() {
-        let sources = (0..<300).map { "source-\($0)" } + ["Caf\u{E9}", "stra\u{DF}e", "\u{1F600}"]
+        // The Kelvin sign equals "K" as a string, and the Greek question mark equals ";".
+        let sources =
+            (0..<300).map { "source-\($0)" } + ["Caf\u{E9}", "stra\u{DF}e", "\u{1F600}", "\u{212A}", ";"]
         let rule = Rule(name: "listed", condition: .isIn(.source, sources), target: .init(pool: Pool()))
         let compiled = CompiledPolicy(Fixtures.policy([rule]))
         let values = [
             "source-0", "source-299", "source-300", "Source-1", "source-1 ", "", "Caf\u{E9}", "Cafe\u{301}",
-            "Cafe", "stra\u{DF}e", "\u{1F600}", "\u{1F601}",
+            "Cafe", "stra\u{DF}e", "\u{1F600}", "\u{1F601}", "K", "\u{212A}", "k", ";", "\u{037E}",
         ]
         for value in values {
             let lead = Fixtures.lead("l") { $0.source = value }

@@ -78,7 +78,7 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
 
     /// Stores the record of a lead the caller has looked up and not found, in one walk of the map:
     /// ``update(_:_:)`` walks it twice for a lead that is not there, once to find the empty slot and
-    /// once to insert into it (together a tenth of a route's instructions).
+    /// once to insert into it (about a twentieth of a route's instructions).
     mutating func insertNew(_ record: consuming Assignment, at key: Key) -> Box {
         let box = Box(record)
         let previous = boxes.updateValue(box, forKey: key)

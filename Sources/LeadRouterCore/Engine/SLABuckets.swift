@@ -11,7 +11,8 @@ struct SLABuckets: Sendable {
     private var leads: TreeDictionary<Int64, LeadList> = [:]
     /// The bucket the last offer went into, kept out of `leads` while offers keep landing in it: a
     /// rule's offers share its SLA, so one after another they fall due in the same second, and adding
-    /// to this one costs no read or write of the map (a tenth of applying an offer). Goes back into `leads` when an offer falls due in another second, or a tick comes.
+    /// to this one costs no read or write of the map (a tenth of applying an offer). It goes back
+    /// into `leads` when an offer falls due in another second, or a tick comes.
     private var latest: (second: Int64, list: LeadList)?
     /// Every second with a bucket (in `leads` or `latest`), once.
     private var seconds = Heap<Int64>()

@@ -5,12 +5,16 @@
 /// benchmark's policy). ASCII text, which is what codes, sources and industries are, is looked up
 /// in an open-addressing table under FNV-1a instead. For ASCII, equal strings are equal bytes, so
 /// hashing bytes agrees with `String` equality; anything else goes through the dictionary, where
-/// canonically equivalent spellings of the same text still meet.
+/// canonically equivalent spellings of the same text still meet. (A few non-ASCII characters are
+/// canonically equal to ASCII ones, the Kelvin sign to "K" for one, so an ASCII value that misses
+/// the table is looked up in the dictionary too whenever a literal is not ASCII.)
 struct LiteralTable: Sendable {
     /// Every literal and its number: the truth, and the lookup for text that is not ASCII.
     private var numbers: [String: Int32] = [:]
     /// The ASCII literals by FNV-1a hash, linear probing, at most half full; `nil` marks a free slot.
     private var slots: [(text: String, number: Int32)?] = []
+    /// Whether some literal is not ASCII (and so only in `numbers`).
+    private var hasOtherText = false
 
     var count: Int { numbers.count }
     var isEmpty: Bool { numbers.isEmpty }
@@ -23,21 +27,22 @@ struct LiteralTable: Sendable {
         if let hash = Self.asciiHash(text) {
             if 2 * (count + 1) > slots.count { grow() }
             place(text, number, hash: hash)
+        } else {
+            hasOtherText = true
         }
         return number
     }
 
     /// The number of `text`, if it is one of the literals.
     func number(of text: String) -> Int32? {
-        guard let hash = Self.asciiHash(text) else { return numbers[text] }
-        guard !slots.isEmpty else { return nil }
+        guard let hash = Self.asciiHash(text), !slots.isEmpty else { return numbers[text] }
         let mask = slots.count - 1
         var position = hash & mask
         while let slot = slots[position] {
             if slot.text == text { return slot.number }
             position = (position + 1) & mask
         }
-        return nil
+        return hasOtherText ? numbers[text] : nil
     }
 
     private mutating func grow() {
