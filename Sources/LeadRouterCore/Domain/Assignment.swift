@@ -11,15 +11,20 @@ public enum AssignmentState: String, Hashable, Sendable, Codable {
 }
 
 /// One lead's assignment record, kept current as the lead moves through its lifecycle.
+///
+/// The one-byte fields follow an optional timestamp, whose ninth byte (its tag) leaves seven of
+/// padding they fill: 160 bytes instead of 176, kept for every lead ever routed. Field order is part
+/// of no format (snapshots and the wire write the fields in their own order).
 public struct Assignment: Hashable, Sendable, Codable {
     public var lead: Lead
-    public var state: AssignmentState
     public var rep: RepID?
     public var rule: String
     /// The sequence number of the event that last changed this record.
     public var seq: UInt64
     public var priority: Double
     public var offeredAt: Timestamp?
+    public var state: AssignmentState
+    public var escalated: Bool
     public var acceptedAt: Timestamp?
     public var completedAt: Timestamp?
     public var slaDeadline: Timestamp?
@@ -27,7 +32,6 @@ public struct Assignment: Hashable, Sendable, Codable {
     public var expiredReps: [RepID]
     /// How many times the lead expired or was released without being accepted.
     public var misses: Int
-    public var escalated: Bool
     public var outcome: String?
     /// Why the current rep (or the queue) was chosen.
     public var explanation: Explanation
