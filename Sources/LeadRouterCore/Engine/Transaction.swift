@@ -40,7 +40,7 @@ struct Transaction: ~Copyable {
         let event = EngineEvent(seq: state.lastSeq + 1, time: now, kind: kind)
         // Cannot fail: the sequence number is the successor by construction.
         let record = try! state.applyReporting(event)
-        keep(event)
+        events.appendFirstDirectly(event)
         return record
     }
 
@@ -51,14 +51,8 @@ struct Transaction: ~Copyable {
     ) -> AssignmentTable.Box {
         let seq = state.lastSeq + 1
         let record = state.applyOffered(offer, seq: seq, at: now, repIndex: repIndex, keys: keys, isNew: isNew)
-        keep(EngineEvent(seq: seq, time: now, kind: .offered(consume offer)))
+        events.appendFirstDirectly(EngineEvent(seq: seq, time: now, kind: .offered(consume offer)))
         return record
-    }
-
-    /// Adds an applied event to the command's list. The first (usually the only one) is stored as a
-    /// one-element array: appending to the empty array took the generic growth path.
-    private mutating func keep(_ event: consuming EngineEvent) {
-        if events.isEmpty { events = [event] } else { events.append(event) }
     }
 
     /// The best lead still waiting, taken out of the dispatch order (not out of the queue).

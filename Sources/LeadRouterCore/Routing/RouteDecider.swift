@@ -62,10 +62,8 @@ struct RouteDecider {
         if let note = pool.note { explanation.notes.append(note) }
         for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }
         let pick = select(target.strategy, in: pool, eligibility: eligibility, stage: &stage)
-        let tried = stage.stage(pool: pool.key.name, strategy: target.strategy, chosen: pick?.rep)
-        // The first stage (usually the only one) as a literal: appending to the empty array took the
-        // generic growth path.
-        if explanation.stages.isEmpty { explanation.stages = [tried] } else { explanation.stages.append(tried) }
+        explanation.stages.appendFirstDirectly(
+            stage.stage(pool: pool.key.name, strategy: target.strategy, chosen: pick?.rep))
         return pick
     }
 
