@@ -112,24 +112,25 @@ extension BinaryReader {
     mutating func explanation() throws -> Explanation {
         var explanation = Explanation(
             policyVersion: try name(), rule: try name(), rulesNotMatched: RuleNames(try array { try $0.name() }))
-        explanation.stages = try array { reader in
-            let pool = try reader.name()
-            let strategy = try reader.enumeration(RoutingStrategy.self)
-            let candidates = try reader.array { reader in
-                Explanation.Candidate(
-                    rep: try reader.name(),
-                    rejection: try reader.optional { try $0.enumeration(Explanation.Rejection.self) },
-                    score: try reader.optional { try $0.double() })
-            }
-            var counts = Explanation.RejectionCounts()
-            for _ in 0..<(try reader.count()) {
-                counts[try reader.enumeration(Explanation.Rejection.self)] = try reader.int()
-            }
-            return Explanation.Stage(
-                pool: pool, strategy: strategy, candidates: candidates,
-                rejectionCounts: counts,
-                chosen: try reader.optional { try $0.name() })
-        }
+        explanation.stages = Explanation.StageList(
+            try array { reader in
+                let pool = try reader.name()
+                let strategy = try reader.enumeration(RoutingStrategy.self)
+                let candidates = try reader.array { reader in
+                    Explanation.Candidate(
+                        rep: try reader.name(),
+                        rejection: try reader.optional { try $0.enumeration(Explanation.Rejection.self) },
+                        score: try reader.optional { try $0.double() })
+                }
+                var counts = Explanation.RejectionCounts()
+                for _ in 0..<(try reader.count()) {
+                    counts[try reader.enumeration(Explanation.Rejection.self)] = try reader.int()
+                }
+                return Explanation.Stage(
+                    pool: pool, strategy: strategy, candidates: candidates,
+                    rejectionCounts: counts,
+                    chosen: try reader.optional { try $0.name() })
+            })
         explanation.chosen = try optional { try $0.name() }
         explanation.outcome = try enumeration(Explanation.Outcome.self)
         explanation.notes = try array { try $0.name() }

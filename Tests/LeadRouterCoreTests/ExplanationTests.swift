@@ -84,6 +84,26 @@ struct ExplanationTests {
         #expect(try JSONDecoder().decode(RuleNames.self, from: json) == indexed)
     }
 
+    @Test func stageListsKeepChainOrderChangeInPlaceAndReadAsAListInJSON() throws {
+        func stage(_ pool: String) -> Explanation.Stage {
+            .init(pool: pool, strategy: .roundRobin, candidates: [], rejectionCounts: [:], chosen: nil)
+        }
+        var stages = Explanation.StageList()
+        #expect(stages.isEmpty && Array(stages).isEmpty)
+        for pool in ["first", "second", "third"] { stages.append(stage(pool)) }
+        #expect(stages.map(\.pool) == ["first", "second", "third"] && stages.count == 3)
+        stages[0].chosen = "a"
+        stages[2].rejectionCounts[.offline] = 2
+        #expect(stages.map(\.chosen) == ["a", nil, nil] && stages.last?.rejectionCounts == [.offline: 2])
+        #expect(stages == Explanation.StageList(Array(stages)) && stages != [stage("first")])
+        #expect(Explanation.StageList([stage("x")]).hashValue == ([stage("x")] as Explanation.StageList).hashValue)
+
+        let json = try JSONEncoder().encode(stages)
+        let list = try #require(try JSONSerialization.jsonObject(with: json) as? [[String: Any]])
+        #expect(list.compactMap { $0["pool"] as? String } == ["first", "second", "third"])
+        #expect(try JSONDecoder().decode(Explanation.StageList.self, from: json) == stages)
+    }
+
     @Test func routingTheSameLeadTwiceReturnsTheExistingAssignment() throws {
         let engine = try Fixtures.engine(reps: Fixtures.team("t", ["a", "b"]))
         let first = try engine.route(Fixtures.lead("dup"))

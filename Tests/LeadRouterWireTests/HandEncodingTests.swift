@@ -109,7 +109,7 @@ extension RandomValues {
 
     mutating func explanation() -> Explanation {
         var explanation = Explanation(policyVersion: text(), rule: text(), rulesNotMatched: RuleNames(texts()))
-        explanation.stages = (0..<Int.random(in: 0..<3, using: &random)).map { _ in
+        let stages = (0..<Int.random(in: 0..<3, using: &random)).map { _ in
             Explanation.Stage(
                 pool: text(), strategy: RoutingStrategy.allCases.randomElement(using: &random)!,
                 candidates: (0..<Int.random(in: 0..<5, using: &random)).map { _ in
@@ -122,6 +122,7 @@ extension RandomValues {
                 },
                 chosen: maybe { $0.text() })
         }
+        explanation.stages = Explanation.StageList(stages)
         explanation.chosen = maybe { $0.text() }
         explanation.outcome = [.assigned, .queued, .existing, .escalated].randomElement(using: &random)!
         explanation.notes = texts()

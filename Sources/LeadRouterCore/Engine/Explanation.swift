@@ -64,7 +64,7 @@ public struct Explanation: Hashable, Sendable, Codable {
         var policyVersion: String
         var rule: String
         var rulesNotMatched: RuleNames
-        var stages: [Stage]
+        var stages: StageList
         var chosen: RepID?
         var outcome: Outcome
         var notes: [String]
@@ -85,7 +85,7 @@ public struct Explanation: Hashable, Sendable, Codable {
         get { fields.value.rulesNotMatched }
         _modify { yield &fields.value.rulesNotMatched }
     }
-    public var stages: [Stage] {
+    public var stages: StageList {
         get { fields.value.stages }
         _modify { yield &fields.value.stages }
     }
@@ -106,7 +106,8 @@ public struct Explanation: Hashable, Sendable, Codable {
     public init(policyVersion: String, rule: String, rulesNotMatched: RuleNames) {
         fields = CopyOnWrite(
             Fields(
-                policyVersion: policyVersion, rule: rule, rulesNotMatched: rulesNotMatched, stages: [], chosen: nil,
+                policyVersion: policyVersion, rule: rule, rulesNotMatched: rulesNotMatched, stages: StageList(),
+                chosen: nil,
                 outcome: .queued, notes: []))
     }
 

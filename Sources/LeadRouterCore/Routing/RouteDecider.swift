@@ -62,7 +62,7 @@ struct RouteDecider {
         if let note = pool.note { explanation.notes.append(note) }
         for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }
         let pick = select(target.strategy, in: pool, eligibility: eligibility, stage: &stage)
-        explanation.stages.appendFirstDirectly(
+        explanation.stages.append(
             stage.stage(pool: pool.key.name, strategy: target.strategy, chosen: pick?.rep))
         return pick
     }
