@@ -8,6 +8,11 @@ struct StrategyTests {
         let engine = try Fixtures.engine(reps: Fixtures.team("inbound", ["a", "b", "c"]))
         let order = try (0..<6).map { try engine.route(Fixtures.lead("l\($0)")).assignment.rep }
         #expect(order == ["a", "b", "c", "a", "b", "c"])
+        // Enough members that the cursor is found eight at a time, and in the remainder after them.
+        let ids = (0..<21).map { "r" + String($0 + 100) }
+        let larger = try Fixtures.engine(reps: Fixtures.team("inbound", ids))
+        let cycle = try (0..<42).map { try larger.route(Fixtures.lead("m\($0)")).assignment.rep }
+        #expect(cycle == ids + ids)
     }
 
     @Test func roundRobinSkipsIneligibleRepsWithReasons() throws {
@@ -184,13 +189,21 @@ struct StrategyTests {
         try engine.setAccountOwners([
             AccountOwner(accountID: "acme", rep: "owner"), AccountOwner(domain: "Globex.com", rep: "owner"),
         ])
-        #expect(try engine.route(Fixtures.lead("1") { $0.accountID = "acme" }).assignment.rep == "owner")
+        let owned = try engine.route(Fixtures.lead("1") { $0.accountID = "acme" })
+        #expect(owned.assignment.rep == "owner")
+        // The owner's pool is keyed (and its fairness kept) by the owner, and the explanation says why.
+        #expect(owned.explanation.stages.map(\.pool) == ["owner=owner"])
+        #expect(owned.explanation.notes == ["account owner is owner"])
         #expect(try engine.route(Fixtures.lead("2") { $0.email = "ceo@globex.com" }).assignment.rep == "owner")
         try engine.setAvailability("owner", status: .away)
         let result = try engine.route(Fixtures.lead("3") { $0.accountID = "acme" })
         #expect(result.assignment.rep == "other")
         #expect(result.explanation.stages.count == 2)
         #expect(result.explanation.stages[0].candidates.first?.rejection == .away)
+        #expect(result.explanation.stages.map(\.pool) == ["owner=owner", "teams=t"])
+        let unowned = try engine.route(Fixtures.lead("4") { $0.accountID = "initech" })
+        #expect(unowned.explanation.stages.first?.pool == "owner=none")
+        #expect(unowned.explanation.notes.first == "lead has no account owner")
     }
 
     @Test func eligibilityHonoursCapsHoursAndLeave() throws {

@@ -30,9 +30,21 @@ struct Eligibility {
 
     /// Why the rep at `index` of `roster` may not take the lead now; `nil` when they may.
     func rejection(of index: Int32, in roster: Roster, _ presence: PresenceTable) -> Explanation.Rejection? {
-        guard Int(index) < traits.count, traits[Int(index)].isLoaded, let live = presence[dense: index] else {
-            return .unknownRep
-        }
+        guard let live = live(index, presence) else { return .unknownRep }
+        return rejection(of: index, live: live, in: roster)
+    }
+
+    /// The live values of a loaded rep (`nil`: not loaded, which ``rejection(of:in:_:)`` reports as
+    /// an unknown rep), for strategies that score candidates by them after checking them: reading
+    /// them once per candidate instead of twice.
+    func live(_ index: Int32, _ presence: PresenceTable) -> RepPresence? {
+        guard Int(index) < traits.count, traits[Int(index)].isLoaded else { return nil }
+        return presence[dense: index]
+    }
+
+    /// Why the loaded rep at `index`, whose live values are `live`, may not take the lead now.
+    @inline(__always)
+    func rejection(of index: Int32, live: RepPresence, in roster: Roster) -> Explanation.Rejection? {
         switch live.status {
         case .available: break
         case .offline: return .offline

@@ -211,11 +211,14 @@ struct RouteDecider {
         var best: (index: Int32, score: Double, idle: Timestamp)?
         var losers: [(index: Int32, score: Double)] = []
         for index in pool.members {
-            if let rejection = eligibility.rejection(of: index, in: roster, presence) {
+            guard let live = eligibility.live(index, presence) else {
+                record(index, .unknownRep, score: nil, in: &stage)
+                continue
+            }
+            if let rejection = eligibility.rejection(of: index, live: live, in: roster) {
                 record(index, rejection, score: nil, in: &stage)
                 continue
             }
-            let live = presence[dense: index]!
             let score: Double
             if strategy == .leastLoaded {
                 let capacity = max(live.capacityOverride ?? roster.traits[Int(index)].capacity, 1)
