@@ -21,10 +21,15 @@ public struct Territory: Hashable, Sendable, Codable, Identifiable {
     }
 
     /// `nil` when the lead is outside; otherwise a specificity score, higher is more specific.
-    func specificity(for lead: Lead) -> Int? {
+    func specificity(for lead: Lead) -> Int? { specificity(for: lead, countryCode: lead.countryCode) }
+
+    /// ``specificity(for:)`` with the lead's ``Lead/countryCode`` worked out already (a roster checks
+    /// several territories per lead).
+    @inline(__always)
+    func specificity(for lead: Lead, countryCode: String?) -> Int? {
         var score = 0
         if !countries.isEmpty {
-            guard let country = lead.countryCode, countries.contains(country) else { return nil }
+            guard let country = countryCode, countries.contains(country) else { return nil }
             score += 1
         }
         if !regions.isEmpty {

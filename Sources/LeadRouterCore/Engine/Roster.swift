@@ -123,23 +123,31 @@ public final class Roster: Hashable, Sendable {
 
     /// The most specific territory containing the lead; ties go to the smaller id.
     func territory(of lead: Lead) -> Territory? {
-        // Both lists in place, the best by position: joining them, or keeping a copy of the best so
-        // far, allocated or retained on every territory route.
-        let byCountry = lead.countryCode.flatMap { territoriesByCountry[$0] } ?? []
+        // Both lists read in place through buffers, the best kept by position: subscripting the arrays
+        // copied each territory out (four retains and releases of its lists), and joining the lists or
+        // keeping a copy of the best allocated or retained on every territory route.
+        let countryCode = lead.countryCode
+        let byCountry = countryCode.flatMap { territoriesByCountry[$0] } ?? []
         var best: (inCountry: Bool, position: Int, score: Int)?
-        func consider(_ territories: [Territory], inCountry: Bool) {
-            for position in territories.indices {
-                guard let score = territories[position].specificity(for: lead) else { continue }
-                if let current = best {
-                    let currentID = (current.inCountry ? byCountry : territoriesAnyCountry)[current.position].id
-                    guard score > current.score || (score == current.score && territories[position].id < currentID)
-                    else { continue }
+        byCountry.withUnsafeBufferPointer { inCountry in
+            territoriesAnyCountry.withUnsafeBufferPointer { anyCountry in
+                func consider(_ list: UnsafeBufferPointer<Territory>, isInCountry: Bool) {
+                    for position in list.indices {
+                        guard let score = list[position].specificity(for: lead, countryCode: countryCode) else {
+                            continue
+                        }
+                        if let current = best {
+                            let currentID = (current.inCountry ? inCountry : anyCountry)[current.position].id
+                            guard score > current.score || (score == current.score && list[position].id < currentID)
+                            else { continue }
+                        }
+                        best = (isInCountry, position, score)
+                    }
                 }
-                best = (inCountry, position, score)
+                consider(inCountry, isInCountry: true)
+                consider(anyCountry, isInCountry: false)
             }
         }
-        consider(byCountry, inCountry: true)
-        consider(territoriesAnyCountry, inCountry: false)
         return best.map { ($0.inCountry ? byCountry : territoriesAnyCountry)[$0.position] }
     }
 
