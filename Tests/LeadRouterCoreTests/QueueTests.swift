@@ -21,6 +21,14 @@ struct QueueTests {
         #expect(queued.assignment.state == .queued)
         #expect(queued.explanation.outcome == .queued)
         #expect(engine.state.queue.count == 1)
+        // The route applies a new lead's queueing itself; replaying its event must agree, record and
+        // place in the queue alike, and so must queueing the same lead again.
+        let record = try #require(engine.state.assignments["2"])
+        #expect(record.explanation == queued.explanation && record.rule == "r" && record.rep == nil)
+        #expect(engine.state.queue["2"]?.since == Fixtures.start)
+        try engine.reassign("2")
+        let history = try #require(engine.events(after: 0, limit: Int.max))
+        #expect(try EngineState(replaying: history) == engine.state)
     }
 
     @Test func aFreedRepTakesTheBestWaitingLeadInTheSameCall() throws {

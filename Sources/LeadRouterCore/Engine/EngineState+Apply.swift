@@ -40,24 +40,7 @@ extension EngineState {
         case .offered(let offer):
             reported = applyOffer(offer, seq: event.seq, at: time)
         case .queued(let waiting):
-            let version = policy.policy.version
-            reported =
-                assignments.update(waiting.lead.id) { slot in
-                    var record =
-                        slot.record
-                        ?? Self.newRecord(
-                            waiting.lead, rule: waiting.rule, priority: waiting.priority, version: version)
-                    record.state = .queued
-                    record.rep = nil
-                    record.seq = event.seq
-                    record.explanation = waiting.explanation
-                    slot.store(record)
-                }.0
-            // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
-            let since = queue[waiting.lead.id]?.since ?? time
-            let entry = QueueEntry(lead: waiting.lead.id, priority: waiting.priority, since: since, seq: event.seq)
-            queue[waiting.lead.id] = entry
-            queueOrder.insert(entry, queue: queue)
+            reported = applyQueue(waiting, seq: event.seq, at: time)
         case .accepted(let lead, let rep):
             update(lead, seq: event.seq, heldBy: rep) { record in
                 record.state = .accepted
@@ -116,6 +99,49 @@ extension EngineState {
     ) -> AssignmentTable.Box {
         advance(to: seq, at: time)
         return applyOffer(offer, seq: seq, at: time, repIndex: repIndex, keys: keys, isNew: isNew)
+    }
+
+    /// Applies the queued event numbered `seq` from its payload alone, as ``applyOffered(_:seq:at:repIndex:keys:isNew:)``
+    /// does for offers.
+    /// - Parameters:
+    ///   - key: the lead's key, hashed already by the route.
+    ///   - isNew: the caller looked the lead up and found no record, so the record is inserted without
+    ///     looking for it again, and the lead cannot be in the queue yet.
+    mutating func applyQueued(
+        _ waiting: borrowing QueuedLead, seq: UInt64, at time: Timestamp, key: AssignmentTable.Key, isNew: Bool
+    ) -> AssignmentTable.Box {
+        advance(to: seq, at: time)
+        return applyQueue(waiting, seq: seq, at: time, key: key, isNew: isNew)
+    }
+
+    private mutating func applyQueue(
+        _ waiting: borrowing QueuedLead, seq: UInt64, at time: Timestamp, key: AssignmentTable.Key? = nil,
+        isNew: Bool = false
+    ) -> AssignmentTable.Box {
+        let box: AssignmentTable.Box
+        if isNew {
+            box = assignments.insertNew(
+                Self.queuedRecord(waiting, seq: seq), at: key ?? AssignmentTable.Key(waiting.lead.id))
+        } else {
+            box =
+                assignments.update(key ?? AssignmentTable.Key(waiting.lead.id)) { slot in
+                    guard var record = slot.record else {
+                        slot.store(Self.queuedRecord(waiting, seq: seq))
+                        return
+                    }
+                    record.state = .queued
+                    record.rep = nil
+                    record.seq = seq
+                    record.explanation = waiting.explanation
+                    slot.store(record)
+                }.0!
+        }
+        // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
+        let since = isNew ? time : queue[waiting.lead.id]?.since ?? time
+        let entry = QueueEntry(lead: waiting.lead.id, priority: waiting.priority, since: since, seq: seq)
+        queue[waiting.lead.id] = entry
+        queueOrder.insert(entry, queue: queue)
+        return box
     }
 
     private mutating func applyOffer(
@@ -222,11 +248,12 @@ extension EngineState {
         }
     }
 
-    private static func newRecord(_ lead: Lead, rule: String, priority: Double, version: String) -> Assignment {
+    /// The record of a lead queued for the first time.
+    private static func queuedRecord(_ waiting: borrowing QueuedLead, seq: UInt64) -> Assignment {
         Assignment(
-            lead: lead, state: .queued, rep: nil, rule: rule, seq: 0, priority: priority, offeredAt: nil,
-            acceptedAt: nil, completedAt: nil, slaDeadline: nil, expiredReps: [], misses: 0, escalated: false,
-            outcome: nil, explanation: Explanation(policyVersion: version, rule: rule, rulesNotMatched: []))
+            lead: waiting.lead, state: .queued, rep: nil, rule: waiting.rule, seq: seq, priority: waiting.priority,
+            offeredAt: nil, acceptedAt: nil, completedAt: nil, slaDeadline: nil, expiredReps: [], misses: 0,
+            escalated: false, outcome: nil, explanation: waiting.explanation)
     }
 
     /// Changes an existing record. With a rep, the change also stops the SLA

@@ -63,7 +63,9 @@ extension Transaction {
             guard queueIfUnplaced else { return nil }
             explanation.outcome = .queued
             explanation.notes.append("no eligible rep in any pool of the chain; the lead waits in the queue")
-            return emit(.queued(QueuedLead(lead: lead, rule: rule.name, priority: priority, explanation: explanation)))
+            return emitQueued(
+                QueuedLead(lead: lead, rule: rule.name, priority: priority, explanation: explanation),
+                key: newLeadKey ?? AssignmentTable.Key(lead.id), isNew: newLeadKey != nil)
         }
     }
 

@@ -55,6 +55,16 @@ struct Transaction: ~Copyable {
         return record
     }
 
+    /// ``emit(_:)`` for a queued lead, as ``emitOffer(_:repIndex:keys:isNew:)`` is for an offer.
+    mutating func emitQueued(_ waiting: consuming QueuedLead, key: AssignmentTable.Key, isNew: Bool)
+        -> AssignmentTable.Box
+    {
+        let seq = state.lastSeq + 1
+        let record = state.applyQueued(waiting, seq: seq, at: now, key: key, isNew: isNew)
+        events.appendFirstDirectly(EngineEvent(seq: seq, time: now, kind: .queued(consume waiting)))
+        return record
+    }
+
     /// The best lead still waiting, taken out of the dispatch order (not out of the queue).
     mutating func takeBestQueued() -> QueueEntry? { state.queueOrder.popBest(in: state.queue) }
 
