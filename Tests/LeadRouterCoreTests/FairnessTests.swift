@@ -32,6 +32,45 @@ struct FairnessTests {
         #expect(standing.credit == 50)
     }
 
+    /// A weighted pick reads the ledger laid out by member (``MemberLedger``), kept in step by every
+    /// change or dropped; a state replayed from the events has no such copy and reads the ledger's trie.
+    /// Both must pick the same rep whatever happened in between.
+    @Test(arguments: [RoutingStrategy.weighted, .performanceWeighted])
+    func picksFromTheLedgerLaidOutByMemberMatchPicksFromTheLedgerItself(_ strategy: RoutingStrategy) throws {
+        var random = SeededGenerator(seed: 11)
+        let clock = ManualClock(Fixtures.start)
+        let reps = (0..<12).map {
+            Rep(id: "r\($0 + 10)", teams: ["t"], weight: Double($0 % 3 + 1), performance: Double($0 % 4) / 4)
+        }
+        let engine = try Fixtures.engine(
+            clock: clock, policy: Fixtures.policy(default: .init(pool: .team("t"), strategy: strategy)), reps: reps)
+        var next = 100
+        for step in 0..<400 {
+            let present = engine.state.roster.reps.keys.sorted()
+            switch Int.random(in: 0..<100, using: &random) {
+            case 0..<8:
+                try engine.setAvailability(present.randomElement(using: &random)!, status: .away)
+            case 8..<16:
+                try engine.setAvailability(present.randomElement(using: &random)!, status: .available)
+            case 16..<19:
+                next += 1
+                try engine.upsertReps([Rep(id: "r\(next)", teams: ["t"], weight: Double(next % 3 + 1))])
+                try engine.setAvailability("r\(next)", status: .available)
+            case 19..<21 where present.count > 4:
+                try engine.removeRep(present.randomElement(using: &random)!)
+            default:
+                let history = try #require(engine.events(after: 0, limit: Int.max))
+                let replayed = RoutingEngine(
+                    configuration: EngineConfiguration(detailedExplanations: false), clock: clock,
+                    state: try EngineState(replaying: history))
+                let lead = Fixtures.lead("lead-\(step)")
+                #expect(try engine.route(lead).assignment.rep == replayed.route(lead).assignment.rep, "step \(step)")
+            }
+        }
+        let history = try #require(engine.events(after: 0, limit: Int.max))
+        #expect(try EngineState(replaying: history) == engine.state)
+    }
+
     @Test func withoutCalibrationCountsAreStillReported() throws {
         let engine = try Fixtures.engine(reps: Fixtures.team("t", ["a", "b"]))
         _ = try Fixtures.routeMany(engine, count: 10)

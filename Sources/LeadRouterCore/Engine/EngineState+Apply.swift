@@ -25,7 +25,7 @@ extension EngineState {
         case .repRemoved(let rep):
             if let index = roster.indexOf[rep] {
                 presence.set(index, nil)
-                for key in pools.keys where pools[key]?.entries[index] != nil { pools[key]!.entries[index] = nil }
+                for key in pools.keys where pools[key]?.entries[index] != nil { pools[key]!.setEntry(nil, for: index) }
             }
             roster = roster.removing(rep)
             presence.follow(roster)
@@ -95,13 +95,13 @@ extension EngineState {
     ///     looking for it again.
     mutating func applyOffered(
         _ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32,
-        keys: (lead: AssignmentTable.Key, pool: HashedName), isNew: Bool
+        keys: (lead: AssignmentTable.Key, pool: HashedName), isNew: Bool, laidOut: MemberLedger? = nil
     ) -> AssignmentTable.Box {
         advance(to: seq, at: time)
-        return applyOffer(offer, seq: seq, at: time, repIndex: repIndex, keys: keys, isNew: isNew)
+        return applyOffer(offer, seq: seq, at: time, repIndex: repIndex, keys: keys, isNew: isNew, laidOut: laidOut)
     }
 
-    /// Applies the queued event numbered `seq` from its payload alone, as ``applyOffered(_:seq:at:repIndex:keys:isNew:)``
+    /// Applies the queued event numbered `seq` from its payload alone, as ``applyOffered(_:seq:at:repIndex:keys:isNew:laidOut:)``
     /// does for offers.
     /// - Parameters:
     ///   - key: the lead's key, hashed already by the route.
@@ -146,7 +146,7 @@ extension EngineState {
 
     private mutating func applyOffer(
         _ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32? = nil,
-        keys: (lead: AssignmentTable.Key, pool: HashedName)? = nil, isNew: Bool = false
+        keys: (lead: AssignmentTable.Key, pool: HashedName)? = nil, isNew: Bool = false, laidOut: MemberLedger? = nil
     ) -> AssignmentTable.Box {
         let leadKey = keys?.lead ?? AssignmentTable.Key(offer.lead.id)
         let offered: AssignmentTable.Box
@@ -197,7 +197,7 @@ extension EngineState {
         // offer of a batch would copy a path of the ledger again. (The defaulted subscript also changes
         // it in place, but copies the key and the pool's state into its accessor first.)
         pools.updateValue(forKey: keys?.pool ?? HashedName(offer.poolKey), default: PoolState()) {
-            $0.recordOffer(to: index, roundRobin: offer.strategy == .roundRobin, joining: joining)
+            $0.recordOffer(to: index, roundRobin: offer.strategy == .roundRobin, joining: joining, laidOut: laidOut)
         }
         return offered
     }
@@ -243,7 +243,7 @@ extension EngineState {
             var entry = pool.entries[rep]!
             if entry.effective < level {
                 entry.credit += level - entry.effective
-                pools[poolKey]!.entries[rep] = entry
+                pools[poolKey]!.setEntry(entry, for: rep)
             }
         }
     }

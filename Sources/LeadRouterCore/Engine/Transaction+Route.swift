@@ -58,7 +58,7 @@ extension Transaction {
                     slaDeadline: now.adding(seconds: rule.slaSeconds), poolKey: pick.poolKey.name,
                     strategy: pick.strategy, joining: pick.joining, explanation: explanation),
                 repIndex: pick.index, keys: (newLeadKey ?? AssignmentTable.Key(lead.id), pick.poolKey),
-                isNew: newLeadKey != nil)
+                isNew: newLeadKey != nil, laidOut: pick.laidOut)
         } else {
             guard queueIfUnplaced else { return nil }
             explanation.outcome = .queued

@@ -46,16 +46,19 @@ struct Transaction: ~Copyable {
 
     /// ``emit(_:)`` for an offer: applied before it goes into its event, which it then moves into.
     /// `isNew`: the lead has no record (the caller looked).
+    /// `laidOut`: the pool's ledger by member position, built by the weighted pick (see ``MemberLedger``).
     mutating func emitOffer(
-        _ offer: consuming Offer, repIndex: Int32, keys: (lead: AssignmentTable.Key, pool: HashedName), isNew: Bool
+        _ offer: consuming Offer, repIndex: Int32, keys: (lead: AssignmentTable.Key, pool: HashedName), isNew: Bool,
+        laidOut: MemberLedger? = nil
     ) -> AssignmentTable.Box {
         let seq = state.lastSeq + 1
-        let record = state.applyOffered(offer, seq: seq, at: now, repIndex: repIndex, keys: keys, isNew: isNew)
+        let record = state.applyOffered(
+            offer, seq: seq, at: now, repIndex: repIndex, keys: keys, isNew: isNew, laidOut: laidOut)
         events.appendFirstDirectly(EngineEvent(seq: seq, time: now, kind: .offered(consume offer)))
         return record
     }
 
-    /// ``emit(_:)`` for a queued lead, as ``emitOffer(_:repIndex:keys:isNew:)`` is for an offer.
+    /// ``emit(_:)`` for a queued lead, as ``emitOffer(_:repIndex:keys:isNew:laidOut:)`` is for an offer.
     mutating func emitQueued(_ waiting: consuming QueuedLead, key: AssignmentTable.Key, isNew: Bool)
         -> AssignmentTable.Box
     {

@@ -79,25 +79,7 @@ struct ResolvedPool {
 
     /// Position of the member after `last` in cyclic order.
     func start(after last: Int32?) -> Int {
-        guard let last, !members.isEmpty, let position = Self.position(of: last, in: members) else { return 0 }
+        guard let last, !members.isEmpty, let position = members.position(of: last) else { return 0 }
         return (position + 1) % members.count
-    }
-
-    /// Where `index` is in `members`, eight at a time: round-robin looks its cursor up on every pick,
-    /// and `firstIndex(of:)` compared one element per step.
-    private static func position(of index: Int32, in members: [Int32]) -> Int? {
-        members.withUnsafeBufferPointer { buffer in
-            let wanted = SIMD8<Int32>(repeating: index)
-            var start = 0
-            while start + 8 <= buffer.count {
-                let lanes = UnsafeRawPointer(buffer.baseAddress! + start).loadUnaligned(as: SIMD8<Int32>.self)
-                let found = lanes .== wanted
-                if any(found) {
-                    for lane in 0..<8 where found[lane] { return start + lane }
-                }
-                start += 8
-            }
-            return (start..<buffer.count).first { buffer[$0] == index }
-        }
     }
 }

@@ -12,6 +12,8 @@ struct RouteDecider {
         var poolKey: HashedName
         var strategy: RoutingStrategy
         var joining: [RepID: Int] = [:]
+        /// The pool's ledger laid out by its members, when a weighted pick had to build it.
+        var laidOut: MemberLedger?
     }
 
     /// An eligible candidate with what the strategies score it by.
@@ -71,18 +73,21 @@ struct RouteDecider {
         _ strategy: RoutingStrategy, in pool: ResolvedPool, eligibility: Eligibility, stage: inout StageDraft
     ) -> Pick? {
         var joining: [RepID: Int] = [:]
+        var laidOut: MemberLedger?
         let chosen: (index: Int32, score: Double?)?
         switch strategy {
         case .roundRobin:
             chosen = roundRobin(pool, eligibility, &stage).map { ($0, nil) }
         case .weighted, .performanceWeighted:
-            chosen = weighted(pool, byPerformance: strategy == .performanceWeighted, eligibility, &stage, &joining)
+            chosen = weighted(
+                pool, byPerformance: strategy == .performanceWeighted, eligibility, &stage, &joining, &laidOut)
         case .leastLoaded, .longestIdle:
             chosen = lowestScore(pool, strategy: strategy, eligibility, &stage)
         }
         guard let chosen, let rep = roster.profile(chosen.index)?.rep.id else { return nil }
         if detailed { stage.candidates.insert(.init(rep: rep, rejection: nil, score: chosen.score), at: 0) }
-        return Pick(rep: rep, index: chosen.index, poolKey: pool.key, strategy: strategy, joining: joining)
+        return Pick(
+            rep: rep, index: chosen.index, poolKey: pool.key, strategy: strategy, joining: joining, laidOut: laidOut)
     }
 
     private func record(
@@ -126,18 +131,28 @@ struct RouteDecider {
     /// Smooth weighted round-robin computed from the ledger: pick the eligible rep furthest below their
     /// weighted share of the next pick, `(n + 1) * w / W - received`. This keeps every rep within one
     /// lead of their target share.
+    /// - Parameter laidOut: set to the pool's ledger laid out by `pool`'s members when the pool had
+    ///   none for them (read from the trie this once; the offer keeps it for the next pick).
     private func weighted(
         _ pool: ResolvedPool, byPerformance: Bool, _ eligibility: Eligibility, _ stage: inout StageDraft,
-        _ joining: inout [RepID: Int]
+        _ joining: inout [RepID: Int], _ laidOut: inout MemberLedger?
     ) -> (Int32, Double?)? {
-        let entries = pools[pool.key]?.entries ?? Ledger()
+        let state = pools[pool.key]
+        let byMember: [LedgerEntry?]
+        if let kept = state?.byMember, kept.isLaidOut(by: pool.members) {
+            byMember = kept.entries
+        } else {
+            let entries = state?.entries ?? Ledger()
+            byMember = pool.members.map { entries[$0] }
+            laidOut = MemberLedger(members: pool.members, entries: byMember)
+        }
         var eligible: [Contender] = []
         eligible.reserveCapacity(pool.members.count)
-        for index in pool.members {
+        for (position, index) in pool.members.enumerated() {
             if let rejection = eligibility.rejection(of: index, in: roster, presence) {
                 record(index, rejection, score: nil, in: &stage)
             } else {
-                let entry = entries[index]
+                let entry = byMember[position]
                 let weight = max(roster.traits[Int(index)].weight, 0)
                 eligible.append(
                     Contender(index: index, weight: weight, count: entry?.effective ?? 0, known: entry != nil))
