@@ -6,6 +6,8 @@ public struct PoolState: Hashable, Sendable {
     /// ``byMember`` in step with it.
     private(set) var entries = Ledger()
     /// The ledger laid out by the member list of the last weighted pick, for the next one; derived.
+    /// An offer after a publication copies it whole (like the queue's heap): linear in the members,
+    /// as the weighted pick that precedes the offer is.
     private(set) var byMember: MemberLedger?
 
     init(cursor: Int32? = nil, entries: Ledger = Ledger()) {
