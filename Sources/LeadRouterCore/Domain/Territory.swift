@@ -21,9 +21,7 @@ public struct Territory: Hashable, Sendable, Codable, Identifiable {
     }
 
     /// `nil` when the lead is outside; otherwise a specificity score, higher is more specific.
-    func specificity(for lead: Lead) -> Int? { specificity(for: lead, countryCode: lead.countryCode) }
-
-    /// ``specificity(for:)`` with the lead's ``Lead/countryCode`` worked out already (a roster checks
+    /// `countryCode`: the lead's ``Lead/countryCode``, worked out once by the caller (a roster checks
     /// several territories per lead).
     @inline(__always)
     func specificity(for lead: Lead, countryCode: String?) -> Int? {
