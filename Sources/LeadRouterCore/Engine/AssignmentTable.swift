@@ -86,6 +86,26 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         return box
     }
 
+    /// A lead's record made anew (`make`) when it has none, or changed (`change`) when it has one;
+    /// answers the box it went into and what `change` answered (`nil` when the record was made).
+    /// `isNew`: the caller looked the lead up and found no record, so it goes in with one walk
+    /// (``insertNew(_:at:)``) instead of a lookup first.
+    mutating func makeOrChange<Result>(
+        _ lead: Key, isNew: Bool, make: () -> Assignment, change: (inout Assignment) -> Result
+    ) -> (Box, Result?) {
+        if isNew { return (insertNew(make(), at: lead), nil) }
+        let (box, result) = update(lead) { slot -> Result? in
+            guard var record = slot.record else {
+                slot.store(make())
+                return nil
+            }
+            let result = change(&record)
+            slot.store(record)
+            return result
+        }
+        return (box!, result)
+    }
+
     /// The box a lead's record is stored in, to share it.
     func box(_ lead: LeadID) -> Box? { box(Key(lead)) }
     func box(_ lead: Key) -> Box? { boxes[lead] }

@@ -118,23 +118,13 @@ extension EngineState {
         _ waiting: borrowing QueuedLead, seq: UInt64, at time: Timestamp, key: AssignmentTable.Key? = nil,
         isNew: Bool = false
     ) -> AssignmentTable.Box {
-        let box: AssignmentTable.Box
-        if isNew {
-            box = assignments.insertNew(
-                Self.queuedRecord(waiting, seq: seq), at: key ?? AssignmentTable.Key(waiting.lead.id))
-        } else {
-            box =
-                assignments.update(key ?? AssignmentTable.Key(waiting.lead.id)) { slot in
-                    guard var record = slot.record else {
-                        slot.store(Self.queuedRecord(waiting, seq: seq))
-                        return
-                    }
-                    record.state = .queued
-                    record.rep = nil
-                    record.seq = seq
-                    record.explanation = waiting.explanation
-                    slot.store(record)
-                }.0!
+        let (box, _) = assignments.makeOrChange(
+            key ?? AssignmentTable.Key(waiting.lead.id), isNew: isNew, make: { Self.queuedRecord(waiting, seq: seq) }
+        ) { record in
+            record.state = .queued
+            record.rep = nil
+            record.seq = seq
+            record.explanation = waiting.explanation
         }
         // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
         let since = isNew ? time : queue[waiting.lead.id]?.since ?? time
@@ -148,34 +138,24 @@ extension EngineState {
         _ offer: borrowing Offer, seq: UInt64, at time: Timestamp, repIndex: Int32? = nil,
         keys: (lead: AssignmentTable.Key, pool: HashedName)? = nil, isNew: Bool = false, laidOut: MemberLedger? = nil
     ) -> AssignmentTable.Box {
-        let leadKey = keys?.lead ?? AssignmentTable.Key(offer.lead.id)
-        let offered: AssignmentTable.Box
-        var wasQueued = false
-        if isNew {
-            offered = assignments.insertNew(Self.offeredRecord(offer, seq: seq, at: time), at: leadKey)
-        } else {
-            let (stored, queued) = assignments.update(leadKey) { slot in
-                guard var record = slot.record else {
-                    slot.store(Self.offeredRecord(offer, seq: seq, at: time))
-                    return false
-                }
-                // Only a lead whose record says queued can be in the queue: a new lead skips that lookup.
-                let wasQueued = record.state == .queued
-                record.lead = offer.lead
-                record.rule = offer.rule
-                record.priority = offer.priority
-                record.state = .offered
-                record.rep = offer.rep
-                record.seq = seq
-                record.offeredAt = record.offeredAt ?? time
-                record.slaDeadline = offer.slaDeadline
-                record.explanation = offer.explanation
-                slot.store(record)
-                return wasQueued
-            }
-            offered = stored!
-            wasQueued = queued
+        let (offered, queued) = assignments.makeOrChange(
+            keys?.lead ?? AssignmentTable.Key(offer.lead.id), isNew: isNew,
+            make: { Self.offeredRecord(offer, seq: seq, at: time) }
+        ) { record in
+            // Only a lead whose record says queued can be in the queue: a new lead skips that lookup.
+            let wasQueued = record.state == .queued
+            record.lead = offer.lead
+            record.rule = offer.rule
+            record.priority = offer.priority
+            record.state = .offered
+            record.rep = offer.rep
+            record.seq = seq
+            record.offeredAt = record.offeredAt ?? time
+            record.slaDeadline = offer.slaDeadline
+            record.explanation = offer.explanation
+            return wasQueued
         }
+        let wasQueued = queued ?? false
         if wasQueued, queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
         let bucket = offer.slaDeadline.seconds
         slaBuckets.add(offer.lead.id, dueAt: bucket)
