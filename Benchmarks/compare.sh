@@ -42,6 +42,9 @@ start() {
     shift
     sync
     sleep 0.5
+    # Empty the log before the server starts: the shell truncates it only in the forked child, so the
+    # loop below could otherwise read the previous run's address and connect to a closed port.
+    : >"$WORK/$name.log"
     "$@" >"$WORK/$name.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 200); do
