@@ -38,6 +38,50 @@ struct ExplanationTests {
         #expect(full.explanation.stages[0].candidates.count == 3)
     }
 
+    /// What the rule asks (skills, language) is reported before what the rep is doing: an offline or
+    /// busy rep without the skill would not have had the lead either. Every scanning path (round-robin,
+    /// weighted, least-loaded), in full and in summary.
+    @Test(arguments: [RoutingStrategy.roundRobin, .weighted, .leastLoaded])
+    func theRulesRequirementsAreReportedBeforeTheRepsStatus(strategy: RoutingStrategy) throws {
+        let reps = [
+            Rep(id: "d-unskilled-offline", teams: ["t"], skills: ["fintech": 1]),
+            Rep(id: "e-unskilled-on-call", teams: ["t"]),
+            Rep(id: "c-skilled-offline", teams: ["t"], skills: ["fintech": 3]),
+            Rep(id: "b-skilled-full", teams: ["t"], skills: ["fintech": 5], capacity: 1),
+            Rep(id: "a-skilled", teams: ["t"], skills: ["fintech": 4]),
+        ]
+        let rule = Rule(
+            name: "skilled", condition: .always, target: .init(pool: .team("t"), strategy: strategy),
+            skills: [.init(skill: "fintech", minLevel: 3)])
+        for detailed in [true, false] {
+            let engine = try Fixtures.engine(detailed: detailed, policy: Fixtures.policy([rule]), reps: reps)
+            try engine.setAvailability("d-unskilled-offline", status: .offline)
+            try engine.setAvailability("c-skilled-offline", status: .offline)
+            try engine.setAvailability("e-unskilled-on-call", status: .onCall)
+            try engine.setAvailability("a-skilled", status: .onCall)
+            #expect(try engine.route(Fixtures.lead("fills")).assignment.rep == "b-skilled-full")
+            try engine.setAvailability("a-skilled", status: .available)
+
+            let result = try engine.route(Fixtures.lead("checked"))
+            #expect(result.assignment.rep == "a-skilled")
+            let stage = result.explanation.stages[0]
+            // Members go in id order; round-robin in summary stops at its pick, before "b-skilled-full".
+            let scannedAll = detailed || strategy != .roundRobin
+            #expect(
+                stage.rejectionCounts
+                    == (scannedAll
+                        ? [.missingSkill: 2, .offline: 1, .atCapacity: 1] : [.missingSkill: 2, .offline: 1]))
+            if detailed {
+                let reasons = Dictionary(uniqueKeysWithValues: stage.candidates.map { ($0.rep, $0.rejection) })
+                #expect(
+                    reasons == [
+                        "d-unskilled-offline": .missingSkill, "e-unskilled-on-call": .missingSkill,
+                        "c-skilled-offline": .offline, "b-skilled-full": .atCapacity, "a-skilled": nil,
+                    ])
+            }
+        }
+    }
+
     @Test func rejectionCountsListReasonsInDeclaredOrderAndReadAsNamesInJSON() throws {
         var counts: Explanation.RejectionCounts = [.notSelected: 2, .offline: 1]
         counts[.onCall] += 3

@@ -30,19 +30,31 @@ struct Eligibility {
 
     /// Why the rep at `index` of `roster` may not take the lead now; `nil` when they may.
     func rejection(of index: Int32, in roster: Roster, _ presence: PresenceTable) -> Explanation.Rejection? {
-        guard let live = live(index, presence) else { return .unknownRep }
+        if let rejection = ruleRejection(of: index) { return rejection }
+        guard let live = presence[dense: index] else { return .unknownRep }
         return rejection(of: index, live: live, in: roster)
     }
 
-    /// The live values of a loaded rep (`nil`: not loaded, which ``rejection(of:in:_:)`` reports as
-    /// an unknown rep), for strategies that score candidates by them after checking them: reading
-    /// them once per candidate instead of twice.
-    func live(_ index: Int32, _ presence: PresenceTable) -> RepPresence? {
-        guard Int(index) < traits.count, traits[Int(index)].isLoaded else { return nil }
-        return presence[dense: index]
+    /// Why the rep at `index` could never take this lead under this rule, whatever they are doing:
+    /// not loaded, or without a required skill or the lead's language. Checked before anything live,
+    /// reading flat arrays only, so a member who lacks what the rule asks costs no read of their live
+    /// values. It is also the more useful reason: an offline rep without the skill would not have had
+    /// the lead online either.
+    @inline(__always)
+    func ruleRejection(of index: Int32) -> Explanation.Rejection? {
+        guard Int(index) < traits.count, traits[Int(index)].isLoaded else { return .unknownRep }
+        for requirement in requiredSkills
+        where (requirement.levels?[Int(index)] ?? SkillLevel(0)) < requirement.minLevel {
+            return .missingSkill
+        }
+        if let requiredLanguage, Int(index) >= requiredLanguage.count || !requiredLanguage[Int(index)] {
+            return .missingLanguage
+        }
+        return nil
     }
 
-    /// Why the loaded rep at `index`, whose live values are `live`, may not take the lead now.
+    /// Why a rep who passed ``ruleRejection(of:)``, and whose live values are `live`, may not take the
+    /// lead now.
     @inline(__always)
     func rejection(of index: Int32, live: RepPresence, in roster: Roster) -> Explanation.Rejection? {
         switch live.status {
@@ -59,18 +71,11 @@ struct Eligibility {
         {
             return rejection
         }
-        for requirement in requiredSkills
-        where (requirement.levels?[Int(index)] ?? SkillLevel(0)) < requirement.minLevel {
-            return .missingSkill
-        }
-        if let requiredLanguage, Int(index) >= requiredLanguage.count || !requiredLanguage[Int(index)] {
-            return .missingLanguage
-        }
         return nil
     }
 
-    /// The checks that need the rep's profile, in the order the explanation reports them (skills and
-    /// language come after these).
+    /// The checks that need the rep's profile, in the order the explanation reports them (after the
+    /// rule's requirements and the live status and capacity).
     private func profileRejection(of profile: RepProfile, live: RepPresence) -> Explanation.Rejection? {
         // Fields are read through the shared profile one at a time: copying the whole `Rep` out would
         // retain every array and string in it.

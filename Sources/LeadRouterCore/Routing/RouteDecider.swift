@@ -226,7 +226,11 @@ struct RouteDecider {
         var best: (index: Int32, score: Double, idle: Timestamp)?
         var losers: [(index: Int32, score: Double)] = []
         for index in pool.members {
-            guard let live = eligibility.live(index, presence) else {
+            if let rejection = eligibility.ruleRejection(of: index) {
+                record(index, rejection, score: nil, in: &stage)
+                continue
+            }
+            guard let live = presence[dense: index] else {
                 record(index, .unknownRep, score: nil, in: &stage)
                 continue
             }
