@@ -41,7 +41,7 @@ public final class LeadRouterServer: Service, Sendable {
                     "replayed": "\(recovered.replayedEvents)", "last_seq": "\(recovered.state.lastSeq)",
                 ])
         }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         self.group = group
         var engineConfiguration = configuration.engine
         if let storage = configuration.storage { engineConfiguration.completedInMemory = storage.completedInMemory }

@@ -23,8 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var engine = EngineConfiguration.defaults
     /// How often SLA expiry and time-based dispatch run.
     public var tickIntervalMilliseconds: Int64 = 250
-    /// Event loop threads; defaults to one per core.
-    public var threads: Int = System.coreCount
+    /// Event loop threads; `nil` (the default) is ``defaultThreads(durable:)``.
+    public var threads: Int?
     public var version: String = "0.1.0"
     /// Journal and snapshots; `nil` keeps everything in memory only.
     public var storage: StorageConfiguration?
@@ -32,4 +32,16 @@ public struct ServerConfiguration: Sendable {
     public init() {}
 
     public static let defaults = ServerConfiguration()
+
+    /// The event loops the server runs: ``threads`` if set, else ``defaultThreads(durable:)``.
+    public var eventLoopThreads: Int { max(1, threads ?? Self.defaultThreads(durable: storage != nil)) }
+
+    /// One event loop per core, less one for the storage threads (journal writer, checkpointer,
+    /// snapshot encoders) when the state is durable. Commands and journal commits run one at a time
+    /// whichever loop calls them, so a loop that finds another committing waits its turn; on two cores
+    /// a second loop bought no durable throughput, only that waiting and the storage threads' lost
+    /// core: 21–30 % more CPU per route at every shape measured (docs/PERFORMANCE.md, item 89).
+    public static func defaultThreads(durable: Bool) -> Int {
+        max(1, durable ? System.coreCount - 1 : System.coreCount)
+    }
 }

@@ -2,7 +2,8 @@ import Foundation
 import LeadRouterClient
 import Testing
 
-/// `leadrouter serve --memory`: a working server that writes nothing and remembers nothing.
+/// `leadrouter serve --memory`: a working server that writes nothing and remembers nothing; and how
+/// many event loops it runs, in memory and durable.
 @Suite("in-memory mode")
 struct MemoryModeTests {
     @Test func routesWithoutTouchingDiskAndForgetsOnRestart() async throws {
@@ -25,5 +26,32 @@ struct MemoryModeTests {
         #expect(stats.lastSeq == 0 && stats.totalAssignments == 0 && stats.reps.isEmpty, "nothing survives a restart")
         await client.close()
         server.stop()
+    }
+
+    /// One event loop per core in memory; one fewer when durable, leaving a core to the storage
+    /// threads; `threads` in the config file overrides both. Counted in the running process.
+    @Test func eventLoopsAreOnePerCoreLessOneWhenDurableUnlessConfigured() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loops-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = folder + "/three.yaml"
+        try "threads: 3\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cases: [(arguments: [String], config: String?, loops: Int)] = [
+            (["--memory"], nil, cores),
+            ([], nil, max(1, cores - 1)),
+            ([], config, 3),
+        ]
+        for (number, setup) in cases.enumerated() {
+            let server = try ServerProcess.start(
+                data: folder + "/data-\(number)", config: setup.config, arguments: setup.arguments)
+            defer { server.stop() }
+            let tasks = "/proc/\(server.process.processIdentifier)/task"
+            let names = try FileManager.default.contentsOfDirectory(atPath: tasks).map {
+                try String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)
+            }
+            #expect(names.filter { $0.hasPrefix("NIO-ELT-") }.count == setup.loops, "\(setup)")
+        }
     }
 }
