@@ -5,6 +5,8 @@ import LeadRouterWire
 import NIOCore
 import Testing
 
+@testable import LeadRouterServer
+
 /// The server gathers Route calls per event loop and commits them in bounded batches; whatever the
 /// batch boundaries, calls take effect in the order they arrived and every one is answered.
 @Suite("Route batching")
@@ -50,6 +52,23 @@ struct BatchingTests {
             let seen = try Leadrouter_V1_AssignmentReply(payload: try #require(replies[UInt32(routes + 2)]).payload)
             #expect(seen.assignment.lead.id == "piped-\(routes)" && seen.assignment.state == "offered")
             await raw.close()
+        }
+    }
+
+    /// A full commit's worth waiting is committed whole; fewer, half at a time (at least 8), so a
+    /// pipelined caller gets half its replies while the rest are committed.
+    @Test func fewerRoutesThanAFullCommitAreCommittedHalfAtATime() {
+        let sizes = [1, 7, 8, 9, 16, 17, 20, 31, 32, 33, 100].map { LoopCallQueue.commitSize(waiting: $0) }
+        #expect(sizes == [1, 7, 8, 8, 8, 9, 10, 16, 32, 32, 32])
+        // 16 pipelined routes: two commits of 8; 20: 10, then 8 and 2.
+        for (waiting, commits) in [(16, [8, 8]), (20, [10, 8, 2]), (40, [32, 8])] {
+            var left = waiting
+            var sizes: [Int] = []
+            while left > 0 {
+                sizes.append(LoopCallQueue.commitSize(waiting: left))
+                left -= sizes.last!
+            }
+            #expect(sizes == commits, "\(waiting) waiting")
         }
     }
 

@@ -26,6 +26,18 @@ final class LoopCallQueue: @unchecked Sendable {
     /// 64 x 16 in flight one run in three fell into a regime where 40 % of commits collided; at 32
     /// none did in six runs.
     static let limit = 32
+    /// Fewer routes than a full commit are committed half at a time (at least this many per commit),
+    /// each part answered (flushed) before the next runs. A pipelined caller then has half its replies
+    /// a commit earlier and sends its next requests while the rest are committed, so client and server
+    /// work side by side instead of taking turns: one connection with 16 in flight went from
+    /// 67,000–86,000 to 115,000–135,000 routes/s (PERFORMANCE.md, item 90). With a full commit waiting
+    /// (many connections) commits stay whole; parts of 4 cost more than they gained.
+    static let smallestHalf = 8
+
+    /// How many of `waiting` routes the next commit takes (see ``smallestHalf``).
+    static func commitSize(waiting: Int) -> Int {
+        waiting >= limit ? limit : min(waiting, max(smallestHalf, (waiting + 1) / 2))
+    }
     /// How long a batch waits when the other loop is committing, and how many times at most (together
     /// about twice as long as a full commit takes; more pauses cost timer wake-ups and throughput at
     /// 8 x 16). Only batches of at least `pauseFrom` routes wait: waiting in the sequencer behind the
@@ -114,7 +126,8 @@ final class LoopCallQueue: @unchecked Sendable {
         while !pending.isEmpty { commitNext() }
     }
 
-    /// Runs the oldest waiting call, or commits the oldest run of up to `limit` routes, and answers.
+    /// Runs the oldest waiting call, or commits the oldest run of routes (``commitSize(waiting:)``), and
+    /// answers.
     private func commitNext() {
         pauses = 0
         // Relaxed is enough: the flag publishes nothing, the engine's sequencer orders the state.
@@ -127,7 +140,8 @@ final class LoopCallQueue: @unchecked Sendable {
             return
         }
         var batch: [Pending] = []
-        while batch.count < Self.limit, batch.count < pending.count, case .route(let call) = pending[batch.count] {
+        let size = Self.commitSize(waiting: pending.count)
+        while batch.count < size, batch.count < pending.count, case .route(let call) = pending[batch.count] {
             batch.append(call)
         }
         pending.removeFirst(batch.count)
