@@ -55,17 +55,21 @@ struct BatchingTests {
         }
     }
 
-    /// A full commit's worth waiting is committed whole; fewer, half at a time (at least 8), so a
-    /// pipelined caller gets half its replies while the rest are committed.
-    @Test func fewerRoutesThanAFullCommitAreCommittedHalfAtATime() {
-        let sizes = [1, 7, 8, 9, 16, 17, 20, 31, 32, 33, 100].map { LoopCallQueue.commitSize(waiting: $0) }
-        #expect(sizes == [1, 7, 8, 8, 8, 9, 10, 16, 32, 32, 32])
+    /// A full commit's worth waiting is committed whole; fewer from a pipelined caller, half at a time
+    /// (at least 8), so the caller gets half its replies while the rest are committed; fewer from
+    /// callers with one call each, whole.
+    @Test func fewerRoutesFromAPipelinedCallerAreCommittedHalfAtATime() {
+        let waiting = [1, 7, 8, 9, 16, 17, 20, 31, 32, 33, 100]
+        let pipelined = waiting.map { LoopCallQueue.commitSize(waiting: $0, pipelined: true) }
+        #expect(pipelined == [1, 7, 8, 8, 8, 9, 10, 16, 32, 32, 32])
+        let single = waiting.map { LoopCallQueue.commitSize(waiting: $0, pipelined: false) }
+        #expect(single == [1, 7, 8, 9, 16, 17, 20, 31, 32, 32, 32])
         // 16 pipelined routes: two commits of 8; 20: 10, then 8 and 2.
         for (waiting, commits) in [(16, [8, 8]), (20, [10, 8, 2]), (40, [32, 8])] {
             var left = waiting
             var sizes: [Int] = []
             while left > 0 {
-                sizes.append(LoopCallQueue.commitSize(waiting: left))
+                sizes.append(LoopCallQueue.commitSize(waiting: left, pipelined: true))
                 left -= sizes.last!
             }
             #expect(sizes == commits, "\(waiting) waiting")

@@ -26,17 +26,20 @@ final class LoopCallQueue: @unchecked Sendable {
     /// 64 x 16 in flight one run in three fell into a regime where 40 % of commits collided; at 32
     /// none did in six runs.
     static let limit = 32
-    /// Fewer routes than a full commit are committed half at a time (at least this many per commit),
-    /// each part answered (flushed) before the next runs. A pipelined caller then has half its replies
-    /// a commit earlier and sends its next requests while the rest are committed, so client and server
-    /// work side by side instead of taking turns: one connection with 16 in flight went from
-    /// 67,000–86,000 to 115,000–135,000 routes/s (PERFORMANCE.md, item 90). With a full commit waiting
-    /// (many connections) commits stay whole; parts of 4 cost more than they gained.
+    /// Fewer routes than a full commit, from a pipelined caller, are committed half at a time (at least
+    /// this many per commit), each part answered (flushed) before the next runs. The caller then has
+    /// half its replies a commit earlier and sends its next requests while the rest are committed, so
+    /// client and server work side by side instead of taking turns: one connection with 16 in flight
+    /// went from 67,000–86,000 to 115,000–135,000 routes/s (PERFORMANCE.md, item 90). Callers with one
+    /// call in flight gain nothing that way (64 x 1 lost a few per cent to the extra commits), nor
+    /// does a full commit's worth from many connections; parts of 4 cost more than they gained.
     static let smallestHalf = 8
 
-    /// How many of `waiting` routes the next commit takes (see ``smallestHalf``).
-    static func commitSize(waiting: Int) -> Int {
-        waiting >= limit ? limit : min(waiting, max(smallestHalf, (waiting + 1) / 2))
+    /// How many of `waiting` routes the next commit takes; `pipelined`: the oldest one's caller has
+    /// another waiting behind it (see ``smallestHalf``).
+    static func commitSize(waiting: Int, pipelined: Bool) -> Int {
+        guard pipelined, waiting < limit else { return min(waiting, limit) }
+        return min(waiting, max(smallestHalf, (waiting + 1) / 2))
     }
     /// How long a batch waits when the other loop is committing, and how many times at most (together
     /// about twice as long as a full commit takes; more pauses cost timer wake-ups and throughput at
@@ -49,6 +52,8 @@ final class LoopCallQueue: @unchecked Sendable {
 
     private struct Pending {
         let callID: UInt32
+        /// The connection that sent it.
+        let caller: ObjectIdentifier
         let lead: Lead
         let timeoutMs: UInt32
         let arrived: NIODeadline
@@ -80,10 +85,12 @@ final class LoopCallQueue: @unchecked Sendable {
         self.engine = engine
     }
 
-    func add(callID: UInt32, lead: Lead, timeoutMs: UInt32, answer: @escaping Answer) {
+    func add(callID: UInt32, caller: ObjectIdentifier, lead: Lead, timeoutMs: UInt32, answer: @escaping Answer) {
         eventLoop.preconditionInEventLoop()
         pending.append(
-            .route(Pending(callID: callID, lead: lead, timeoutMs: timeoutMs, arrived: .now(), answer: answer)))
+            .route(
+                Pending(
+                    callID: callID, caller: caller, lead: lead, timeoutMs: timeoutMs, arrived: .now(), answer: answer)))
         // A full batch commits now, unless a commit is already on its way (queued, or pausing for the
         // other loop): then it keeps growing and that task takes it.
         if pending.count >= Self.limit && !scheduled { commitUnlessBusy() }
@@ -126,6 +133,15 @@ final class LoopCallQueue: @unchecked Sendable {
         while !pending.isEmpty { commitNext() }
     }
 
+    /// Whether the caller of the oldest waiting route has another route waiting (a pipelined caller).
+    private var oldestCallerHasMoreWaiting: Bool {
+        guard case .route(let oldest) = pending[0] else { return false }
+        return pending.dropFirst().contains {
+            if case .route(let call) = $0 { return call.caller == oldest.caller }
+            return false
+        }
+    }
+
     /// Runs the oldest waiting call, or commits the oldest run of routes (``commitSize(waiting:)``), and
     /// answers.
     private func commitNext() {
@@ -140,7 +156,8 @@ final class LoopCallQueue: @unchecked Sendable {
             return
         }
         var batch: [Pending] = []
-        let size = Self.commitSize(waiting: pending.count)
+        let size = Self.commitSize(
+            waiting: pending.count, pipelined: pending.count > Self.smallestHalf && oldestCallerHasMoreWaiting)
         while batch.count < size, batch.count < pending.count, case .route(let call) = pending[batch.count] {
             batch.append(call)
         }

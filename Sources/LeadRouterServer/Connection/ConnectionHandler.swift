@@ -268,7 +268,8 @@ final class ConnectionHandler: ChannelInboundHandler {
             return true
         }
         guard !route.explain, let calls else { return false }
-        calls.add(callID: callID, lead: route.lead, timeoutMs: request.timeoutMs) { callID, result in
+        calls.add(callID: callID, caller: ObjectIdentifier(self), lead: route.lead, timeoutMs: request.timeoutMs) {
+            callID, result in
             guard context.channel.isActive else { return nil }
             switch result {
             case .success(let reply):
