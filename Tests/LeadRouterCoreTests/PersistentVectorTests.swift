@@ -32,4 +32,18 @@ import Testing
             #expect((0..<expected.count).allSatisfy { old[$0] == expected[$0] })
         }
     }
+
+    /// Every depth reads back what was stored: up to 32, 1,024 and 32,768 elements (read without the
+    /// general loop) and beyond (three levels above the leaves, read with it).
+    @Test func readsAtEveryDepthMatchWhatWasAppendedAndSet() {
+        var vector = PersistentVector<Int>()
+        for count in [1, 32, 33, 1_024, 1_025, 32_768, 32_769, 40_000] {
+            while vector.count < count { vector.append(vector.count * 3) }
+            #expect((0..<count).allSatisfy { vector[$0] == $0 * 3 }, "\(count) elements")
+        }
+        let before = vector
+        for index in stride(from: 7, to: 40_000, by: 997) { vector.set(index, -index) }
+        #expect((0..<40_000).allSatisfy { vector[$0] == ($0 >= 7 && ($0 - 7) % 997 == 0 ? -$0 : $0 * 3) })
+        #expect((0..<40_000).allSatisfy { before[$0] == $0 * 3 })
+    }
 }

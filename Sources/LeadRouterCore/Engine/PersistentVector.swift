@@ -34,6 +34,19 @@ public struct PersistentVector<Element: Sendable>: @unchecked Sendable {
         return withExtendedLifetime(root) {
             var node = Unmanaged.passUnretained(root)
             var level = shift
+            // Up to 32,768 elements (two levels above the leaves) without the general loop, whose
+            // trip count the compiler worked out with a division on every read.
+            if level <= 2 * Self.bits {
+                if level == 2 * Self.bits {
+                    node = node._withUnsafeGuaranteedRef {
+                        $0.unownedChild((index >> (2 * Self.bits)) & (Self.width - 1))
+                    }
+                }
+                if level >= Self.bits {
+                    node = node._withUnsafeGuaranteedRef { $0.unownedChild((index >> Self.bits) & (Self.width - 1)) }
+                }
+                level = 0
+            }
             while level > 0 {
                 node = node._withUnsafeGuaranteedRef { $0.unownedChild((index >> level) & (Self.width - 1)) }
                 level -= Self.bits
