@@ -40,7 +40,7 @@ public struct ServerConfiguration: Sendable {
     /// snapshot encoders) when the state is durable. Commands and journal commits run one at a time
     /// whichever loop calls them, so a loop that finds another committing waits its turn; on two cores
     /// a second loop bought no durable throughput, only that waiting and the storage threads' lost
-    /// core: 21–30 % more CPU per route at every shape measured (docs/PERFORMANCE.md, item 89).
+    /// core: 12–32 % more CPU per route at every shape measured (docs/PERFORMANCE.md, item 89).
     public static func defaultThreads(durable: Bool) -> Int {
         max(1, durable ? System.coreCount - 1 : System.coreCount)
     }

@@ -142,8 +142,8 @@ final class LoopCallQueue: @unchecked Sendable {
         }
     }
 
-    /// Runs the oldest waiting call, or commits the oldest run of routes (``commitSize(waiting:)``), and
-    /// answers.
+    /// Runs the oldest waiting call, or commits the oldest run of routes
+    /// (``commitSize(waiting:pipelined:)``), and answers.
     private func commitNext() {
         pauses = 0
         // Relaxed is enough: the flag publishes nothing, the engine's sequencer orders the state.
@@ -156,8 +156,10 @@ final class LoopCallQueue: @unchecked Sendable {
             return
         }
         var batch: [Pending] = []
+        // Whether the caller is pipelined matters only between a half and a full commit.
         let size = Self.commitSize(
-            waiting: pending.count, pipelined: pending.count > Self.smallestHalf && oldestCallerHasMoreWaiting)
+            waiting: pending.count,
+            pipelined: (Self.smallestHalf + 1..<Self.limit).contains(pending.count) && oldestCallerHasMoreWaiting)
         while batch.count < size, batch.count < pending.count, case .route(let call) = pending[batch.count] {
             batch.append(call)
         }
