@@ -148,6 +148,7 @@ struct RouteDecider {
         }
         var eligible: [Contender] = []
         eligible.reserveCapacity(pool.members.count)
+        var newcomers = false
         for (position, index) in pool.members.enumerated() {
             if let rejection = eligibility.rejection(of: index, in: roster, presence) {
                 record(index, rejection, score: nil, in: &stage)
@@ -156,22 +157,12 @@ struct RouteDecider {
                 let weight = max(roster.traits[Int(index)].weight, 0)
                 eligible.append(
                     Contender(index: index, weight: weight, count: entry?.effective ?? 0, known: entry != nil))
+                if entry == nil { newcomers = true }
             }
         }
         guard !eligible.isEmpty else { return nil }
         if byPerformance { scaleByPerformance(&eligible) }
-        // Calibration for reps new to this pool: start level with the least-served known member
-        // (at zero when the pool itself is new). The offer records them so the ledger knows them.
-        var lowestRatio = Double.infinity
-        for contender in eligible where contender.known && contender.weight > 0 {
-            lowestRatio = min(lowestRatio, Double(contender.count) / contender.weight)
-        }
-        if lowestRatio == .infinity { lowestRatio = 0 }
-        for position in eligible.indices where !eligible[position].known {
-            let credit = Int((lowestRatio * eligible[position].weight).rounded(.down))
-            eligible[position].count = credit
-            if let rep = roster.profile(eligible[position].index)?.rep.id { joining[rep] = credit }
-        }
+        if newcomers { calibrate(&eligible, &joining) }
         var totalWeight = 0.0
         var totalCount = 0
         for contender in eligible {
@@ -198,6 +189,22 @@ struct RouteDecider {
             stage.count(.notSelected, times: eligible.count - 1)
         }
         return (eligible[best].index, bestScore)
+    }
+
+    /// Calibration for reps new to this pool: they start level with the least-served known member (at
+    /// zero when the pool itself is new). The offer records them so the ledger knows them. Only for a
+    /// pick with newcomers: the known members' ratios cost a division each.
+    private func calibrate(_ eligible: inout [Contender], _ joining: inout [RepID: Int]) {
+        var lowestRatio = Double.infinity
+        for contender in eligible where contender.known && contender.weight > 0 {
+            lowestRatio = min(lowestRatio, Double(contender.count) / contender.weight)
+        }
+        if lowestRatio == .infinity { lowestRatio = 0 }
+        for position in eligible.indices where !eligible[position].known {
+            let credit = Int((lowestRatio * eligible[position].weight).rounded(.down))
+            eligible[position].count = credit
+            if let rep = roster.profile(eligible[position].index)?.rep.id { joining[rep] = credit }
+        }
     }
 
     /// Multiplies weights by conversion relative to the eligible mean, clamped to the policy's bounds.
