@@ -121,7 +121,12 @@ final class LoopCallQueue: @unchecked Sendable {
             eventLoop.scheduleTask(in: Self.pause) { self.commitUnlessBusy() }
             return
         }
-        commitNext()
+        // A call other than Route runs on into what follows it, and its reply leaves with that flush:
+        // on its own it cost a turn of the loop and a write of its own (in the mixed workload, a
+        // fifth of the calls, the writes were 23 % of the server's CPU).
+        var toFlush: [ObjectIdentifier: any Channel] = [:]
+        while commitNext(into: &toFlush) && !pending.isEmpty {}
+        for channel in toFlush.values { channel.flush() }
         // What is left takes its turn after the I/O that is ready now, like a fresh batch.
         commitSoon()
     }
@@ -130,7 +135,9 @@ final class LoopCallQueue: @unchecked Sendable {
     /// and answers each call: before a stream opens, so it starts after every earlier call.
     func commit() {
         eventLoop.preconditionInEventLoop()
-        while !pending.isEmpty { commitNext() }
+        var toFlush: [ObjectIdentifier: any Channel] = [:]
+        while !pending.isEmpty { commitNext(into: &toFlush) }
+        for channel in toFlush.values { channel.flush() }
     }
 
     /// Whether the caller of the oldest waiting route has another route waiting (a pipelined caller).
@@ -143,8 +150,10 @@ final class LoopCallQueue: @unchecked Sendable {
     }
 
     /// Runs the oldest waiting call, or commits the oldest run of routes
-    /// (``commitSize(waiting:pipelined:)``), and answers.
-    private func commitNext() {
+    /// (``commitSize(waiting:pipelined:)``), and answers; the channels to flush go in `toFlush`.
+    /// Returns whether it ran a call other than Route.
+    @discardableResult
+    private func commitNext(into toFlush: inout [ObjectIdentifier: any Channel]) -> Bool {
         pauses = 0
         // Relaxed is enough: the flag publishes nothing, the engine's sequencer orders the state.
         let announced = !committing.exchange(true, ordering: .relaxed)
@@ -152,8 +161,8 @@ final class LoopCallQueue: @unchecked Sendable {
             pending.removeFirst()
             let channel = run()
             if announced { committing.store(false, ordering: .relaxed) }
-            channel?.flush()
-            return
+            if let channel { toFlush[ObjectIdentifier(channel)] = channel }
+            return true
         }
         var batch: [Pending] = []
         // Whether the caller is pipelined matters only between a half and a full commit.
@@ -167,7 +176,6 @@ final class LoopCallQueue: @unchecked Sendable {
         let results = engine().route(batch: batch.map(\.lead))
         if announced { committing.store(false, ordering: .relaxed) }
         let finished = NIODeadline.now()
-        var toFlush: [ObjectIdentifier: any Channel] = [:]
         for (call, result) in zip(batch, results) {
             let outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>
             if call.timeoutMs > 0, finished - call.arrived > .milliseconds(Int64(call.timeoutMs)) {
@@ -178,6 +186,6 @@ final class LoopCallQueue: @unchecked Sendable {
             }
             if let channel = call.answer(call.callID, outcome) { toFlush[ObjectIdentifier(channel)] = channel }
         }
-        for channel in toFlush.values { channel.flush() }
+        return false
     }
 }
