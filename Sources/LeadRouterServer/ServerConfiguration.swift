@@ -34,7 +34,7 @@ public struct ServerConfiguration: Sendable {
     public static let defaults = ServerConfiguration()
 
     /// The event loops the server runs: ``threads`` if set, else ``defaultThreads(durable:)``.
-    public var eventLoopThreads: Int { max(1, threads ?? Self.defaultThreads(durable: storage != nil)) }
+    public var eventLoopThreads: Int { threads.map { max(1, $0) } ?? Self.defaultThreads(durable: storage != nil) }
 
     /// One event loop per core, less one for the storage threads (journal writer, checkpointer,
     /// snapshot encoders) when the state is durable. Commands and journal commits run one at a time
