@@ -191,9 +191,11 @@ struct StrategyTests {
         ])
         let owned = try engine.route(Fixtures.lead("1") { $0.accountID = "acme" })
         #expect(owned.assignment.rep == "owner")
-        // The owner's pool is keyed (and its fairness kept) by the owner, and the explanation says why.
+        // The owner's pool is keyed by the owner, and the explanation says why. It keeps no cursor or
+        // ledger: one member, nothing to rotate or balance.
         #expect(owned.explanation.stages.map(\.pool) == ["owner=owner"])
         #expect(owned.explanation.notes == ["account owner is owner"])
+        #expect(engine.state.pools.keys.map(\.name) == [])
         #expect(try engine.route(Fixtures.lead("2") { $0.email = "ceo@globex.com" }).assignment.rep == "owner")
         try engine.setAvailability("owner", status: .away)
         let result = try engine.route(Fixtures.lead("3") { $0.accountID = "acme" })
@@ -201,6 +203,8 @@ struct StrategyTests {
         #expect(result.explanation.stages.count == 2)
         #expect(result.explanation.stages[0].candidates.first?.rejection == .away)
         #expect(result.explanation.stages.map(\.pool) == ["owner=owner", "teams=t"])
+        #expect(engine.state.pools.keys.map(\.name) == ["teams=t"])
+        #expect(try EngineState(replaying: engine.events(after: 0)!) == engine.state)
         let unowned = try engine.route(Fixtures.lead("4") { $0.accountID = "initech" })
         #expect(unowned.explanation.stages.first?.pool == "owner=none")
         #expect(unowned.explanation.notes.first == "lead has no account owner")

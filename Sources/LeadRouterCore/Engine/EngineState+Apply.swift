@@ -169,6 +169,9 @@ extension EngineState {
         live.openAssignments += 1
         live.lastActivity = time
         presence.offer(offer.lead.id, to: index, live: live)
+        // An account owner's pool is that one rep: nothing to rotate or balance, and keeping a cursor
+        // and ledger per owner read and grew one of thousands of pool states on every owner's lead.
+        if ResolvedPool.isAccountOwner(offer.poolKey) { return offered }
         var joining: [(Int32, Int)] = []
         for (rep, credit) in offer.joining {
             if let joiner = roster.indexOf[rep] { joining.append((joiner, credit)) }

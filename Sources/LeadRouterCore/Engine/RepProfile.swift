@@ -10,7 +10,7 @@ public final class RepProfile: Hashable, Sendable {
 
     init(_ rep: Rep) {
         self.rep = rep
-        ownerPoolKey = HashedName("owner=\(rep.id)")
+        ownerPoolKey = HashedName(ResolvedPool.accountOwnerPrefix + rep.id)
         ownerPoolNote = "account owner is \(rep.id)"
     }
 

@@ -7,6 +7,13 @@ struct ResolvedPool {
     var missing: [RepID] = []
     var note: String?
 
+    /// How an account owner's pool key starts (the rep's id follows). Such a pool keeps no routing
+    /// memory (``EngineState``'s pools): with one member there is no turn to keep and no share to
+    /// balance.
+    static let accountOwnerPrefix = "owner="
+
+    static func isAccountOwner(_ poolKey: String) -> Bool { poolKey.hasPrefix(accountOwnerPrefix) }
+
     /// The part of a pool's key that no lead changes: its teams and reps (or nothing). Worked out once
     /// per rule stage (``CompiledRule/Stage``); a territory or account-owner pool adds to it per lead.
     static func fixedKey(of pool: Pool) -> String {
@@ -32,7 +39,7 @@ struct ResolvedPool {
                 members = [index]
                 note = profile.ownerPoolNote
             } else {
-                key = "owner=none"
+                key = HashedName(Self.accountOwnerPrefix + "none")
                 members = []
                 note = "lead has no account owner"
             }

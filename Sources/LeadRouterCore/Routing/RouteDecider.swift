@@ -112,7 +112,9 @@ struct RouteDecider {
         -> Int32?
     {
         let count = pool.members.count
-        let start = pool.start(after: pools[pool.key]?.cursor)
+        // A pool of one starts at its member whatever the cursor, and an account owner's keeps none:
+        // looking it up walked the pool map to a miss.
+        let start = count > 1 ? pool.start(after: pools[pool.key]?.cursor) : 0
         var picked: Int32?
         for offset in 0..<count {
             let index = pool.members[(start + offset) % count]
