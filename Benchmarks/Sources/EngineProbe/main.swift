@@ -12,10 +12,6 @@ import LeadRouterCore
 ///     EngineProbe sla [offers]            ticks while offers wait on a day-long SLA
 ///     EngineProbe server [count] [batch]  leadbench's shape: 100 reps in one pool, leads piling up,
 ///                                         routed in batches as the server does per socket read
-///     EngineProbe latency [count]         RouteDecision's mixed workload, each route timed: the
-///                                         median and p90 per kind of decision (the rule, the
-///                                         strategy that decided, the outcome); on a warmed heap
-///                                         as RouteDecision's (COLD_HEAP=1: without)
 /// The process's resident memory in bytes (its heap only grows while leads pile up).
 func heapInUse() -> Int {
     let fields = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8))?.split(separator: " ")
@@ -68,40 +64,6 @@ if arguments.first == "sla" {
     for _ in 0..<ticks { _ = engine.tick() }
     let elapsed = Date().timeIntervalSince(start)
     print("\(offers) offers waiting: \(Int(elapsed / Double(ticks) * 1e6)) µs per tick")
-    exit(0)
-}
-if arguments.first == "latency" {
-    let count = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
-    let setup = try Workload.make(detailed: false)
-    if ProcessInfo.processInfo.environment["COLD_HEAP"] == nil { WarmHeap.prefault(megabytes: count / 512 + 64) }
-    for iteration in 0..<2_000 { _ = try setup.engine.route(setup.lead(1_000_000_000 + iteration)) }
-    var samples: [String: [UInt64]] = [:]
-    var all: [UInt64] = []
-    all.reserveCapacity(count)
-    for iteration in 0..<count {
-        let lead = setup.lead(iteration)
-        let start = DispatchTime.now().uptimeNanoseconds
-        let result = try setup.engine.route(lead)
-        let elapsed = DispatchTime.now().uptimeNanoseconds - start
-        all.append(elapsed)
-        let explanation = result.explanation
-        let stages = explanation.stages
-        let deciding = stages.last.map { "\($0.strategy.rawValue), stage \(stages.count)" } ?? "none"
-        let kind =
-            "\(explanation.rule == "default" || explanation.rule == "abm" ? explanation.rule : "rule"): \(deciding), \(explanation.outcome)"
-        samples[kind, default: []].append(elapsed)
-    }
-    func percentile(_ values: [UInt64], _ fraction: Double) -> UInt64 {
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
-    }
-    print("all: p50 \(percentile(all, 0.5)) ns, p90 \(percentile(all, 0.9)) ns, p99 \(percentile(all, 0.99)) ns")
-    for (kind, values) in samples.sorted(by: { $0.value.count > $1.value.count }) {
-        let share = Double(values.count) * 100 / Double(count)
-        print(
-            "\(kind): \(String(format: "%.1f", share)) %, p50 \(percentile(values, 0.5)) ns, p90 \(percentile(values, 0.9)) ns"
-        )
-    }
     exit(0)
 }
 if arguments.first == "server" {

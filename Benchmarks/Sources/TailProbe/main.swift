@@ -2,31 +2,40 @@ import BenchmarkWorkload
 import Foundation
 import LeadRouterCore
 
-/// Where RouteDecision's tail comes from: times every route of the 10,000-rep workload on its own and
-/// splits the latencies by outcome (offered to a rep, or queued after every pool of the chain was
-/// checked), since a lead no one can take checks every candidate of every pool in its chain.
+/// Where RouteDecision's median and tail come from: times every route of the 10,000-rep workload on
+/// its own and splits the latencies by the kind of decision: which rule (the account-owner rule, the
+/// default, or one of the others), which strategy decided (or was tried last) in which stage of the
+/// chain, and the outcome (offered, or queued after every pool of the chain was checked). The heap is
+/// warmed first, as RouteDecision's is (`COLD_HEAP=1`: not).
 ///
 ///     TailProbe [count] [strategy]
 let arguments = Array(CommandLine.arguments.dropFirst())
 let count = Int(arguments.first ?? "") ?? 100_000
 let only = arguments.dropFirst().first.flatMap(RoutingStrategy.init(rawValue:))
 let setup = try Workload.make(detailed: false, only: only)
+if ProcessInfo.processInfo.environment["COLD_HEAP"] == nil { WarmHeap.prefault(megabytes: count / 512 + 64) }
 for warmup in 0..<2_000 { _ = try setup.engine.route(setup.lead(10_000_000 + warmup)) }
 
-var nanoseconds: [Explanation.Outcome: [UInt64]] = [:]
+var nanoseconds: [String: [UInt64]] = [:]
 for iteration in 0..<count {
     let start = DispatchTime.now().uptimeNanoseconds
     let result = try setup.engine.route(setup.lead(iteration))
-    nanoseconds[result.explanation.outcome, default: []].append(DispatchTime.now().uptimeNanoseconds - start)
+    let elapsed = DispatchTime.now().uptimeNanoseconds - start
+    let explanation = result.explanation
+    let rule = ["abm", "default"].contains(explanation.rule) ? explanation.rule : "other rule"
+    let stage = explanation.stages.last.map { "\($0.strategy.rawValue) in stage \(explanation.stages.count)" }
+    let kind = "\(rule), \(stage ?? "no stage"), \(explanation.outcome.rawValue)"
+    nanoseconds[kind, default: []].append(elapsed)
 }
 
 func summary(_ samples: [UInt64]) -> String {
     let sorted = samples.sorted()
-    let micros = { (nanoseconds: UInt64) in String(format: "%.1f µs", Double(nanoseconds) / 1000) }
+    let micros = { (nanoseconds: UInt64) in String(format: "%.2f µs", Double(nanoseconds) / 1000) }
     let at = { (fraction: Double) in micros(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]) }
-    return "n \(sorted.count)  p50 \(at(0.5))  p90 \(at(0.9))  p99 \(at(0.99))  max \(micros(sorted.last!))"
+    let share = String(format: "%.1f %%", Double(sorted.count) * 100 / Double(count))
+    return "\(share)  p50 \(at(0.5))  p90 \(at(0.9))  p99 \(at(0.99))  max \(micros(sorted.last!))"
 }
-print("\(only?.rawValue ?? "mixed") all: " + summary(nanoseconds.values.flatMap { $0 }))
-for (outcome, samples) in nanoseconds.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-    print("\(only?.rawValue ?? "mixed") \(outcome.rawValue): " + summary(samples))
+print("\(only?.rawValue ?? "mixed"), all: " + summary(nanoseconds.values.flatMap { $0 }))
+for (kind, samples) in nanoseconds.sorted(by: { $0.value.count > $1.value.count }) {
+    print("  \(kind): " + summary(samples))
 }
