@@ -12,7 +12,11 @@ struct ResolvedPool {
     /// balance.
     static let accountOwnerPrefix = "owner="
 
-    static func isAccountOwner(_ poolKey: String) -> Bool { poolKey.hasPrefix(accountOwnerPrefix) }
+    /// Checked on every offer: the first byte rules out every other kind of key (`teams=`, `reps=`,
+    /// `territory=`, `everyone`) before `hasPrefix`, which costs about a hundred instructions.
+    static func isAccountOwner(_ poolKey: String) -> Bool {
+        poolKey.utf8.first == UInt8(ascii: "o") && poolKey.hasPrefix(accountOwnerPrefix)
+    }
 
     /// The part of a pool's key that no lead changes: its teams and reps (or nothing). Worked out once
     /// per rule stage (``CompiledRule/Stage``); a territory or account-owner pool adds to it per lead.
