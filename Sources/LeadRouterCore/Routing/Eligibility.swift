@@ -10,22 +10,38 @@ struct Eligibility {
     /// each time.
     private let traits: [RepTraits]
     private let now: Timestamp
-    /// Reps who let this lead expire.
-    private let excluded: [RepID]
-    /// Every rep's level in each skill this lead needs (`nil` when no rep has it), with the minimum.
-    private let requiredSkills: [(levels: [SkillLevel]?, minLevel: SkillLevel)]
-    /// Who speaks the lead's language, when the rule asks for it (an empty list when no one does).
-    private let requiredLanguage: [Bool]?
+    /// What this decision asks beyond status, capacity and the rep's own limits; `nil` for most
+    /// decisions, which ask nothing more. One optional reference, not three lists: the lists were each
+    /// destroyed through their type's value witness at the end of every decision (about 250
+    /// instructions a route).
+    private let requirements: Requirements?
+
+    final class Requirements {
+        /// Reps who let this lead expire.
+        let excluded: [RepID]
+        /// Every rep's level in each skill this lead needs (`nil` when no rep has it), with the minimum.
+        let skills: [(levels: [SkillLevel]?, minLevel: SkillLevel)]
+        /// Who speaks the lead's language, when the rule asks for it (an empty list when no one does).
+        let language: [Bool]?
+
+        init(excluded: [RepID], skills: [(levels: [SkillLevel]?, minLevel: SkillLevel)], language: [Bool]?) {
+            self.excluded = excluded
+            self.skills = skills
+            self.language = language
+        }
+    }
 
     init(roster: Roster, now: Timestamp, lead: Lead, rule compiled: CompiledRule, excluded: [RepID]) {
         // Read through the shared rule: copying the `Rule` out retained each of its fields.
         traits = roster.traits
         self.now = now
-        self.excluded = excluded
-        requiredSkills = compiled.rule.skills.compactMap { requirement in
+        let skills = compiled.rule.skills.compactMap { requirement in
             requirement.skillName(for: lead).map { (roster.skillLevels[$0], SkillLevel(requirement.minLevel)) }
         }
-        requiredLanguage = compiled.rule.matchLanguage ? lead.language.map { roster.languageSpeakers[$0] ?? [] } : nil
+        let language = compiled.rule.matchLanguage ? lead.language.map { roster.languageSpeakers[$0] ?? [] } : nil
+        requirements =
+            excluded.isEmpty && skills.isEmpty && language == nil
+            ? nil : Requirements(excluded: excluded, skills: skills, language: language)
     }
 
     /// Why the rep at `index` of `roster` may not take the lead now; `nil` when they may.
@@ -43,11 +59,12 @@ struct Eligibility {
     @inline(__always)
     func ruleRejection(of index: Int32) -> Explanation.Rejection? {
         guard Int(index) < traits.count, traits[Int(index)].isLoaded else { return .unknownRep }
-        for requirement in requiredSkills
+        guard let requirements else { return nil }
+        for requirement in requirements.skills
         where (requirement.levels?[Int(index)] ?? SkillLevel(0)) < requirement.minLevel {
             return .missingSkill
         }
-        if let requiredLanguage, Int(index) >= requiredLanguage.count || !requiredLanguage[Int(index)] {
+        if let language = requirements.language, Int(index) >= language.count || !language[Int(index)] {
             return .missingLanguage
         }
         return nil
@@ -66,7 +83,8 @@ struct Eligibility {
         }
         let rep = traits[Int(index)]
         if live.openAssignments >= (live.capacityOverride ?? rep.capacity) { return .atCapacity }
-        if !excluded.isEmpty || rep.hasDailyCap || rep.hasLeave || rep.hasWorkingHours,
+        if requirements.map({ !$0.excluded.isEmpty }) == true || rep.hasDailyCap || rep.hasLeave
+            || rep.hasWorkingHours,
             let rejection = profileRejection(of: roster.profile(index)!, live: live)
         {
             return rejection
@@ -79,7 +97,7 @@ struct Eligibility {
     private func profileRejection(of profile: RepProfile, live: RepPresence) -> Explanation.Rejection? {
         // Fields are read through the shared profile one at a time: copying the whole `Rep` out would
         // retain every array and string in it.
-        if !excluded.isEmpty && excluded.contains(profile.rep.id) { return .previouslyExpired }
+        if let excluded = requirements?.excluded, excluded.contains(profile.rep.id) { return .previouslyExpired }
         if let cap = profile.rep.dailyCap {
             let day = LocalClock.dayNumber(now, in: profile.rep.workingHours?.timeZone)
             if live.assignedCount(onDay: day) >= cap { return .dailyCap }
