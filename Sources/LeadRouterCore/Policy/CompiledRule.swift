@@ -28,10 +28,14 @@ final class CompiledRule: Sendable {
     let chain: [Stage]
     /// Where an escalated lead goes, if the rule names a place.
     let escalation: Stage?
+    /// Whether the rule asks anything of a rep beyond their status and limits (a skill, the lead's
+    /// language): most rules do not, and their decisions then read nothing more of the rule.
+    let hasRequirements: Bool
 
     init(_ rule: Rule) {
         self.rule = rule
         chain = rule.chain.map(Stage.init)
         escalation = rule.escalation?.target.map(Stage.init)
+        hasRequirements = !rule.skills.isEmpty || rule.matchLanguage
     }
 }

@@ -31,17 +31,25 @@ struct Eligibility {
         }
     }
 
-    init(roster: Roster, now: Timestamp, lead: Lead, rule compiled: CompiledRule, excluded: [RepID]) {
+    init(
+        roster: borrowing Roster, now: Timestamp, lead: borrowing Lead, rule compiled: borrowing CompiledRule,
+        excluded: borrowing [RepID]
+    ) {
         // Read through the shared rule: copying the `Rule` out retained each of its fields.
         traits = roster.traits
         self.now = now
-        let skills = compiled.rule.skills.compactMap { requirement in
+        guard !excluded.isEmpty || compiled.hasRequirements else {
+            requirements = nil
+            return
+        }
+        let rule = compiled.rule
+        let skills = rule.skills.compactMap { requirement in
             requirement.skillName(for: lead).map { (roster.skillLevels[$0], SkillLevel(requirement.minLevel)) }
         }
-        let language = compiled.rule.matchLanguage ? lead.language.map { roster.languageSpeakers[$0] ?? [] } : nil
+        let language = rule.matchLanguage ? lead.language.map { roster.languageSpeakers[$0] ?? [] } : nil
         requirements =
             excluded.isEmpty && skills.isEmpty && language == nil
-            ? nil : Requirements(excluded: excluded, skills: skills, language: language)
+            ? nil : Requirements(excluded: copy excluded, skills: skills, language: language)
     }
 
     /// Why the rep at `index` of `roster` may not take the lead now; `nil` when they may.

@@ -32,7 +32,7 @@ struct ResolvedPool {
         pool.territory || pool.accountOwner ? nil : HashedName(fixedKey.isEmpty ? "everyone" : fixedKey)
     }
 
-    init(_ stage: CompiledRule.Stage, for lead: Lead, in roster: Roster) {
+    init(_ stage: borrowing CompiledRule.Stage, for lead: borrowing Lead, in roster: borrowing Roster) {
         let pool = stage.target.pool
         note = nil
         if pool.accountOwner {

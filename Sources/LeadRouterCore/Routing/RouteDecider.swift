@@ -32,7 +32,7 @@ struct RouteDecider {
     /// Record every candidate, not only counts per rejection reason.
     let detailed: Bool
 
-    init(state: EngineState, now: Timestamp, detailed: Bool) {
+    init(state: borrowing EngineState, now: Timestamp, detailed: Bool) {
         roster = state.roster
         presence = state.presence
         pools = state.pools
