@@ -60,11 +60,17 @@ struct RuleIndex: Sendable {
     /// every other rule is known not to match.
     func candidates(_ facts: LeadFacts, into candidates: UnsafeMutableBufferPointer<UInt64>) {
         _ = candidates.initialize(fromContentsOf: everyRule)
-        for filter in filters {
-            let literal = Int(facts[filter.slot].literal)
-            let literals = filter.rows.count / words - 1
-            let row = (literal >= 0 && literal < literals ? literal : literals) * words
-            for word in 0..<words { candidates[word] &= filter.rows[row + word] }
+        // Through the buffers: `for filter in filters` copied each filter out, retaining and
+        // releasing its rows (four of each a route).
+        filters.withUnsafeBufferPointer { filters in
+            for filter in filters.indices {
+                let literal = Int(facts[filters[filter].slot].literal)
+                filters[filter].rows.withUnsafeBufferPointer { rows in
+                    let literals = rows.count / words - 1
+                    let row = (literal >= 0 && literal < literals ? literal : literals) * words
+                    for word in 0..<words { candidates[word] &= rows[row + word] }
+                }
+            }
         }
     }
 
