@@ -38,9 +38,7 @@ let benchmarks: @Sendable () -> Void = {
         let counter = Counter()
         let warming = Once()
         Benchmark(name) { benchmark in
-            if warming.first() && ProcessInfo.processInfo.environment["COLD_HEAP"] == nil {
-                WarmHeap.prefault(megabytes: detailed ? 512 : 256)
-            }
+            if warming.first() { WarmHeap.prefault(megabytes: detailed ? 512 : 256) }
             for _ in benchmark.scaledIterations {
                 let lead = setup.lead(counter.next())
                 benchmark.startMeasurement()

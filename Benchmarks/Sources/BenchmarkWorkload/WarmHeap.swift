@@ -13,8 +13,10 @@ public enum WarmHeap {
     /// Allocates `megabytes` in blocks small enough to come from the heap rather than their own
     /// mappings, writes every page, and frees fifteen blocks in sixteen, having told the allocator to
     /// keep freed memory rather than give it back to the kernel (which would only fault it in again).
-    /// Call it on the thread that will allocate: each thread allocates from its own arena.
+    /// Call it on the thread that will allocate: each thread allocates from its own arena. Does
+    /// nothing when `COLD_HEAP` is set, to measure the cold heap.
     public static func prefault(megabytes: Int) {
+        guard ProcessInfo.processInfo.environment["COLD_HEAP"] == nil else { return }
         setMallocOption(mallocTrimThreshold, Int32.max)
         let blockSize = 64 * 1024
         let blocks = (0..<megabytes * (1024 * 1024 / blockSize)).compactMap { _ in malloc(blockSize) }

@@ -13,7 +13,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let count = Int(arguments.first ?? "") ?? 100_000
 let only = arguments.dropFirst().first.flatMap(RoutingStrategy.init(rawValue:))
 let setup = try Workload.make(detailed: false, only: only)
-if ProcessInfo.processInfo.environment["COLD_HEAP"] == nil { WarmHeap.prefault(megabytes: count / 512 + 64) }
+WarmHeap.prefault(megabytes: count / 512 + 64)
 for warmup in 0..<2_000 { _ = try setup.engine.route(setup.lead(10_000_000 + warmup)) }
 
 var nanoseconds: [String: [UInt64]] = [:]

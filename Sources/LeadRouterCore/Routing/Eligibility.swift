@@ -91,8 +91,7 @@ struct Eligibility {
         }
         let rep = traits[Int(index)]
         if live.openAssignments >= (live.capacityOverride ?? rep.capacity) { return .atCapacity }
-        if requirements.map({ !$0.excluded.isEmpty }) == true || rep.hasDailyCap || rep.hasLeave
-            || rep.hasWorkingHours,
+        if requirements?.excluded.isEmpty == false || rep.hasDailyCap || rep.hasLeave || rep.hasWorkingHours,
             let rejection = profileRejection(of: roster.profile(index)!, live: live)
         {
             return rejection

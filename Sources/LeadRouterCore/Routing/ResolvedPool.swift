@@ -11,6 +11,8 @@ struct ResolvedPool {
     /// memory (``EngineState``'s pools): with one member there is no turn to keep and no share to
     /// balance.
     static let accountOwnerPrefix = "owner="
+    /// The key of the account-owner stage of a lead whose account has no owner (no member, no offer).
+    static let noOwnerKey = HashedName(accountOwnerPrefix + "none")
 
     /// Checked on every offer: the first byte rules out every other kind of key (`teams=`, `reps=`,
     /// `territory=`, `everyone`) before `hasPrefix`, which costs about a hundred instructions.
@@ -43,7 +45,7 @@ struct ResolvedPool {
                 members = [index]
                 note = profile.ownerPoolNote
             } else {
-                key = HashedName(Self.accountOwnerPrefix + "none")
+                key = Self.noOwnerKey
                 members = []
                 note = "lead has no account owner"
             }
