@@ -118,7 +118,10 @@ struct ConditionTests {
         var random = SeededGenerator(seed: 0x5EED_C0DE)
         // "Café" twice: composed and decomposed, equal as strings though not as bytes.
         let texts = ["a", "b", "ab", "10", "1200", "DE", "de", "Caf\u{E9}", "Cafe\u{301}"]
-        let fields: [LeadField] = [.source, .country, .employees, .score, .intent, .custom("k"), .postalCode]
+        let fields: [LeadField] = [
+            .source, .country, .employees, .score, .intent, .custom("k"), .postalCode, .region, .state, .industry,
+            .product, .language, .accountID,
+        ]
         func condition(depth: Int) -> Condition {
             let field = fields.randomElement(using: &random)!
             let text = texts.randomElement(using: &random)!
@@ -151,6 +154,14 @@ struct ConditionTests {
                 lead.employees = [nil, 10, 1200, 99_999].randomElement(using: &random)!
                 lead.score = [nil, 5, 1500].randomElement(using: &random)!
                 lead.postalCode = [nil, "10", "ab"].randomElement(using: &random)!
+                // Every other text field, each from the same small pool so that one field's value
+                // read in place of another's would change the outcome.
+                lead.region = [nil, "a", "b"].randomElement(using: &random)!
+                lead.state = [nil, "a", "b"].randomElement(using: &random)!
+                lead.industry = [nil, "a", "b"].randomElement(using: &random)!
+                lead.product = [nil, "a", "b"].randomElement(using: &random)!
+                lead.language = [nil, "a", "b"].randomElement(using: &random)!
+                lead.accountID = [nil, "a", "b"].randomElement(using: &random)!
                 lead.intents = Array(texts.shuffled(using: &random).prefix(Int.random(in: 0...2, using: &random)))
                 if Bool.random(using: &random) { lead.custom = ["k": texts.randomElement(using: &random)!] }
             }

@@ -41,6 +41,23 @@ public enum LeadField: Hashable, Sendable, Codable, CustomStringConvertible {
     var isList: Bool { self == .intent }
 
     /// The lead's value for this field, or `nil` when the lead does not carry it.
+    /// The lead's value of a text field (not a number, a list or a custom key); `nil` for the others,
+    /// and for a text field the lead does not have (``value(of:)`` tells the two apart).
+    func text(of lead: Lead) -> String? {
+        switch self {
+        case .source: lead.source
+        case .country: lead.countryCode
+        case .region: lead.region
+        case .state: lead.state
+        case .postalCode: lead.postalCode
+        case .industry: lead.industry
+        case .product: lead.product
+        case .language: lead.language
+        case .accountID: lead.accountID
+        default: nil
+        }
+    }
+
     func value(of lead: Lead) -> LeadValue? {
         switch self {
         case .source: lead.source.map(LeadValue.text)

@@ -33,6 +33,15 @@ struct FieldTable: Sendable {
     func fact(_ slot: Int32, of lead: Lead) -> LeadFact {
         // Read in place: copying the slot out retained its field and its literals.
         let position = Int(slot)
+        if !slots[position].readsNumber, let text = slots[position].field.text(of: lead) {
+            // A text field compared only with literals (the rule index's country and source): its
+            // string is looked up as it is, without wrapping it in a `LeadValue` and destroying that.
+            var fact = LeadFact.present
+            if !slots[position].literals.isEmpty, let id = slots[position].literals.number(of: text) {
+                fact.literal = id
+            }
+            return fact
+        }
         guard let value = slots[position].field.value(of: lead) else { return .absent }
         var fact = LeadFact.present
         if !slots[position].literals.isEmpty, let text = value.firstText,
