@@ -1,5 +1,3 @@
-import HashTreeCollections
-
 /// Assignment records by lead id.
 ///
 /// Records are boxed so that the persistent map's path copies (whenever a published snapshot still
@@ -32,13 +30,19 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         func _rawHashValue(seed: Int) -> Int { hash }
     }
 
-    private var boxes: TreeDictionary<Key, Box> = [:]
+    private var boxes = ExtendibleHashMap<Key, Box>()
 
     public init() {}
 
     public subscript(lead: LeadID) -> Assignment? {
         get { boxes[Key(lead)]?.record }
-        set { boxes[Key(lead)] = newValue.map(Box.init) }
+        set {
+            if let newValue {
+                boxes.updateValue(Box(newValue), forKey: Key(lead))
+            } else {
+                boxes.removeValue(forKey: Key(lead))
+            }
+        }
     }
 
     /// A lead's place in the table while a change is worked out: the record there now, and the one to
@@ -112,27 +116,27 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
 
     public var count: Int { boxes.count }
     public var isEmpty: Bool { boxes.isEmpty }
-    public var keys: some Collection<LeadID> { boxes.keys.lazy.map(\.id) }
-    public var values: some Collection<Assignment> { boxes.values.lazy.map(\.record) }
+    public var keys: some Sequence<LeadID> { boxes.lazy.map(\.key.id) }
+    public var values: some Sequence<Assignment> { boxes.lazy.map(\.value.record) }
 
     /// Calls `body` with every record in place, without copying it out: what snapshots and scans use,
     /// since iterating ``values`` from another module goes through unspecialized generic code and
     /// copies each record.
     public func forEachRecord(_ body: (borrowing Assignment) throws -> Void) rethrows {
-        for box in boxes.values { try box.visit(body) }
+        try boxes.forEach { _, box in try box.visit(body) }
     }
 
     /// ``forEachRecord(_:)`` over the records at `positions` in iteration order only: a snapshot's
     /// encoders each take a stretch, and walking the whole table touched every other record's box
     /// too (a cache miss each, the largest cost of encoding).
     public func forEachRecord(at positions: Range<Int>, _ body: (borrowing Assignment) throws -> Void) rethrows {
-        let values = boxes.values
-        let start = values.index(values.startIndex, offsetBy: positions.lowerBound)
-        let end = values.index(start, offsetBy: positions.count)
-        for box in values[start..<end] { try box.visit(body) }
+        try boxes.forEach(at: positions) { _, box in try box.visit(body) }
     }
 
     public func makeIterator() -> some IteratorProtocol<(key: LeadID, value: Assignment)> {
         boxes.lazy.map { (key: $0.key.id, value: $0.value.record) }.makeIterator()
     }
+
+    public static func == (lhs: AssignmentTable, rhs: AssignmentTable) -> Bool { lhs.boxes == rhs.boxes }
+    public func hash(into hasher: inout Hasher) { hasher.combine(count) }
 }
