@@ -1,13 +1,15 @@
 extension ExtendibleHashMap {
-    /// Up to `capacity` entries in one allocation: their hashes first, together (a lookup compares
-    /// 8-byte words in a few neighbouring cache lines and reads a key only when its hash matches), then
-    /// the entries, in the order they came (a removal moves the last entry into the gap).
+    /// Up to `capacity` entries in one allocation: a one-byte tag per entry first (a lookup compares
+    /// eight tags at a time, all of them in the bucket's first cache line, and reads an entry only when
+    /// its tag matches: one time in 128 for a key that is not there), then the entries, in the order they
+    /// came (a removal moves the last entry into the gap).
     final class Bucket: ManagedBuffer<Bucket.Header, UInt64> {
         struct Header {
-            var count: Int
-            let capacity: Int
+            var count: UInt32
+            /// A multiple of 8, so that tags fill whole words.
+            let capacity: UInt32
             /// How many top bits of its keys' hashes every key here shares.
-            let depth: Int
+            let depth: UInt8
         }
 
         struct Entry {
@@ -15,37 +17,67 @@ extension ExtendibleHashMap {
             var value: Value
         }
 
-        var count: Int { header.count }
-        var slotsCapacity: Int { header.capacity }
-        var depth: Int { header.depth }
+        var count: Int { Int(header.count) }
+        var entryCapacity: Int { Int(header.capacity) }
+        var depth: Int { Int(header.depth) }
+
+        /// A hash's tag: seven of its low bits (the directory reads the top ones) with the high bit set,
+        /// so that a tag is never 0, which is what an unused tag byte holds.
+        static func tag(_ hash: Int) -> UInt8 { UInt8(truncatingIfNeeded: hash) | 0x80 }
 
         static func make(capacity: Int, depth: Int) -> Bucket {
-            assert(MemoryLayout<Entry>.alignment <= MemoryLayout<UInt64>.alignment)
-            let words = capacity + (MemoryLayout<Entry>.stride * capacity + 7) / 8
+            assert(capacity % 8 == 0 && MemoryLayout<Entry>.alignment <= MemoryLayout<UInt64>.alignment)
+            let tagWords = capacity / 8
+            let words = tagWords + (MemoryLayout<Entry>.stride * capacity + 7) / 8
             let bucket = unsafeDowncast(
-                create(minimumCapacity: words) { _ in Header(count: 0, capacity: capacity, depth: depth) },
+                create(minimumCapacity: words) { _ in
+                    Header(count: 0, capacity: UInt32(capacity), depth: UInt8(depth))
+                },
                 to: Bucket.self)
             bucket.withUnsafeMutablePointerToElements { words in
-                _ = UnsafeMutableRawPointer(words + capacity).bindMemory(to: Entry.self, capacity: capacity)
+                words.initialize(repeating: 0, count: tagWords)
+                _ = UnsafeMutableRawPointer(words + tagWords).bindMemory(to: Entry.self, capacity: capacity)
             }
             return bucket
         }
 
-        /// The hashes and entries, and how many are in use.
+        /// The tags (as words, eight to a word, the first in the low byte), the entries, and how many
+        /// are in use.
         private func withStorage<Result>(
             _ body: (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<Entry>, inout Int) throws -> Result
         ) rethrows -> Result {
             try withUnsafeMutablePointers { header, words in
-                let entries = UnsafeMutableRawPointer(words + header.pointee.capacity).assumingMemoryBound(
-                    to: Entry.self)
-                return try body(words, entries, &header.pointee.count)
+                let entries = UnsafeMutableRawPointer(words + Int(header.pointee.capacity) / 8)
+                    .assumingMemoryBound(to: Entry.self)
+                var count = Int(header.pointee.count)
+                defer { header.pointee.count = UInt32(count) }
+                return try body(words, entries, &count)
             }
         }
 
+        private static func setTag(_ tag: UInt8, at index: Int, in tags: UnsafeMutablePointer<UInt64>) {
+            UnsafeMutableRawPointer(tags).storeBytes(of: tag, toByteOffset: index, as: UInt8.self)
+        }
+
+        private static func tag(at index: Int, in tags: UnsafeMutablePointer<UInt64>) -> UInt8 {
+            UnsafeRawPointer(tags).load(fromByteOffset: index, as: UInt8.self)
+        }
+
         func firstIndex(of key: Key, hash: Int) -> Int? {
-            let wanted = UInt64(UInt(bitPattern: hash))
-            return withStorage { hashes, entries, count in
-                for index in 0..<count where hashes[index] == wanted && entries[index].key == key { return index }
+            // Each byte of `word ^ wanted` is 0 where the tag matches; the classic test for a zero byte
+            // marks it (and, after a real zero, possibly a byte holding 1 too: the key comparison
+            // settles those). Unused tags are 0 and never match, since a tag always has its high bit.
+            let wanted = UInt64(Self.tag(hash)) &* 0x0101_0101_0101_0101
+            return withStorage { tags, entries, count in
+                for word in 0..<(count + 7) / 8 {
+                    let difference = tags[word] ^ wanted
+                    var matches = (difference &- 0x0101_0101_0101_0101) & ~difference & 0x8080_8080_8080_8080
+                    while matches != 0 {
+                        let index = word * 8 + matches.trailingZeroBitCount / 8
+                        if entries[index].key == key { return index }
+                        matches &= matches &- 1
+                    }
+                }
                 return nil
             }
         }
@@ -66,16 +98,20 @@ extension ExtendibleHashMap {
             }
         }
 
-        func forEachHash(_ body: (UInt64) -> Void) {
-            withStorage { hashes, _, count in
-                for index in 0..<count { body(hashes[index]) }
+        /// Each entry's hash and whether its tag agrees (for tests).
+        func forEachHash(_ body: (Int, Bool) -> Void) {
+            withStorage { tags, entries, count in
+                for index in 0..<count {
+                    let hash = entries[index].key.hashValue
+                    body(hash, Self.tag(at: index, in: tags) == Self.tag(hash))
+                }
             }
         }
 
         /// Only for a bucket with room, held by one directory alone.
         func append(_ key: Key, hash: Int, _ value: Value) {
-            withStorage { hashes, entries, count in
-                hashes[count] = UInt64(UInt(bitPattern: hash))
+            withStorage { tags, entries, count in
+                Self.setTag(Self.tag(hash), at: count, in: tags)
                 (entries + count).initialize(to: Entry(key: key, value: value))
                 count += 1
             }
@@ -92,13 +128,14 @@ extension ExtendibleHashMap {
 
         /// Only for a bucket held by one directory alone.
         func remove(at index: Int) -> Value {
-            withStorage { hashes, entries, count in
+            withStorage { tags, entries, count in
                 let removed = (entries + index).move()
                 count -= 1
                 if index != count {
-                    hashes[index] = hashes[count]
+                    Self.setTag(Self.tag(at: count, in: tags), at: index, in: tags)
                     (entries + index).moveInitialize(from: entries + count, count: 1)
                 }
+                Self.setTag(0, at: count, in: tags)
                 return removed.value
             }
         }
@@ -113,30 +150,35 @@ extension ExtendibleHashMap {
         /// Two buckets one level deeper: the entries whose next hash bit is 0, and those whose bit is 1.
         /// `moving`: as in ``moving(capacity:depth:)``; otherwise the entries are copied.
         func split(moving: Bool) -> (Bucket, Bucket) {
-            let bit = UInt64(63 - depth)
-            let halves = [0, 1].map { _ in Bucket.make(capacity: slotsCapacity, depth: depth + 1) }
-            withStorage { hashes, entries, count in
+            let bit = UInt(63 - depth)
+            let low = Bucket.make(capacity: entryCapacity, depth: depth + 1)
+            let high = Bucket.make(capacity: entryCapacity, depth: depth + 1)
+            withStorage { tags, entries, count in
                 for index in 0..<count {
-                    halves[Int((hashes[index] >> bit) & 1)].take(entries + index, hash: hashes[index], moving: moving)
+                    let hash = entries[index].key.hashValue
+                    let half = (UInt(bitPattern: hash) >> bit) & 1 == 0 ? low : high
+                    half.take(entries + index, tag: Self.tag(at: index, in: tags), moving: moving)
                 }
                 if moving { count = 0 }
             }
-            return (halves[0], halves[1])
+            return (low, high)
         }
 
         private func rebuilt(capacity: Int, depth: Int, moving: Bool) -> Bucket {
             let bucket = Bucket.make(capacity: capacity, depth: depth)
-            withStorage { hashes, entries, count in
-                for index in 0..<count { bucket.take(entries + index, hash: hashes[index], moving: moving) }
+            withStorage { tags, entries, count in
+                for index in 0..<count {
+                    bucket.take(entries + index, tag: Self.tag(at: index, in: tags), moving: moving)
+                }
                 if moving { count = 0 }
             }
             return bucket
         }
 
         /// Appends the entry at `source`, moved or copied.
-        private func take(_ source: UnsafeMutablePointer<Entry>, hash: UInt64, moving: Bool) {
-            withStorage { hashes, entries, count in
-                hashes[count] = hash
+        private func take(_ source: UnsafeMutablePointer<Entry>, tag: UInt8, moving: Bool) {
+            withStorage { tags, entries, count in
+                Self.setTag(tag, at: count, in: tags)
                 if moving {
                     (entries + count).moveInitialize(from: source, count: 1)
                 } else {

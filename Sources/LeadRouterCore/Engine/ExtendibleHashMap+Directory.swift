@@ -69,7 +69,7 @@ extension ExtendibleHashMap {
         func uniqueBucket(at slot: Int) -> Unmanaged<Bucket> {
             guard !isUnique(slot) else { return slots[slot] }
             let shared = slots[slot]
-            let copy = shared._withUnsafeGuaranteedRef { $0.copy(capacity: $0.slotsCapacity, depth: $0.depth) }
+            let copy = shared._withUnsafeGuaranteedRef { $0.copy(capacity: $0.entryCapacity, depth: $0.depth) }
             return replace(shared, at: slot, with: copy)
         }
 
@@ -80,7 +80,7 @@ extension ExtendibleHashMap {
         /// alone.
         func makeRoom(at slot: Int) {
             let bucket = slots[slot]
-            let (capacity, localDepth) = bucket._withUnsafeGuaranteedRef { ($0.slotsCapacity, $0.depth) }
+            let (capacity, localDepth) = bucket._withUnsafeGuaranteedRef { ($0.entryCapacity, $0.depth) }
             if localDepth == depth {
                 guard slotCount < 16 * bucketCount + 1024 else {
                     let unique = isUnique(slot)
@@ -138,8 +138,9 @@ extension ExtendibleHashMap {
                     for slot in first..<(first + span) where slots[slot].toOpaque() != unmanaged.toOpaque() {
                         problems.append("slot \(slot) is not the bucket at \(first)")
                     }
-                    bucket.forEachHash { hash in
-                        let home = self.slot(for: Int(bitPattern: UInt(hash)))
+                    bucket.forEachHash { hash, tagAgrees in
+                        if !tagAgrees { problems.append("a stale tag in bucket at \(first)") }
+                        let home = self.slot(for: hash)
                         if !(first..<(first + span)).contains(home) {
                             problems.append("hash of slot \(home) in bucket at \(first)")
                         }

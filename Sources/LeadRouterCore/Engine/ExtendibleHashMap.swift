@@ -42,7 +42,7 @@ struct ExtendibleHashMap<Key: Hashable & Sendable, Value: Sendable>: @unchecked 
                 if let index = bucket.firstIndex(of: key, hash: hash) {
                     return .some(bucket.exchangeValue(at: index, value))
                 }
-                guard bucket.count < bucket.slotsCapacity else { return nil }
+                guard bucket.count < bucket.entryCapacity else { return nil }
                 bucket.append(key, hash: hash, value)
                 return .some(nil)
             }
