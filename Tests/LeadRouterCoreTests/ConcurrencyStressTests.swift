@@ -5,6 +5,48 @@ import Testing
 
 @Suite("Concurrency stress")
 struct ConcurrencyStressTests {
+    /// Readers of a small history ring racing one writer: every read answers consecutive events from
+    /// the number asked for, each the offer of the lead routed as that number (so never a slot from
+    /// another lap of the ring or half written), or `nil` once that number was overwritten.
+    @Test func historyReadersRacingTheWriterSeeWholeConsecutiveEvents() throws {
+        let engine = try Fixtures.engine(detailed: false, reps: Fixtures.team("t", ["a", "b"], capacity: 1_000_000))
+        let engineWithSmallRing = RoutingEngine(
+            configuration: EngineConfiguration(detailedExplanations: false, historyCapacity: 256),
+            clock: engine.clock, state: engine.state)
+        let before = engineWithSmallRing.lastSeq
+        let routes = 30_000
+        let reads = LockedList<Int>()
+        let finished = LockedList<Bool>()
+        // Threads of their own: the readers spin until the writer is done, so they must not wait for a
+        // place in a pool of as many threads as cores.
+        let done = DispatchGroup()
+        for thread in 1...2 {
+            done.enter()
+            Thread.detachNewThread {
+                defer { done.leave() }
+                var random = SeededGenerator(seed: UInt64(thread))
+                var answered = 0
+                while finished.all.isEmpty {
+                    let last = engineWithSmallRing.lastSeq
+                    let after = max(before, last - min(last, UInt64.random(in: 0..<400, using: &random)))
+                    guard let events = engineWithSmallRing.events(after: after, limit: 64) else { continue }
+                    answered += 1
+                    for (offset, event) in events.enumerated() {
+                        #expect(event.seq == after + 1 + UInt64(offset))
+                        #expect(event.lead == "lead-\(event.seq - before - 1)")
+                    }
+                }
+                reads.append(answered)
+            }
+        }
+        for number in 0..<routes { _ = try? engineWithSmallRing.route(Fixtures.lead("lead-\(number)")) }
+        finished.append(true)
+        done.wait()
+        #expect(engineWithSmallRing.lastSeq == before + UInt64(routes))
+        #expect(reads.all.count == 2 && reads.all.reduce(0, +) > 0)
+        #expect(engineWithSmallRing.events(after: before + UInt64(routes) - 256, limit: .max)?.count == 256)
+    }
+
     @Test func manyThreadsRoutingBatchingReassigningAndFlippingAvailabilityKeepEveryInvariant() throws {
         let collector = LockedList<EngineEvent>()
         let threads = 8
