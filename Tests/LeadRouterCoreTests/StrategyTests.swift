@@ -210,6 +210,21 @@ struct StrategyTests {
         #expect(unowned.explanation.notes.first == "lead has no account owner")
     }
 
+    /// The offer counts against the day in the rep's time zone, the day the check then asks about: at
+    /// 14:30 UTC on a Thursday it is already 00:30 on Friday at UTC+10.
+    @Test func aDailyCapCountsTheDayInTheRepsTimeZone() throws {
+        let clock = ManualClock(Fixtures.start.adding(seconds: 14.5 * 3600))
+        let east = TimeZone(secondsFromGMT: 10 * 3600)!
+        let reps = [Rep(id: "east", teams: ["t"], dailyCap: 1, workingHours: .weekdays(0, 24 * 60, in: east))]
+        let engine = try Fixtures.engine(
+            clock: clock, policy: Fixtures.policy(default: .init(pool: .team("t"))), reps: reps)
+        #expect(try engine.route(Fixtures.lead("1")).assignment.rep == "east")
+        try engine.complete("1", outcome: "won")
+        let second = try engine.route(Fixtures.lead("2"))
+        #expect(second.assignment.state == .queued)
+        #expect(second.explanation.stages.first?.candidates.first?.rejection == .dailyCap)
+    }
+
     @Test func eligibilityHonoursCapsHoursAndLeave() throws {
         let clock = ManualClock(Fixtures.start)  // Thursday 00:00 UTC
         let utc = TimeZone(identifier: "UTC")!

@@ -163,7 +163,12 @@ extension EngineState {
         guard let index = repIndex ?? roster.indexOf[offer.rep], var live = presence[dense: index] else {
             return offered
         }
-        let day = LocalClock.dayNumber(time, in: roster.profile(index)?.rep.workingHours?.timeZone)
+        // The profile only for a rep with working hours (whose time zone counts the day): the check
+        // that just passed read the flat traits, and the profile of a rep without hours is a cache
+        // miss that answers nothing.
+        let hasHours = Int(index) < roster.traits.count && roster.traits[Int(index)].hasWorkingHours
+        let zone = hasHours ? roster.profile(index)?.rep.workingHours?.timeZone : nil
+        let day = LocalClock.dayNumber(time, in: zone)
         live.assignedToday = live.assignedCount(onDay: day) + 1
         live.assignedDay = day
         live.openAssignments += 1
