@@ -1,8 +1,8 @@
 /// Assignment records by lead id.
 ///
-/// Records are boxed so that the persistent map's path copies (whenever a published snapshot still
-/// shares the node a change touches) move references, not whole records: copying a 32-slot node then
-/// costs 32 retains instead of 32 deep struct copies.
+/// Records are boxed so that the persistent map's copies (whenever a published snapshot still shares
+/// the bucket a change touches) move references, not whole records: copying a 32-entry bucket then
+/// costs 32 retains of boxes instead of 32 deep struct copies.
 public struct AssignmentTable: Hashable, Sendable, Sequence {
     final class Box: Hashable, Sendable {
         let record: Assignment
@@ -61,8 +61,7 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
     /// none): a caller that hands the record on (a route's reply) shares it instead of copying every
     /// field.
     ///
-    /// A read and then a write: the map's `_modify` accessor does the same in one call but walks the
-    /// map twice too (to find the slot, then to store into it) and counted more instructions.
+    /// A read and then a write; the second finds the bucket the first brought into cache.
     mutating func update<Result>(_ lead: LeadID, _ body: (inout Slot) -> Result) -> (Box?, Result) {
         update(Key(lead), body)
     }
