@@ -8,7 +8,7 @@
 /// them stay cached between routes.
 struct RepTraits: Sendable {
     let weight: Double
-    /// The rep's performance figure, NaN when they have none (a NaN figure counts as none).
+    /// The rep's performance figure, NaN when they have none (upserting a rep refuses a NaN figure).
     private let performanceFigure: Double
     /// Clamped: no rep holds two billion open leads.
     private let storedCapacity: Int32
