@@ -140,15 +140,22 @@ extension ExtendibleHashMap {
             }
         }
 
-        /// A bucket with the same entries (each retained once more).
-        func copy(capacity: Int, depth: Int) -> Bucket { rebuilt(capacity: capacity, depth: depth, moving: false) }
-
-        /// A bucket with these entries, moved out of this one (which is left empty): only for a bucket
-        /// held by one directory alone, which is about to give it up.
-        func moving(capacity: Int, depth: Int) -> Bucket { rebuilt(capacity: capacity, depth: depth, moving: true) }
+        /// A bucket of this depth with these entries and room for `capacity`: copied (each retained
+        /// once more), or, when `moving`, moved out of this one, which is left empty (only for a bucket
+        /// held by one directory alone, which is about to give it up).
+        func copy(capacity: Int, moving: Bool) -> Bucket {
+            let bucket = Bucket.make(capacity: capacity, depth: depth)
+            withStorage { tags, entries, count in
+                for index in 0..<count {
+                    bucket.take(entries + index, tag: Self.tag(at: index, in: tags), moving: moving)
+                }
+                if moving { count = 0 }
+            }
+            return bucket
+        }
 
         /// Two buckets one level deeper: the entries whose next hash bit is 0, and those whose bit is 1.
-        /// `moving`: as in ``moving(capacity:depth:)``; otherwise the entries are copied.
+        /// `moving`: as in ``copy(capacity:moving:)``.
         func split(moving: Bool) -> (Bucket, Bucket) {
             let bit = UInt(63 - depth)
             let low = Bucket.make(capacity: entryCapacity, depth: depth + 1)
@@ -162,17 +169,6 @@ extension ExtendibleHashMap {
                 if moving { count = 0 }
             }
             return (low, high)
-        }
-
-        private func rebuilt(capacity: Int, depth: Int, moving: Bool) -> Bucket {
-            let bucket = Bucket.make(capacity: capacity, depth: depth)
-            withStorage { tags, entries, count in
-                for index in 0..<count {
-                    bucket.take(entries + index, tag: Self.tag(at: index, in: tags), moving: moving)
-                }
-                if moving { count = 0 }
-            }
-            return bucket
         }
 
         /// Appends the entry at `source`, moved or copied.

@@ -69,7 +69,7 @@ extension ExtendibleHashMap {
         func uniqueBucket(at slot: Int) -> Unmanaged<Bucket> {
             guard !isUnique(slot) else { return slots[slot] }
             let shared = slots[slot]
-            let copy = shared._withUnsafeGuaranteedRef { $0.copy(capacity: $0.entryCapacity, depth: $0.depth) }
+            let copy = shared._withUnsafeGuaranteedRef { $0.copy(capacity: $0.entryCapacity, moving: false) }
             return replace(shared, at: slot, with: copy)
         }
 
@@ -84,11 +84,7 @@ extension ExtendibleHashMap {
             if localDepth == depth {
                 guard slotCount < 16 * bucketCount + 1024 else {
                     let unique = isUnique(slot)
-                    let bigger = bucket._withUnsafeGuaranteedRef {
-                        unique
-                            ? $0.moving(capacity: 2 * capacity, depth: localDepth)
-                            : $0.copy(capacity: 2 * capacity, depth: localDepth)
-                    }
+                    let bigger = bucket._withUnsafeGuaranteedRef { $0.copy(capacity: 2 * capacity, moving: unique) }
                     _ = replace(bucket, at: slot, with: bigger)
                     return
                 }
