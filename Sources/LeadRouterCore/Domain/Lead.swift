@@ -1,102 +1,83 @@
 /// An inbound lead as the calling service describes it.
 ///
-/// A value type whose attributes live in one shared box (``CopyOnWrite``): a lead is copied into its
-/// offer event, its assignment record, the event history and the reply, and copying seventeen fields
-/// retained each of their strings and collections every time, about 200 of a route's 860 reference
-/// count increments. Now a copy is one retain; a change to a shared lead copies the box first.
-public struct Lead: Hashable, Sendable, Codable, Identifiable {
-    /// The attributes, stored; `Lead` forwards each one.
-    private struct Attributes: Hashable, Codable {
-        var id: LeadID
-        var createdAt: Timestamp
-        var source: String?
-        var country: String?
-        var region: String?
-        var state: String?
-        var postalCode: String?
-        var industry: String?
-        var employees: Int?
-        var dealSize: Double?
-        var product: String?
-        var score: Double?
-        var language: String?
-        var accountID: String?
-        var email: String?
-        var intents: [String]
-        var custom: [String: String]
-    }
-
-    private var attributes: CopyOnWrite<Attributes>
+/// A value type whose attributes live in one immutable block (``LeadStorage``): a lead is copied into
+/// its offer event, its assignment record, the event history and the reply, and copying seventeen
+/// fields retained each of their strings and collections every time, about 200 of a route's 860
+/// reference count increments. Now a copy is one retain; changing a lead builds a new block.
+///
+/// `@unchecked Sendable`: the block is never changed after it is built.
+public struct Lead: Hashable, @unchecked Sendable, Codable, Identifiable {
+    private var storage: LeadStorage
 
     public var id: LeadID {
-        get { attributes.value.id }
-        _modify { yield &attributes.value.id }
+        get { storage.id }
+        set { edit { $0.id = newValue } }
     }
     public var createdAt: Timestamp {
-        get { attributes.value.createdAt }
-        _modify { yield &attributes.value.createdAt }
+        get { storage.createdAt }
+        set { edit { $0.createdAt = newValue } }
     }
     public var source: String? {
-        get { attributes.value.source }
-        _modify { yield &attributes.value.source }
+        get { storage.text(.source) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.source.rawValue)] = newValue } }
     }
     public var country: String? {
-        get { attributes.value.country }
-        _modify { yield &attributes.value.country }
+        get { storage.text(.country) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.country.rawValue)] = newValue } }
     }
     public var region: String? {
-        get { attributes.value.region }
-        _modify { yield &attributes.value.region }
+        get { storage.text(.region) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.region.rawValue)] = newValue } }
     }
     public var state: String? {
-        get { attributes.value.state }
-        _modify { yield &attributes.value.state }
+        get { storage.text(.state) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.state.rawValue)] = newValue } }
     }
     public var postalCode: String? {
-        get { attributes.value.postalCode }
-        _modify { yield &attributes.value.postalCode }
+        get { storage.text(.postalCode) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.postalCode.rawValue)] = newValue } }
     }
     public var industry: String? {
-        get { attributes.value.industry }
-        _modify { yield &attributes.value.industry }
+        get { storage.text(.industry) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.industry.rawValue)] = newValue } }
     }
     public var employees: Int? {
-        get { attributes.value.employees }
-        _modify { yield &attributes.value.employees }
+        get { storage.employees }
+        set { edit { $0.employees = newValue } }
     }
     public var dealSize: Double? {
-        get { attributes.value.dealSize }
-        _modify { yield &attributes.value.dealSize }
+        get { storage.dealSize }
+        set { edit { $0.dealSize = newValue } }
     }
     public var product: String? {
-        get { attributes.value.product }
-        _modify { yield &attributes.value.product }
+        get { storage.text(.product) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.product.rawValue)] = newValue } }
     }
     public var score: Double? {
-        get { attributes.value.score }
-        _modify { yield &attributes.value.score }
+        get { storage.score }
+        set { edit { $0.score = newValue } }
     }
     public var language: String? {
-        get { attributes.value.language }
-        _modify { yield &attributes.value.language }
+        get { storage.text(.language) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.language.rawValue)] = newValue } }
     }
     public var accountID: String? {
-        get { attributes.value.accountID }
-        _modify { yield &attributes.value.accountID }
+        get { storage.text(.accountID) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.accountID.rawValue)] = newValue } }
     }
     public var email: String? {
-        get { attributes.value.email }
-        _modify { yield &attributes.value.email }
+        get { storage.text(.email) }
+        set { edit { $0.texts[Int(LeadStorage.TextField.email.rawValue)] = newValue } }
     }
     /// Intent signals such as `pricing_page` or `whitepaper`.
     public var intents: [String] {
-        get { attributes.value.intents }
-        _modify { yield &attributes.value.intents }
+        get { storage.intents }
+        set { edit { $0.intents = newValue } }
     }
     /// Anything else the caller knows, matched by `custom.KEY` in conditions.
     public var custom: [String: String] {
-        get { attributes.value.custom }
-        _modify { yield &attributes.value.custom }
+        get { storage.custom }
+        set { edit { $0.custom = newValue } }
     }
 
     public init(
@@ -105,24 +86,94 @@ public struct Lead: Hashable, Sendable, Codable, Identifiable {
         dealSize: Double? = nil, product: String? = nil, score: Double? = nil, language: String? = nil,
         accountID: String? = nil, email: String? = nil, intents: [String] = [], custom: [String: String] = [:]
     ) {
-        attributes = CopyOnWrite(
-            Attributes(
-                id: id, createdAt: createdAt, source: source, country: country, region: region, state: state,
-                postalCode: postalCode, industry: industry, employees: employees, dealSize: dealSize,
-                product: product, score: score, language: language, accountID: accountID, email: email,
-                intents: intents, custom: custom))
+        // In `LeadStorage.TextField` order.
+        let texts: InlineArray<10, String?> = [
+            source, country, region, state, postalCode, industry, product, language, accountID, email,
+        ]
+        storage = LeadStorage.make(
+            id: id, createdAt: createdAt, employees: employees, dealSize: dealSize, score: score, intents: intents,
+            custom: custom, texts: texts)
+    }
+
+    /// Every attribute as a plain value, for a change: setters are for tests and tools, so building a
+    /// new block for each is fine.
+    private struct Attributes {
+        var id: LeadID
+        var createdAt: Timestamp
+        var employees: Int?
+        var dealSize: Double?
+        var score: Double?
+        var intents: [String]
+        var custom: [String: String]
+        var texts: InlineArray<10, String?>
+    }
+
+    private mutating func edit(_ change: (inout Attributes) -> Void) {
+        var attributes = Attributes(
+            id: storage.id, createdAt: storage.createdAt, employees: storage.employees,
+            dealSize: storage.dealSize, score: storage.score, intents: storage.intents,
+            custom: storage.custom, texts: storage.texts)
+        change(&attributes)
+        storage = LeadStorage.make(
+            id: attributes.id, createdAt: attributes.createdAt, employees: attributes.employees,
+            dealSize: attributes.dealSize, score: attributes.score, intents: attributes.intents,
+            custom: attributes.custom, texts: attributes.texts)
     }
 
     public static func == (lhs: Lead, rhs: Lead) -> Bool {
-        lhs.attributes.isIdentical(to: rhs.attributes) || lhs.attributes.value == rhs.attributes.value
+        lhs.storage === rhs.storage || lhs.storage.hasSameAttributes(as: rhs.storage)
     }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(attributes.value) }
+    public func hash(into hasher: inout Hasher) { storage.hash(into: &hasher) }
 
-    /// The same keys as the attributes themselves.
-    public init(from decoder: any Decoder) throws { attributes = CopyOnWrite(try Attributes(from: decoder)) }
+    private enum CodingKeys: String, CodingKey {
+        case id, createdAt, source, country, region, state, postalCode, industry, employees, dealSize, product
+        case score, language, accountID, email, intents, custom
+    }
 
-    public func encode(to encoder: any Encoder) throws { try attributes.value.encode(to: encoder) }
+    /// The keys of the attributes themselves; absent optional ones are left out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(LeadID.self, forKey: .id),
+            createdAt: try container.decode(Timestamp.self, forKey: .createdAt),
+            source: try container.decodeIfPresent(String.self, forKey: .source),
+            country: try container.decodeIfPresent(String.self, forKey: .country),
+            region: try container.decodeIfPresent(String.self, forKey: .region),
+            state: try container.decodeIfPresent(String.self, forKey: .state),
+            postalCode: try container.decodeIfPresent(String.self, forKey: .postalCode),
+            industry: try container.decodeIfPresent(String.self, forKey: .industry),
+            employees: try container.decodeIfPresent(Int.self, forKey: .employees),
+            dealSize: try container.decodeIfPresent(Double.self, forKey: .dealSize),
+            product: try container.decodeIfPresent(String.self, forKey: .product),
+            score: try container.decodeIfPresent(Double.self, forKey: .score),
+            language: try container.decodeIfPresent(String.self, forKey: .language),
+            accountID: try container.decodeIfPresent(String.self, forKey: .accountID),
+            email: try container.decodeIfPresent(String.self, forKey: .email),
+            intents: try container.decode([String].self, forKey: .intents),
+            custom: try container.decode([String: String].self, forKey: .custom))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(source, forKey: .source)
+        try container.encodeIfPresent(country, forKey: .country)
+        try container.encodeIfPresent(region, forKey: .region)
+        try container.encodeIfPresent(state, forKey: .state)
+        try container.encodeIfPresent(postalCode, forKey: .postalCode)
+        try container.encodeIfPresent(industry, forKey: .industry)
+        try container.encodeIfPresent(employees, forKey: .employees)
+        try container.encodeIfPresent(dealSize, forKey: .dealSize)
+        try container.encodeIfPresent(product, forKey: .product)
+        try container.encodeIfPresent(score, forKey: .score)
+        try container.encodeIfPresent(language, forKey: .language)
+        try container.encodeIfPresent(accountID, forKey: .accountID)
+        try container.encodeIfPresent(email, forKey: .email)
+        try container.encode(intents, forKey: .intents)
+        try container.encode(custom, forKey: .custom)
+    }
 
     /// The country upper-cased, as conditions and territories compare it. Country codes almost always
     /// arrive upper-case already, and this runs for every rule a lead is tested against: those are
