@@ -19,27 +19,27 @@ public struct Lead: Hashable, @unchecked Sendable, Codable, Identifiable {
     }
     public var source: String? {
         get { storage.text(.source) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.source.rawValue)] = newValue } }
+        set { edit { $0[.source] = newValue } }
     }
     public var country: String? {
         get { storage.text(.country) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.country.rawValue)] = newValue } }
+        set { edit { $0[.country] = newValue } }
     }
     public var region: String? {
         get { storage.text(.region) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.region.rawValue)] = newValue } }
+        set { edit { $0[.region] = newValue } }
     }
     public var state: String? {
         get { storage.text(.state) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.state.rawValue)] = newValue } }
+        set { edit { $0[.state] = newValue } }
     }
     public var postalCode: String? {
         get { storage.text(.postalCode) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.postalCode.rawValue)] = newValue } }
+        set { edit { $0[.postalCode] = newValue } }
     }
     public var industry: String? {
         get { storage.text(.industry) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.industry.rawValue)] = newValue } }
+        set { edit { $0[.industry] = newValue } }
     }
     public var employees: Int? {
         get { storage.employees }
@@ -51,7 +51,7 @@ public struct Lead: Hashable, @unchecked Sendable, Codable, Identifiable {
     }
     public var product: String? {
         get { storage.text(.product) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.product.rawValue)] = newValue } }
+        set { edit { $0[.product] = newValue } }
     }
     public var score: Double? {
         get { storage.score }
@@ -59,15 +59,15 @@ public struct Lead: Hashable, @unchecked Sendable, Codable, Identifiable {
     }
     public var language: String? {
         get { storage.text(.language) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.language.rawValue)] = newValue } }
+        set { edit { $0[.language] = newValue } }
     }
     public var accountID: String? {
         get { storage.text(.accountID) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.accountID.rawValue)] = newValue } }
+        set { edit { $0[.accountID] = newValue } }
     }
     public var email: String? {
         get { storage.text(.email) }
-        set { edit { $0.texts[Int(LeadStorage.TextField.email.rawValue)] = newValue } }
+        set { edit { $0[.email] = newValue } }
     }
     /// Intent signals such as `pricing_page` or `whitepaper`.
     public var intents: [String] {
@@ -106,6 +106,11 @@ public struct Lead: Hashable, @unchecked Sendable, Codable, Identifiable {
         var intents: [String]
         var custom: [String: String]
         var texts: InlineArray<10, String?>
+
+        subscript(field: LeadStorage.TextField) -> String? {
+            get { texts[Int(field.rawValue)] }
+            set { texts[Int(field.rawValue)] = newValue }
+        }
     }
 
     private mutating func edit(_ change: (inout Attributes) -> Void) {
