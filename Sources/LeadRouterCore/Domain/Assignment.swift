@@ -15,7 +15,7 @@ public enum AssignmentState: String, Hashable, Sendable, Codable {
 /// Kept for every lead ever routed, so its size counts: the timestamps are stored in eight bytes each
 /// (``PackedTimestamp``), 136 bytes in all instead of 160. Field order is part of no format (snapshots
 /// and the wire write the fields in their own order).
-public struct Assignment: Hashable, Sendable, Codable {
+public struct Assignment: Hashable, Sendable {
     public var lead: Lead
     public var rep: RepID?
     public var rule: String
@@ -51,11 +51,6 @@ public struct Assignment: Hashable, Sendable, Codable {
     public var slaDeadline: Timestamp? {
         get { deadline.value }
         set { deadline = PackedTimestamp(newValue) }
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case lead, rep, rule, seq, priority, state, escalated, expiredReps, misses, outcome, explanation
-        case offered = "offeredAt", accepted = "acceptedAt", completed = "completedAt", deadline = "slaDeadline"
     }
 
     /// Lead creation to first offer, in milliseconds.

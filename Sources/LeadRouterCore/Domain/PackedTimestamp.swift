@@ -3,20 +3,10 @@
 ///
 /// `Int64.min` stands for none: the engine's clock makes every timestamp a record holds (offers,
 /// acceptances, completions and their deadlines), and no clock reads 292 million years BC.
-struct PackedTimestamp: Hashable, Sendable, Codable {
+struct PackedTimestamp: Hashable, Sendable {
     private var millis: Int64
 
     init(_ timestamp: Timestamp?) { millis = timestamp?.millis ?? .min }
 
     var value: Timestamp? { millis == .min ? nil : Timestamp(millis: millis) }
-
-    /// Coded as the `Timestamp?` it stands for.
-    init(from decoder: any Decoder) throws {
-        self.init(try decoder.singleValueContainer().decode(Timestamp?.self))
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
 }
