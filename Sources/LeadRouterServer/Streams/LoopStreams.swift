@@ -13,6 +13,11 @@ final class LoopStreams: @unchecked Sendable {
     private let wakeup: LoopWakeup
     private let subscriberCount = ManagedAtomic<Int>(0)
     private var subscriptions: [ObjectIdentifier: StreamSubscription] = [:]
+    /// The same streams by the events they take, kept as streams come and go (rebuilt on every pump,
+    /// hashing each stream's rep, it was a tenth of the server's CPU with 100 dialers at depth 1).
+    private var index = StreamFanOut.Index()
+    /// Numbers each fan-out, for ``StreamFanOut``'s membership marks.
+    private var fanOuts = 0
 
     init(eventLoop: any EventLoop, engine: @escaping @Sendable () -> RoutingEngine) {
         self.eventLoop = eventLoop
@@ -30,6 +35,7 @@ final class LoopStreams: @unchecked Sendable {
     func add(_ subscription: StreamSubscription) {
         eventLoop.preconditionInEventLoop()
         subscriptions[ObjectIdentifier(subscription)] = subscription
+        index.add(subscription)
         subscriberCount.wrappingIncrement(ordering: .relaxed)
         subscription.pump(engine())
     }
@@ -37,6 +43,7 @@ final class LoopStreams: @unchecked Sendable {
     func remove(_ subscription: StreamSubscription) {
         eventLoop.preconditionInEventLoop()
         if subscriptions.removeValue(forKey: ObjectIdentifier(subscription)) != nil {
+            index.remove(subscription)
             subscriberCount.wrappingDecrement(ordering: .relaxed)
         }
     }
@@ -45,17 +52,27 @@ final class LoopStreams: @unchecked Sendable {
     /// history and get only the events that concern them; a stream alone at its position pumps itself.
     private func pumpAll() {
         let engine = engine()
-        var positions: [UInt64: [StreamSubscription]] = [:]
+        // Normally every stream that can send stands at the same position: one group, no hashing.
+        var common: [StreamSubscription] = []
+        var elsewhere: [UInt64: [StreamSubscription]] = [:]
         for subscription in subscriptions.values where subscription.canSend {
-            positions[subscription.lastSeq, default: []].append(subscription)
-        }
-        for (after, group) in positions {
-            if group.count == 1 {
-                group[0].pump(engine)
+            if common.isEmpty || common[0].lastSeq == subscription.lastSeq {
+                common.append(subscription)
             } else {
-                var fanOut = StreamFanOut(group)
-                fanOut.pump(after: after, engine: engine)
+                elsewhere[subscription.lastSeq, default: []].append(subscription)
             }
+        }
+        if !common.isEmpty { pump(common, engine: engine) }
+        for group in elsewhere.values { pump(group, engine: engine) }
+    }
+
+    private func pump(_ group: [StreamSubscription], engine: RoutingEngine) {
+        if group.count == 1 {
+            group[0].pump(engine)
+        } else {
+            fanOuts &+= 1
+            var fanOut = StreamFanOut(group, index: index, mark: fanOuts)
+            fanOut.pump(after: group[0].lastSeq, engine: engine)
         }
     }
 }

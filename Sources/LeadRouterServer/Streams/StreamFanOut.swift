@@ -13,12 +13,39 @@ import NIOCore
 struct StreamFanOut {
     private static let readLimit = 1024
 
+    /// A loop's streams by the events they take: those following one rep under that rep, the others
+    /// (a team, or every rep) in a list of their own. Kept by ``LoopStreams`` as streams come and go.
+    struct Index {
+        private(set) var byRep: [String: [StreamSubscription]] = [:]
+        private(set) var unfiltered: [StreamSubscription] = []
+
+        mutating func add(_ stream: StreamSubscription) {
+            if let rep = stream.rep { byRep[rep, default: []].append(stream) } else { unfiltered.append(stream) }
+        }
+
+        mutating func remove(_ stream: StreamSubscription) {
+            if let rep = stream.rep {
+                byRep[rep]?.removeAll { $0 === stream }
+                if byRep[rep]?.isEmpty == true { byRep[rep] = nil }
+            } else {
+                unfiltered.removeAll { $0 === stream }
+            }
+        }
+    }
+
     private var active: [StreamSubscription]
     private let all: [StreamSubscription]
+    private let index: Index
+    /// Set as each active stream's ``StreamSubscription/fanOutMark``, so that a stream the index
+    /// offers an event to is known to be in this fan-out (and not stopped) without a set to look in.
+    private let mark: Int
 
-    init(_ streams: [StreamSubscription]) {
+    init(_ streams: [StreamSubscription], index: Index, mark: Int) {
         self.active = streams
         self.all = streams
+        self.index = index
+        self.mark = mark
+        for stream in streams { stream.fanOutMark = mark }
     }
 
     mutating func pump(after start: UInt64, engine: RoutingEngine) {
@@ -39,30 +66,26 @@ struct StreamFanOut {
     }
 
     private mutating func deliver(_ events: [EngineEvent], engine: RoutingEngine) {
-        var byRep: [String: [Int]] = [:]
-        var everyRep: [Int] = []
-        for (index, stream) in active.enumerated() {
-            if let rep = stream.rep { byRep[rep, default: []].append(index) } else { everyRep.append(index) }
-        }
-        var stopped = Set<Int>()
+        var stopped = false
         var roster: Roster?
         for event in events {
-            let concerned = (event.rep.flatMap { byRep[$0] } ?? []) + everyRep
             var payload: ByteBuffer?
-            for index in concerned where !stopped.contains(index) {
-                let stream = active[index]
-                guard stream.wants(event, roster: &roster, engine: engine) else { continue }
-                guard stream.canSend else {
-                    stream.passed(event.seq - 1)
-                    stopped.insert(index)
-                    continue
+            func offer(to streams: [StreamSubscription]) {
+                for stream in streams where stream.fanOutMark == mark {
+                    guard stream.wants(event, roster: &roster, engine: engine) else { continue }
+                    guard stream.canSend else {
+                        stream.passed(event.seq - 1)
+                        stream.fanOutMark = 0
+                        stopped = true
+                        continue
+                    }
+                    if payload == nil { payload = event.streamPayload }
+                    stream.send(event, payload: payload!)
                 }
-                if payload == nil { payload = event.streamPayload }
-                stream.send(event, payload: payload!)
             }
+            if let rep = event.rep, let following = index.byRep[rep] { offer(to: following) }
+            offer(to: index.unfiltered)
         }
-        if !stopped.isEmpty {
-            active = active.enumerated().filter { !stopped.contains($0.offset) }.map(\.element)
-        }
+        if stopped { active.removeAll { $0.fanOutMark != mark } }
     }
 }

@@ -21,6 +21,8 @@ final class StreamSubscription {
     /// Older events than the engine keeps in memory are read from here.
     private let journal: JournalStore?
     private var unflushed = false
+    /// Which ``StreamFanOut`` this stream is active in (its number), 0 when none.
+    var fanOutMark = 0
 
     init(
         callID: UInt32, channel: any Channel, request: Leadrouter_V1_StreamAssignmentsRequest, startAfter: UInt64,
