@@ -1,7 +1,8 @@
 /// A value kept in one heap box that copies share, and copied the first time a shared one changes.
 ///
-/// For values that are copied far more often than changed and hold many references (``Lead``,
-/// ``Explanation``): a copy is one retain instead of one per string and collection inside.
+/// For values that are copied far more often than changed and hold many references (``Explanation``;
+/// ``Lead`` keeps its own block, ``LeadStorage``): a copy is one retain instead of one per string and
+/// collection inside.
 /// `@unchecked Sendable`: the box is changed only through ``value``'s `_modify`, by a holder that has
 /// it alone (`isKnownUniquelyReferenced`), so a box shared between threads is never written.
 struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {

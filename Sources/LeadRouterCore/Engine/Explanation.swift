@@ -61,8 +61,8 @@ public struct Explanation: Hashable, Sendable, Codable {
     }
 
     /// The trace, stored. An explanation travels with its lead through the offer event, the record and
-    /// the reply, so, like ``Lead``, it keeps its fields in one ``CopyOnWrite`` box: a copy is one retain
-    /// instead of one per string and list.
+    /// the reply, so it keeps its fields in one ``CopyOnWrite`` box (as ``Lead`` keeps its own in one
+    /// block): a copy is one retain instead of one per string and list.
     ///
     /// The one-byte outcome is stored last, so that no padding follows it: the box then takes 240 bytes
     /// of heap instead of 256, for every lead.
