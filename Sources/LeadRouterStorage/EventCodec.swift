@@ -24,7 +24,7 @@ enum EventCodec {
 
     /// One journal row: the events of one transaction, each length-prefixed behind their count, so a
     /// commit inserts one row however many events it carries.
-    static func encode(batch events: [EngineEvent]) throws -> Data {
+    static func encode(batch events: some Collection<EngineEvent>) throws -> Data {
         // Into one buffer, through one scratch buffer reused for every event: the same bytes as
         // `batch(events.map(encode))` without a buffer and a `Data` per event.
         var row = BinaryWriter(capacity: 384 * events.count + 8)

@@ -83,7 +83,7 @@ public final class JournalStore: Sendable {
 
     /// Appends events in one transaction (the group commit), as one row. The events must follow each
     /// other without a gap, as the writer hands them over.
-    public func append(_ events: [EngineEvent]) throws {
+    public func append<Events: BidirectionalCollection<EngineEvent>>(_ events: Events) throws {
         guard let first = events.first?.seq, let last = events.last?.seq else { return }
         // Readers number a row's events by position from `first_seq`, so a gap would misnumber them.
         guard last - first + 1 == UInt64(events.count) else {

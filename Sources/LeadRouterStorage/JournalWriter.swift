@@ -61,7 +61,8 @@ public final class JournalWriter: @unchecked Sendable {
     private let currentState: @Sendable () -> EngineState
 
     // Touched only by the holder of `draining`, or the writer thread for the snapshot fields.
-    private var pending: [UInt64: EngineEvent] = [:]
+    /// Batches handed in and not yet committed, by their first sequence number.
+    private var pending: [UInt64: [EngineEvent]] = [:]
     private var schedule: SnapshotSchedule
     private var failure: String?
     /// A snapshot is being encoded off this thread; no second one starts until it is stored.
@@ -234,20 +235,24 @@ public final class JournalWriter: @unchecked Sendable {
     /// Commits every contiguous event that has arrived; the caller holds `draining`. Returns `false`
     /// if the journal could not be written (the events stay pending; the writer thread retries, with
     /// a pause that a producer's thread must never take).
+    ///
+    /// Each submitted batch is one command's events, numbered without a gap, so batches are kept
+    /// whole, by their first sequence number: filing and taking every event on its own copied it twice
+    /// and hashed it twice.
     @discardableResult
     private func drain(onWriterThread: Bool) -> Bool {
-        for batch in inbox.takeAll() {
-            for event in batch { pending[event.seq] = event }
-        }
+        for batch in inbox.takeAll() { pending[batch[0].seq] = batch }
         var next = durableSeq.load(ordering: .relaxed) + 1
         while pending[next] != nil {
-            var batch: [EngineEvent] = []
-            while batch.count < configuration.maxBatchEvents, let event = pending.removeValue(forKey: next) {
-                batch.append(event)
-                next += 1
+            var batches: [[EngineEvent]] = []
+            var count = 0
+            while count < configuration.maxBatchEvents, let batch = pending.removeValue(forKey: next) {
+                batches.append(batch)
+                count += batch.count
+                next += UInt64(batch.count)
             }
             do {
-                try store.append(batch)
+                try store.append(batches.joined())
             } catch {
                 // Without the journal nothing more can be acknowledged; keep the events and retry.
                 if failure == nil {
@@ -255,19 +260,19 @@ public final class JournalWriter: @unchecked Sendable {
                         "journal write failed; calls are not being acknowledged", metadata: ["error": "\(error)"])
                 }
                 failure = "\(error)"
-                for event in batch { pending[event.seq] = event }
+                for batch in batches { pending[batch[0].seq] = batch }
                 if onWriterThread { Thread.sleep(forTimeInterval: 0.1) }
                 return false
             }
             failure = nil
-            lastBatchSize.store(batch.count, ordering: .relaxed)
+            lastBatchSize.store(count, ordering: .relaxed)
             commits.wrappingIncrement(ordering: .relaxed)
             // Sequentially consistent, not only releasing: the durability gate counts a held reply and
             // then reads `durableSeq`, while `onDurable` reads that count after this store. A releasing
             // store could still sit in this core's store buffer when the count is read, and both sides
             // would miss each other: a reply held until the next commit.
-            durableSeq.store(batch.last!.seq, ordering: .sequentiallyConsistent)
-            onDurable(batch.last!.seq)
+            durableSeq.store(next - 1, ordering: .sequentiallyConsistent)
+            onDurable(next - 1)
         }
         return true
     }
