@@ -8,10 +8,10 @@ import Logging
 /// them to SQLite in sequence order, many per transaction (group commit).
 ///
 /// Producers push batches onto a lock-free stack (`inbox`, a ``PushStack``: sequentially consistent,
-/// so a batch's contents are visible to the writer that takes it) and
-/// signal the writer only if it is asleep. The writer pops everything at once, orders it by sequence
-/// number, commits the contiguous prefix, then publishes `durableSeq` (sequentially consistent, see
-/// `drain`) and calls `onDurable`: whoever reads `durableSeq` with an acquiring load may acknowledge every call whose
+/// so a batch's contents are visible to the writer that takes it) and signal the writer only if it is
+/// asleep. Whoever commits pops everything at once, orders the batches by sequence number, commits
+/// the contiguous prefix, then publishes `durableSeq` (sequentially consistent, see `drain`) and calls
+/// `onDurable`: whoever reads `durableSeq` with an acquiring load may acknowledge every call whose
 /// events are at or below it.
 ///
 /// Waking an idle writer costs a lone call two thread hand-offs (a futex wake, then a hop back to the
@@ -119,7 +119,7 @@ public final class JournalWriter: @unchecked Sendable {
     /// most 32 routes at a time, and half that or more at once only when calls queue behind them
     /// (many connections, or pipelined ones); one pipelined connection commits 8 at a time and waits
     /// for them, so it keeps committing inline. Alternating runs, durable 8 × 16: 93–110k →
-    /// 101–120k routes/s, 64 × 16: 81–100k → 97–110k; 1 × 1, 8 × 1 and 1 × 16 unchanged
+    /// 101–123k routes/s, 64 × 16: 81–100k → 97–122k; 1 × 16, 8 × 1 and 64 × 1 within noise
     /// (docs/PERFORMANCE.md, item 104).
     static let handOffFrom = 16
 
