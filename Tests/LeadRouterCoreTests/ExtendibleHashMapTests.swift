@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LeadRouterCore
@@ -92,6 +93,42 @@ import Testing
             }
         }
         #expect(stretched == whole)
+    }
+
+    /// A published map is read by several threads at once (the event loops, a snapshot's encoders)
+    /// while its owner changes a copy, which shares its buckets until it copies them. Reading must
+    /// write nothing: under ThreadSanitizer, a bucket that wrote its count back after every read
+    /// (the same value) was reported as racing with the encoders.
+    @Test func readersOfAPublishedMapSeeItWholeWhileItsOwnerChangesACopy() {
+        var published = ExtendibleHashMap<Int, Int>()
+        for number in 0..<20_000 { published.updateValue(number * 3, forKey: number) }
+        let shared = published
+        let mismatches = LockedList<String>()
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            if thread == 0 {
+                var owned = shared
+                for number in 0..<20_000 where number % 2 == 0 { owned.removeValue(forKey: number) }
+                for number in 20_000..<30_000 { owned.updateValue(number, forKey: number) }
+                if owned.count != 20_000 || owned[1] != 3 || owned[2] != nil {
+                    mismatches.append("the owner's copy")
+                }
+                return
+            }
+            for round in 0..<20 {
+                var seen = 0
+                let stretch = 20_000 / 3
+                shared.forEach(at: (thread - 1) * stretch..<thread * stretch) { key, value in
+                    if value != key * 3 { mismatches.append("\(key) read as \(value)") }
+                    seen += 1
+                }
+                if seen != stretch { mismatches.append("thread \(thread) round \(round) saw \(seen)") }
+                for number in stride(from: thread, to: 20_000, by: 7) where shared[number] != number * 3 {
+                    mismatches.append("lookup of \(number)")
+                }
+            }
+        }
+        #expect(mismatches.all.isEmpty, "\(mismatches.all.prefix(5))")
+        #expect(shared.count == 20_000 && shared.problems().isEmpty)
     }
 
     /// Keys agreeing on every bit the directory reads cannot be split apart: their bucket grows instead

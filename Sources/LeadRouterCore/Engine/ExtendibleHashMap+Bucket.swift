@@ -42,17 +42,32 @@ extension ExtendibleHashMap {
         }
 
         /// The tags (as words, eight to a word, the first in the low byte), the entries, and how many
-        /// are in use.
+        /// are in use, for reading. Nothing is written, so any number of threads may read a bucket that
+        /// nobody changes: a published state's buckets are read by the event loops and a snapshot's
+        /// encoders at once (writing the count back, even unchanged, raced with them).
         private func withStorage<Result>(
+            _ body: (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<Entry>, Int) throws -> Result
+        ) rethrows -> Result {
+            try withUnsafeMutablePointers { header, words in
+                try body(words, Self.entries(after: words, header), Int(header.pointee.count))
+            }
+        }
+
+        /// The same, for changing a bucket that one directory alone holds; the count is written back.
+        private func withMutableStorage<Result>(
             _ body: (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<Entry>, inout Int) throws -> Result
         ) rethrows -> Result {
             try withUnsafeMutablePointers { header, words in
-                let entries = UnsafeMutableRawPointer(words + Int(header.pointee.capacity) / 8)
-                    .assumingMemoryBound(to: Entry.self)
                 var count = Int(header.pointee.count)
                 defer { header.pointee.count = UInt32(count) }
-                return try body(words, entries, &count)
+                return try body(words, Self.entries(after: words, header), &count)
             }
+        }
+
+        private static func entries(
+            after words: UnsafeMutablePointer<UInt64>, _ header: UnsafeMutablePointer<Header>
+        ) -> UnsafeMutablePointer<Entry> {
+            UnsafeMutableRawPointer(words + Int(header.pointee.capacity) / 8).assumingMemoryBound(to: Entry.self)
         }
 
         private static func setTag(_ tag: UInt8, at index: Int, in tags: UnsafeMutablePointer<UInt64>) {
@@ -110,7 +125,7 @@ extension ExtendibleHashMap {
 
         /// Only for a bucket with room, held by one directory alone.
         func append(_ key: Key, hash: Int, _ value: Value) {
-            withStorage { tags, entries, count in
+            withMutableStorage { tags, entries, count in
                 Self.setTag(Self.tag(hash), at: count, in: tags)
                 (entries + count).initialize(to: Entry(key: key, value: value))
                 count += 1
@@ -119,7 +134,7 @@ extension ExtendibleHashMap {
 
         /// Only for a bucket held by one directory alone.
         func exchangeValue(at index: Int, _ value: Value) -> Value {
-            withStorage { _, entries, _ in
+            withMutableStorage { _, entries, _ in
                 var value = value
                 swap(&entries[index].value, &value)
                 return value
@@ -128,7 +143,7 @@ extension ExtendibleHashMap {
 
         /// Only for a bucket held by one directory alone.
         func remove(at index: Int) -> Value {
-            withStorage { tags, entries, count in
+            withMutableStorage { tags, entries, count in
                 let removed = (entries + index).move()
                 count -= 1
                 if index != count {
@@ -149,8 +164,8 @@ extension ExtendibleHashMap {
                 for index in 0..<count {
                     bucket.take(entries + index, tag: Self.tag(at: index, in: tags), moving: moving)
                 }
-                if moving { count = 0 }
             }
+            if moving { emptied() }
             return bucket
         }
 
@@ -166,14 +181,19 @@ extension ExtendibleHashMap {
                     let half = (UInt(bitPattern: hash) >> bit) & 1 == 0 ? low : high
                     half.take(entries + index, tag: Self.tag(at: index, in: tags), moving: moving)
                 }
-                if moving { count = 0 }
             }
+            if moving { emptied() }
             return (low, high)
+        }
+
+        /// After its entries were moved out: nothing is left to release.
+        private func emptied() {
+            withMutableStorage { _, _, count in count = 0 }
         }
 
         /// Appends the entry at `source`, moved or copied.
         private func take(_ source: UnsafeMutablePointer<Entry>, tag: UInt8, moving: Bool) {
-            withStorage { tags, entries, count in
+            withMutableStorage { tags, entries, count in
                 Self.setTag(tag, at: count, in: tags)
                 if moving {
                     (entries + count).moveInitialize(from: source, count: 1)
