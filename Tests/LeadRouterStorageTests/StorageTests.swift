@@ -154,6 +154,9 @@ final class StorageTests {
             let before = commitsOnCaller.load(ordering: .relaxed)
             writer.submit(batch)
             for _ in 0..<500 where writer.durableSeq.load(ordering: .acquiring) < batch.last!.seq { usleep(1_000) }
+            // The writer publishes `durableSeq` a moment before it gives the role back; a small batch
+            // arriving in that moment is left to it (and counted as a miss below).
+            if isLarge { usleep(2_000) }
             let ranOnCaller = commitsOnCaller.load(ordering: .relaxed) > before ? 1 : 0
             if batch.count >= JournalWriter.handOffFrom {
                 large.batches += 1
