@@ -57,20 +57,10 @@ struct CrashRecoveryTests {
         #expect(acknowledged.all.count > 100, "the test generated real traffic")
     }
 
-    /// Routes new leads until the connection dies, recording each acknowledged one.
+    /// Routes new leads one at a time on its own connection until the connection dies.
     static func route(port: Int, round: Int, worker: Int, into acknowledged: Acknowledged) async throws {
         guard let client = try? await LeadRouterClient.connect(host: "127.0.0.1", port: port) else { return }
-        var index = 0
-        while true {
-            let id = "r\(round)-w\(worker)-\(index)"
-            do {
-                _ = try await client.route(WireFixtures.lead(id, source: index % 3 == 0 ? "chat" : "web"))
-            } catch {
-                return
-            }
-            acknowledged.add(id)
-            index += 1
-        }
+        await routeUntilFailure(client, ids: "r\(round)-w\(worker)", into: acknowledged)
     }
 
     /// Keeps 40 routes in flight on one connection, so the server commits them in batches large enough
@@ -80,20 +70,24 @@ struct CrashRecoveryTests {
         guard let client = try? await LeadRouterClient.connect(host: "127.0.0.1", port: port) else { return }
         await withTaskGroup(of: Void.self) { group in
             for lane in 0..<40 {
-                group.addTask {
-                    var index = 0
-                    while true {
-                        let id = "r\(round)-p\(lane)-\(index)"
-                        do {
-                            _ = try await client.route(WireFixtures.lead(id, source: "web"))
-                        } catch {
-                            return
-                        }
-                        acknowledged.add(id)
-                        index += 1
-                    }
-                }
+                group.addTask { await routeUntilFailure(client, ids: "r\(round)-p\(lane)", into: acknowledged) }
             }
+        }
+    }
+
+    /// Routes leads `<ids>-0`, `<ids>-1`, ... one after another until a call fails, recording each
+    /// acknowledged one.
+    static func routeUntilFailure(_ client: LeadRouterClient, ids: String, into acknowledged: Acknowledged) async {
+        var index = 0
+        while true {
+            let id = "\(ids)-\(index)"
+            do {
+                _ = try await client.route(WireFixtures.lead(id, source: index % 3 == 0 ? "chat" : "web"))
+            } catch {
+                return
+            }
+            acknowledged.add(id)
+            index += 1
         }
     }
 
