@@ -23,7 +23,7 @@ public struct ServerConfiguration: Sendable {
     public var engine = EngineConfiguration.defaults
     /// How often SLA expiry and time-based dispatch run.
     public var tickIntervalMilliseconds: Int64 = 250
-    /// Event loop threads; `nil` (the default) is ``defaultThreads(durable:)``.
+    /// Event loop threads; `nil` (the default) is ``defaultThreads``.
     public var threads: Int?
     public var version: String = "0.1.0"
     /// Journal and snapshots; `nil` keeps everything in memory only.
@@ -33,15 +33,14 @@ public struct ServerConfiguration: Sendable {
 
     public static let defaults = ServerConfiguration()
 
-    /// The event loops the server runs: ``threads`` if set, else ``defaultThreads(durable:)``.
-    public var eventLoopThreads: Int { threads.map { max(1, $0) } ?? Self.defaultThreads(durable: storage != nil) }
+    /// The event loops the server runs: ``threads`` if set, else ``defaultThreads``.
+    public var eventLoopThreads: Int { threads.map { max(1, $0) } ?? Self.defaultThreads }
 
-    /// One event loop per core, less one for the storage threads (journal writer, checkpointer,
-    /// snapshot encoders) when the state is durable. Commands and journal commits run one at a time
-    /// whichever loop calls them, so a loop that finds another committing waits its turn; on two cores
-    /// a second loop bought no durable throughput, only that waiting and the storage threads' lost
-    /// core: 12–32 % more CPU per route at every shape measured (docs/PERFORMANCE.md, item 89).
-    public static func defaultThreads(durable: Bool) -> Int {
-        max(1, durable ? System.coreCount - 1 : System.coreCount)
-    }
+    /// One event loop per core, less one. Commands and commits run one at a time whichever loop calls
+    /// them, so a loop that finds another committing waits its turn, and an extra loop that is not
+    /// kept busy sleeps and is woken for every burst. The core left over goes to the kernel's network
+    /// work, the storage threads (journal writer, checkpointer, snapshot encoders) and the command
+    /// thread. On two cores one loop took 25–40 % less CPU per route than two and cut the 8 × 1 p99
+    /// to a third, at the cost of 64 × 16 (docs/PERFORMANCE.md, items 89 and 106).
+    public static var defaultThreads: Int { max(1, System.coreCount - 1) }
 }
