@@ -14,10 +14,6 @@ import NIOCore
 /// engine, in the mixed workload at 8 x 16, 58 % of batch commits failed and were redone, and p99
 /// reached 14 ms.
 final class LoopCallQueue: @unchecked Sendable {
-    /// Writes one call's reply (or error) and returns the channel to flush once the batch is answered.
-    /// A reply comes with the sequence number of the lead's record: what must be durable before it
-    /// leaves (`durability: sync`).
-    typealias Answer = (UInt32, Result<(payload: ByteBuffer, seq: UInt64), any Error>) -> (any Channel)?
     /// Runs a call other than a batched Route and answers it; returns the channel to flush.
     typealias Command = () -> (any Channel)?
 
@@ -52,12 +48,11 @@ final class LoopCallQueue: @unchecked Sendable {
 
     private struct Pending {
         let callID: UInt32
-        /// The connection that sent it.
-        let caller: ObjectIdentifier
+        /// The connection that sent it, which answers it.
+        let caller: any RouteCaller
         let lead: Lead
         let timeoutMs: UInt32
         let arrived: NIODeadline
-        let answer: Answer
     }
 
     private enum Item {
@@ -85,12 +80,10 @@ final class LoopCallQueue: @unchecked Sendable {
         self.engine = engine
     }
 
-    func add(callID: UInt32, caller: ObjectIdentifier, lead: Lead, timeoutMs: UInt32, answer: @escaping Answer) {
+    func add(callID: UInt32, caller: any RouteCaller, lead: Lead, timeoutMs: UInt32) {
         eventLoop.preconditionInEventLoop()
         pending.append(
-            .route(
-                Pending(
-                    callID: callID, caller: caller, lead: lead, timeoutMs: timeoutMs, arrived: .now(), answer: answer)))
+            .route(Pending(callID: callID, caller: caller, lead: lead, timeoutMs: timeoutMs, arrived: .now())))
         // A full batch commits now, unless a commit is already on its way (queued, or pausing for the
         // other loop): then it keeps growing and that task takes it.
         if pending.count >= Self.limit && !scheduled { commitUnlessBusy() }
@@ -150,7 +143,7 @@ final class LoopCallQueue: @unchecked Sendable {
     private var oldestCallerHasMoreWaiting: Bool {
         guard case .route(let oldest) = pending[0] else { return false }
         return pending.dropFirst().contains {
-            if case .route(let call) = $0 { return call.caller == oldest.caller }
+            if case .route(let call) = $0 { return call.caller === oldest.caller }
             return false
         }
     }
@@ -190,7 +183,9 @@ final class LoopCallQueue: @unchecked Sendable {
             } else {
                 outcome = result.map { (RoutingCalls.routeReply($0), $0.seq) }.mapError { $0 }
             }
-            if let channel = call.answer(call.callID, outcome) { toFlush[ObjectIdentifier(channel)] = channel }
+            if let channel = call.caller.answerRoute(call.callID, outcome) {
+                toFlush[ObjectIdentifier(channel)] = channel
+            }
         }
         return false
     }

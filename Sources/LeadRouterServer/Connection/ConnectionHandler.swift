@@ -28,6 +28,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var closing = false
     /// Route calls wait here, with those of the loop's other connections, to be committed together.
     private var calls: LoopCallQueue?
+    /// While the handler is in its pipeline: batched Route calls are answered through it.
+    private var context: ChannelHandlerContext?
 
     /// - Parameter output: the coalescer in front of this handler on the same channel.
     init(server: ServerState, output: FrameCoalescer) {
@@ -36,6 +38,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         self.decoder = FrameDecoder(maximumFrameSize: server.configuration.limits.maximumFrameSize)
         self.logger = server.logger
     }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
@@ -268,18 +274,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return true
         }
         guard !route.explain, let calls else { return false }
-        calls.add(callID: callID, caller: ObjectIdentifier(self), lead: route.lead, timeoutMs: request.timeoutMs) {
-            callID, result in
-            guard context.channel.isActive else { return nil }
-            switch result {
-            case .success(let reply):
-                return self.respond(context: context, callID, reply.payload, durableThrough: reply.seq)
-                    ? context.channel : nil
-            case .failure(let error):
-                self.reply(context: context, callID, error: error)
-                return context.channel
-            }
-        }
+        calls.add(callID: callID, caller: self, lead: route.lead, timeoutMs: request.timeoutMs)
         return true
     }
 
@@ -379,5 +374,20 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         goAway(context: context, RPCError(.unavailable, "server is shutting down; reconnect to resume"))
+    }
+}
+
+extension ConnectionHandler: RouteCaller {
+    func answerRoute(_ callID: UInt32, _ outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>)
+        -> (any Channel)?
+    {
+        guard let context, context.channel.isActive else { return nil }
+        switch outcome {
+        case .success(let reply):
+            return respond(context: context, callID, reply.payload, durableThrough: reply.seq) ? context.channel : nil
+        case .failure(let error):
+            reply(context: context, callID, error: error)
+            return context.channel
+        }
     }
 }
