@@ -286,10 +286,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     ) -> Bool {
         let response = Frame(type: .response, callID: callID, payload: payload)
         if let gate = server.gate, let seq {
-            return gate.whenDurable(seq, on: context.eventLoop) {
-                self.output.append(response)
-                return context.channel
-            }
+            return gate.whenDurable(seq, on: context.eventLoop, write: response, to: self)
         }
         output.append(response)
         return true
@@ -389,5 +386,13 @@ extension ConnectionHandler: RouteCaller {
             reply(context: context, callID, error: error)
             return context.channel
         }
+    }
+}
+
+extension ConnectionHandler: HeldReplyWriter {
+    func writeHeld(_ reply: Frame) -> (any Channel)? {
+        guard let context else { return nil }
+        output.append(reply)
+        return context.channel
     }
 }

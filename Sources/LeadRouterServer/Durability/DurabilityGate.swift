@@ -1,4 +1,5 @@
 import Atomics
+import LeadRouterWire
 import NIOCore
 
 /// Holds replies until the journal has committed the events they acknowledge (`durability: sync`).
@@ -18,13 +19,15 @@ final class DurabilityGate: Sendable {
         self.loops = loops
     }
 
-    /// Runs `write` on `loop` once every event up to `seq` is committed, then flushes the channel it
-    /// returns: once per channel per release, not once per reply. When `seq` is already committed (the
-    /// journal commits inline when it is idle) `write` runs at once and the caller flushes, so a batch
-    /// of replies still leaves in one write rather than one syscall and one TCP segment each.
-    /// - Returns: `true` if `write` ran now and its channel awaits the caller's flush.
-    func whenDurable(_ seq: UInt64, on loop: any EventLoop, _ action: @escaping () -> any Channel) -> Bool {
-        loops[ObjectIdentifier(loop)]!.add(seq, action)
+    /// Has `writer` write `reply` on `loop` once every event up to `seq` is committed, then flushes its
+    /// channel: once per channel per release, not once per reply. When `seq` is already committed (the
+    /// journal commits inline when it is idle) the reply is written at once and the caller flushes, so
+    /// a batch of replies still leaves in one write rather than one syscall and one TCP segment each.
+    /// - Returns: `true` if the reply was written now and its channel awaits the caller's flush.
+    func whenDurable(_ seq: UInt64, on loop: any EventLoop, write reply: Frame, to writer: any HeldReplyWriter)
+        -> Bool
+    {
+        loops[ObjectIdentifier(loop)]!.add(HeldReply(seq: seq, reply: reply, writer: writer))
     }
 
     func advanced() {
@@ -39,7 +42,9 @@ final class LoopWaiters: @unchecked Sendable {
     private let durable: ManagedAtomic<UInt64>
     private let count = ManagedAtomic<Int>(0)
     private let wakeup: LoopWakeup
-    private var waiting: [(seq: UInt64, action: () -> any Channel)] = []
+    private var waiting: [HeldReply] = []
+    /// The channels a release wrote to, kept between releases for its capacity.
+    private var toFlush: [ObjectIdentifier: any Channel] = [:]
 
     init(eventLoop: any EventLoop, durable: ManagedAtomic<UInt64>) {
         self.eventLoop = eventLoop
@@ -47,16 +52,15 @@ final class LoopWaiters: @unchecked Sendable {
         self.wakeup = LoopWakeup(eventLoop: eventLoop)
     }
 
-    func add(_ seq: UInt64, _ action: @escaping () -> any Channel) -> Bool {
+    func add(_ held: HeldReply) -> Bool {
         eventLoop.preconditionInEventLoop()
-        if durable.load(ordering: .acquiring) >= seq {
-            _ = action()
-            return true
+        if durable.load(ordering: .acquiring) >= held.seq {
+            return held.write() != nil
         }
-        waiting.append((seq, action))
+        waiting.append(held)
         count.wrappingIncrement(ordering: .sequentiallyConsistent)
         // The writer may have advanced between the check above and the count becoming visible.
-        if durable.load(ordering: .sequentiallyConsistent) >= seq { release() }
+        if durable.load(ordering: .sequentiallyConsistent) >= held.seq { release() }
         return false
     }
 
@@ -65,21 +69,28 @@ final class LoopWaiters: @unchecked Sendable {
         wakeup.request { self.release() }
     }
 
+    /// Runs every waiter the journal has caught up with, keeping the rest in place, in order. No
+    /// arrays are made: building a kept list and a ready list per release (each grown an append at a
+    /// time, a hundred replies at 8 x 16) was 9 % of a durable loop's CPU, most of it `malloc` finding
+    /// room among the chunks those arrays left behind.
     private func release() {
         let done = durable.load(ordering: .acquiring)
-        var kept: [(seq: UInt64, action: () -> any Channel)] = []
-        var ready: [() -> any Channel] = []
-        for waiter in waiting {
-            if waiter.seq <= done { ready.append(waiter.action) } else { kept.append(waiter) }
+        var kept = 0
+        var released = 0
+        for index in waiting.indices {
+            let waiter = waiting[index]
+            if waiter.seq <= done {
+                if let channel = waiter.write() { toFlush[ObjectIdentifier(channel)] = channel }
+                released += 1
+            } else {
+                if kept != index { waiting[kept] = waiter }
+                kept += 1
+            }
         }
-        guard !ready.isEmpty else { return }
-        waiting = kept
-        count.wrappingDecrement(by: ready.count, ordering: .sequentiallyConsistent)
-        var toFlush: [ObjectIdentifier: any Channel] = [:]
-        for action in ready {
-            let channel = action()
-            toFlush[ObjectIdentifier(channel)] = channel
-        }
+        guard released > 0 else { return }
+        waiting.removeLast(waiting.count - kept)
+        count.wrappingDecrement(by: released, ordering: .sequentiallyConsistent)
         for channel in toFlush.values { channel.flush() }
+        toFlush.removeAll(keepingCapacity: true)
     }
 }

@@ -1,0 +1,18 @@
+import LeadRouterWire
+import NIOCore
+
+/// A reply waiting for the journal. A value rather than a closure made per reply: no allocation.
+struct HeldReply {
+    let seq: UInt64
+    let reply: Frame
+    let writer: any HeldReplyWriter
+
+    func write() -> (any Channel)? { writer.writeHeld(reply) }
+}
+
+/// The connection a held reply goes back to once the journal has caught up.
+protocol HeldReplyWriter: AnyObject {
+    /// Writes `reply` without flushing it; returns the channel to flush, or `nil` if the connection
+    /// has gone.
+    func writeHeld(_ reply: Frame) -> (any Channel)?
+}
