@@ -28,6 +28,7 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+source servers.sh
 
 swift build -c release --product leadbench >/dev/null
 LEADBENCH=$(swift build -c release --show-bin-path)/leadbench
@@ -38,24 +39,12 @@ run() {
     local label=$1 binary=$2 c=$3 d=$4 store=(--memory)
     [[ $MODE == durable ]] && store=(--data "$WORK/data")
     rm -rf "$WORK/data"
-    sync
-    : >"$WORK/server.log"
-    "$binary" serve --listen 127.0.0.1:0 "${store[@]}" --config "$WORK/config.yaml" --log-level warning \
-        >"$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
-    local address=
-    for _ in $(seq 1 200); do
-        address=$(grep -o 'listening on [0-9.]*:[0-9]*' "$WORK/server.log" | head -1 | cut -d' ' -f3 || true)
-        [[ -n "$address" ]] && break
-        sleep 0.05
-    done
-    [[ -n "$address" ]] || { cat "$WORK/server.log" >&2; exit 1; }
+    start server "$binary" serve --listen 127.0.0.1:0 "${store[@]}" --config "$WORK/config.yaml" \
+        --log-level warning
     local line
-    line=$("$LEADBENCH" run --server "$address" -c "$c" -d "$d" --warmup "$WARMUP" --duration "$DURATION" \
+    line=$("$LEADBENCH" run --server "$ADDRESS" -c "$c" -d "$d" --warmup "$WARMUP" --duration "$DURATION" \
         --server-pid "$SERVER_PID" | tail -1)
-    kill "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
+    stop
     echo "$label $line"
     local rate cpu
     rate=$(grep -o '[0-9]* req/s' <<<"$line" | cut -d' ' -f1)

@@ -34,35 +34,8 @@ LEADROUTER=$(swift build -c release --package-path .. --show-bin-path)/leadroute
 BIN=$(swift build -c release --show-bin-path)
 "$BIN/leadbench" check
 
-# start NAME COMMAND...: runs a server in the background, waits for its "listening on HOST:PORT"
-# line, and sets SERVER_PID and ADDRESS. First lets the previous run's disk writes reach the disk (a
-# durable run leaves tens of megabytes of dirty pages), so no run pays for another's write-back.
-start() {
-    local name=$1
-    shift
-    sync
-    sleep 0.5
-    # Empty the log before the server starts: the shell truncates it only in the forked child, so the
-    # loop below could otherwise read the previous run's address and connect to a closed port.
-    : >"$WORK/$name.log"
-    "$@" >"$WORK/$name.log" 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 1 200); do
-        ADDRESS=$(grep -o 'listening on [0-9.]*:[0-9]*' "$WORK/$name.log" | head -1 | cut -d' ' -f3 || true)
-        [[ -n "$ADDRESS" ]] && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.05
-    done
-    echo "$name did not start:" >&2
-    cat "$WORK/$name.log" >&2
-    exit 1
-}
-
-stop() {
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-}
+# start / stop: one server at a time (SERVER_PID, ADDRESS); see servers.sh.
+source servers.sh
 
 # bench LABEL TARGET C D [extra leadbench options]
 bench() {
