@@ -52,6 +52,11 @@ struct BinaryWriter: ~Copyable {
     /// A copy of the bytes written, as `Data`.
     var data: Data { Data(bytes: start, count: count) }
 
+    /// Lends the bytes written.
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: start, count: count))
+    }
+
     /// Forgets what was written, keeping the allocation.
     mutating func removeAll() { count = 0 }
 

@@ -25,10 +25,18 @@ enum EventCodec {
     /// One journal row: the events of one transaction, each length-prefixed behind their count, so a
     /// commit inserts one row however many events it carries.
     static func encode(batch events: some Collection<EngineEvent>) throws -> Data {
-        // Into one buffer, through one scratch buffer reused for every event: the same bytes as
-        // `batch(events.map(encode))` without a buffer and a `Data` per event.
         var row = BinaryWriter(capacity: 384 * events.count + 8)
         var scratch = BinaryWriter()
+        try encode(batch: events, into: &row, scratch: &scratch)
+        return row.data
+    }
+
+    /// ``encode(batch:)`` into `row` (emptied first), through `scratch`, reused for every event: the
+    /// same bytes as `batch(events.map(encode))` without a buffer and a `Data` per event.
+    static func encode(
+        batch events: some Collection<EngineEvent>, into row: inout BinaryWriter, scratch: inout BinaryWriter
+    ) throws {
+        row.removeAll()
         row.varint(UInt64(events.count))
         for event in events {
             scratch.removeAll()
@@ -36,7 +44,6 @@ enum EventCodec {
             row.varint(UInt64(scratch.count))
             row.append(scratch)
         }
-        return row.data
     }
 
     /// A journal row of events already encoded one by one.

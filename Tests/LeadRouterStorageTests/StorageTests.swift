@@ -292,6 +292,20 @@ final class StorageTests {
         #expect(throws: StorageError.self) { try store.append([events[20], events[22]]) }
     }
 
+    @Test func rowsOfEverySizeWrittenThroughTheReusedBufferReadBackWhole() throws {
+        let (_, events) = try Self.traffic(routes: 1_000)
+        let store = try JournalStore(
+            configuration: StorageConfiguration(directory: directory()), logger: Self.logger)
+        // One event, then a catch-up row past the size the buffer is kept at (it is replaced before
+        // the next), then small rows again: each must hold its own bytes, none a leftover tail.
+        let big = events.count - 10
+        try #require(EventCodec.encode(batch: events[1..<big]).count > 1 << 20)
+        for range in [0..<1, 1..<big, big..<big + 2, big + 2..<big + 3, big + 3..<events.count] {
+            try store.append(events[range])
+        }
+        #expect(try store.events(after: 0, limit: 1_000_000) == events)
+    }
+
     @Test func aJournalOfOneRowPerEventIsMigratedToOneRowPerTransaction() throws {
         let (_, events) = try Self.traffic()
         let configuration = StorageConfiguration(directory: directory())
