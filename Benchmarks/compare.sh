@@ -5,6 +5,12 @@
 #
 #   bash Benchmarks/compare.sh              # everything (about 8 minutes after the build)
 #   WARMUP=1 DURATION=2 bash Benchmarks/compare.sh   # quicker, noisier
+#   ALLOCATOR=tcmalloc bash Benchmarks/compare.sh    # LeadRouter on tcmalloc: RESULTS-tcmalloc.md
+#
+# ALLOCATOR (system | tcmalloc | jemalloc) is the malloc both LeadRouter servers run with, through
+# LD_PRELOAD as docs/OPERATIONS.md recommends, installed from Debian when missing; the other servers
+# keep glibc's (redis-server brings its own jemalloc). Other than system, the results go to
+# RESULTS-$ALLOCATOR.md and results-$ALLOCATOR.jsonl, so RESULTS.md stays the plain build's.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,7 +19,19 @@ DURATION=${DURATION:-4}
 CONNECTIONS=${CONNECTIONS:-"1 8 64"}
 DEPTHS=${DEPTHS:-"1 16"}
 WORK=$(mktemp -d /tmp/leadbench.XXXXXX)
-RESULTS=results.jsonl
+ALLOCATOR=${ALLOCATOR:-system}
+case $ALLOCATOR in
+system) PRELOAD= ;;
+tcmalloc) PRELOAD=/usr/lib/$(uname -m)-linux-gnu/libtcmalloc_minimal.so.4 PACKAGE=libtcmalloc-minimal4 ;;
+jemalloc) PRELOAD=/usr/lib/$(uname -m)-linux-gnu/libjemalloc.so.2 PACKAGE=libjemalloc2 ;;
+*)
+    echo "ALLOCATOR must be system, tcmalloc or jemalloc, not '$ALLOCATOR'" >&2
+    exit 2
+    ;;
+esac
+SUFFIX=$([[ $ALLOCATOR == system ]] || echo "-$ALLOCATOR")
+RESULTS=results$SUFFIX.jsonl
+TABLE=RESULTS$SUFFIX.md
 SERVER_PID=
 
 cleanup() {
@@ -25,6 +43,11 @@ trap cleanup EXIT
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
     echo "== installing redis-server and redis-tools"
     (apt-get update -qq && apt-get install -y -qq redis-server redis-tools) >/dev/null
+fi
+
+if [[ -n "$PRELOAD" && ! -f "$PRELOAD" ]]; then
+    echo "== installing $PACKAGE"
+    (apt-get update -qq && apt-get install -y -qq "$PACKAGE") >/dev/null
 fi
 
 echo "== building (release)"
@@ -52,10 +75,12 @@ leadrouter() {
     local data="$WORK/data-$label-$c-$d"
     local config="$WORK/leadrouter.yaml"
     printf 'detailed_explanations: false\n' >"$config"
+    local server=("$LEADROUTER")
+    [[ -z "$PRELOAD" ]] || server=(env "LD_PRELOAD=$PRELOAD" "$LEADROUTER")
     if [[ $label == leadrouter ]]; then
-        start "$label" "$LEADROUTER" serve --listen 127.0.0.1:0 --memory --config "$config" --log-level warning
+        start "$label" "${server[@]}" serve --listen 127.0.0.1:0 --memory --config "$config" --log-level warning
     else
-        start "$label" "$LEADROUTER" serve --listen 127.0.0.1:0 --data "$data" --config "$config" --log-level warning
+        start "$label" "${server[@]}" serve --listen 127.0.0.1:0 --data "$data" --config "$config" --log-level warning
     fi
     bench "$label" leadrouter "$c" "$d" "$@"
     stop
@@ -115,8 +140,9 @@ stop
     echo "- $(redis-server --version | cut -d' ' -f1-3)"
     echo "- $(python3 -c 'import json; pins = {p["identity"]: p["state"].get("version") for p in json.load(open("Package.resolved"))["pins"]}; print(", ".join(f"{k} {pins.get(k)}" for k in ["swift-nio", "grpc-swift-2", "grpc-swift-nio-transport", "grpc-swift-protobuf", "swift-protobuf", "hdrhistogram-swift"]))' 2>/dev/null || echo 'package versions: see Package.resolved')"
     echo "- LeadRouter $(git -C .. rev-parse --short HEAD 2>/dev/null || echo '?'), detailed explanations off; durable = \`durability: sync\` on SQLite"
+    echo "- LeadRouter's malloc: $([[ -z "$PRELOAD" ]] && echo "glibc's" || echo "$ALLOCATOR (LD_PRELOAD=$PRELOAD)")"
     echo "- warm-up ${WARMUP} s, ${DURATION} s measured per run; Redis: redis-benchmark INCR with -n requests"
     echo
     "$BIN/leadbench" table "$RESULTS"
-} >RESULTS.md
-cat RESULTS.md
+} >"$TABLE"
+cat "$TABLE"
