@@ -55,6 +55,9 @@ swift build -c release --package-path .. --product leadrouter
 for product in leadbench CeilingServer GRPCPeer; do swift build -c release --product "$product"; done
 LEADROUTER=$(swift build -c release --package-path .. --show-bin-path)/leadrouter
 BIN=$(swift build -c release --show-bin-path)
+# The LeadRouter server command, with the chosen malloc preloaded.
+SERVER=("$LEADROUTER")
+[[ -z "$PRELOAD" ]] || SERVER=(env "LD_PRELOAD=$PRELOAD" "$LEADROUTER")
 "$BIN/leadbench" check
 
 # start / stop: one server at a time (SERVER_PID, ADDRESS); see servers.sh.
@@ -75,23 +78,26 @@ leadrouter() {
     local data="$WORK/data-$label-$c-$d"
     local config="$WORK/leadrouter.yaml"
     printf 'detailed_explanations: false\n' >"$config"
-    local server=("$LEADROUTER")
-    [[ -z "$PRELOAD" ]] || server=(env "LD_PRELOAD=$PRELOAD" "$LEADROUTER")
     if [[ $label == leadrouter ]]; then
-        start "$label" "${server[@]}" serve --listen 127.0.0.1:0 --memory --config "$config" --log-level warning
+        start "$label" "${SERVER[@]}" serve --listen 127.0.0.1:0 --memory --config "$config" --log-level warning
     else
-        start "$label" "${server[@]}" serve --listen 127.0.0.1:0 --data "$data" --config "$config" --log-level warning
+        start "$label" "${SERVER[@]}" serve --listen 127.0.0.1:0 --data "$data" --config "$config" --log-level warning
     fi
     bench "$label" leadrouter "$c" "$d" "$@"
     stop
     rm -rf "$data"
 }
 
-# Let the build's disk writes settle, then one throwaway run so the first measured one is not the
-# first thing this machine does after compiling.
+# Let the build's disk writes settle, then throwaway runs so the first measured one is not the first
+# thing this machine does after compiling: twice in a dozen runs the first cells (1 x 1, in memory
+# and durable) met a slow spell of the VM lasting some seconds, so LeadRouter itself runs that shape
+# for a few seconds first.
 sleep 3
 start settle "$BIN/CeilingServer" 127.0.0.1:0
 "$BIN/leadbench" run --target ceiling --server "$ADDRESS" -c 8 -d 16 --warmup 0.5 --duration 1 >/dev/null
+stop
+start settle "${SERVER[@]}" serve --listen 127.0.0.1:0 --memory --log-level warning
+"$BIN/leadbench" run --target leadrouter --server "$ADDRESS" -c 1 -d 1 --warmup 0.5 --duration 3 >/dev/null
 stop
 
 rm -f "$RESULTS"
