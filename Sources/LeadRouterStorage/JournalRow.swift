@@ -13,7 +13,7 @@ import LeadRouterCore
 /// `@unchecked Sendable`: it owns its buffers alone (it cannot be copied), and the store's mutex lends
 /// it to one committer at a time.
 struct JournalRow: ~Copyable, @unchecked Sendable {
-    private var row = BinaryWriter(capacity: 16 * 1024)
+    private var row = BinaryWriter(capacity: Self.initialBytes)
     private var scratch = BinaryWriter()
 
     /// Bytes encoded.
@@ -22,7 +22,7 @@ struct JournalRow: ~Copyable, @unchecked Sendable {
     /// Encodes `events` as the row, replacing the last one.
     mutating func encode(_ events: some Collection<EngineEvent>) throws {
         // A catch-up commit of thousands of events grows the buffer; it is not kept that large.
-        if row.count > Self.keptBytes { row = BinaryWriter(capacity: 16 * 1024) }
+        if row.count > Self.keptBytes { row = BinaryWriter(capacity: Self.initialBytes) }
         try EventCodec.encode(batch: events, into: &row, scratch: &scratch)
     }
 
@@ -47,5 +47,7 @@ struct JournalRow: ~Copyable, @unchecked Sendable {
         }
     }
 
+    /// About 80 route events, most commits' worth.
+    private static let initialBytes = 16 * 1024
     private static let keptBytes = 1 << 20
 }

@@ -4,8 +4,8 @@ import LeadRouterCore
 import Logging
 import Synchronization
 
-/// The SQLite file: the event journal and the snapshots. With ``WALCheckpointer``, the only types
-/// that talk to GRDB.
+/// The SQLite file: the event journal and the snapshots. With ``WALCheckpointer`` and ``JournalRow``
+/// (the journal's insert, bound in place), the only types that talk to GRDB.
 ///
 /// One `DatabaseQueue` serialises the journal's access: writes come from whoever commits the journal,
 /// reads (recovery, stream resume, history) are short. A second connection belongs to the
