@@ -33,6 +33,7 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
+        HeapGrowth.padHeapTops()
         var settings = try ServerSettings.load(file: config)
         if let listen { try settings.setListen(listen) }
         if let data { settings.dataDirectory = data }
