@@ -15,11 +15,12 @@
 /// +13 % (docs/PERFORMANCE.md, item 111). Under a preloaded allocator (tcmalloc) it changes nothing
 /// that allocator does.
 enum HeapGrowth {
-    static let topPadBytes: Int32 = 64 << 20
+    private static let topPadBytes: Int32 = 64 << 20
     /// `M_TOP_PAD` in `<malloc.h>`, which the Glibc module does not import.
     private static let topPadOption: Int32 = -2
 
-    /// Call before the server starts its threads, so that their heaps are made with the pad.
+    /// Call before the server starts its event loops and storage threads: a thread's heap is made when
+    /// it first allocates, and glibc reads the pad then (and whenever the main heap grows).
     static func padHeapTops() {
         #if canImport(Glibc)
             // `mallopt` looked up rather than declared, as `<malloc.h>` is not in the Glibc module.
