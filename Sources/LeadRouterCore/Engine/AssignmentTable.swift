@@ -109,6 +109,9 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         return (box!, result)
     }
 
+    /// See ``ExtendibleHashMap/prefetchBuckets(_:)``.
+    func prefetch(_ keys: [Key]) { boxes.prefetchBuckets(keys.lazy.map(\.hash)) }
+
     /// The box a lead's record is stored in, to share it.
     func box(_ lead: LeadID) -> Box? { box(Key(lead)) }
     func box(_ lead: Key) -> Box? { boxes[lead] }
