@@ -3,19 +3,24 @@
 # redis-server, each at C = 1, 8, 64 connections and pipeline depth 1 and 16, on this machine, in one go.
 # Writes the JSON lines to results.jsonl and the tables to RESULTS.md. See docs/PERFORMANCE.md.
 #
-#   bash Benchmarks/compare.sh              # everything (about 8 minutes after the build)
-#   WARMUP=1 DURATION=2 bash Benchmarks/compare.sh   # quicker, noisier
+#   bash Benchmarks/compare.sh              # everything, three rounds (about 11 minutes after the build)
+#   ROUNDS=1 WARMUP=1 DURATION=2 bash Benchmarks/compare.sh   # quicker, noisier
 #   ALLOCATOR=tcmalloc bash Benchmarks/compare.sh    # LeadRouter on tcmalloc: RESULTS-tcmalloc.md
 #
 # ALLOCATOR (system | tcmalloc | jemalloc) is the malloc both LeadRouter servers run with, through
 # LD_PRELOAD as docs/OPERATIONS.md recommends, installed from Debian when missing; the other servers
 # keep glibc's (redis-server brings its own jemalloc). Other than system, the results go to
 # RESULTS-$ALLOCATOR.md and results-$ALLOCATOR.jsonl, so RESULTS.md stays the plain build's.
+#
+# ROUNDS (3): every cell runs once per round, the servers of a shape in turn, in the opposite order
+# on even rounds; the tables give each figure's median. This VM's speed drifts 10-30 % over
+# minutes, and with one run per cell a slow spell decided which side of a target a ratio fell.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 WARMUP=${WARMUP:-1}
 DURATION=${DURATION:-4}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-"1 8 64"}
 DEPTHS=${DEPTHS:-"1 16"}
 WORK=$(mktemp -d /tmp/leadbench.XXXXXX)
@@ -100,41 +105,51 @@ start settle "${SERVER[@]}" serve --listen 127.0.0.1:0 --memory --log-level warn
 "$BIN/leadbench" run --target leadrouter --server "$ADDRESS" -c 1 -d 1 --warmup 0.5 --duration 3 >/dev/null
 stop
 
-rm -f "$RESULTS"
-echo "== runs: warm-up ${WARMUP}s, ${DURATION}s measured each"
-for c in $CONNECTIONS; do
-    for d in $DEPTHS; do
-        leadrouter leadrouter "$c" "$d"
-        leadrouter leadrouter-durable "$c" "$d"
-        start ceiling "$BIN/CeilingServer" 127.0.0.1:0
-        bench ceiling ceiling "$c" "$d"
-        stop
-        start grpc "$BIN/GRPCPeer" 127.0.0.1:0
-        bench grpc grpc "$c" "$d"
-        stop
-    done
-done
-
-echo "== workloads: mix and 100 subscribers"
-for d in $DEPTHS; do
-    leadrouter leadrouter 8 "$d" --workload mix
-    leadrouter leadrouter 8 "$d" --workload subscribers
-done
-
-echo "== redis-server + redis-benchmark (INCR)"
+# Redis answers INCR through redis-benchmark, about as many requests as the others see in a window.
 REDIS_PORT=${REDIS_PORT:-6399}
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
-for c in $CONNECTIONS; do
+redis() {
+    local c=$1 d=$2
+    sync
+    sleep 0.5
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+    "$BIN/leadbench" redis --port "$REDIS_PORT" -c "$c" -d "$d" --requests $((d == 1 ? 300000 : 3000000)) \
+        --server-pid "$SERVER_PID" --output "$RESULTS"
+    stop
+}
+
+# cell SERVER C D: one measured run of SERVER at that shape, from a fresh server.
+cell() {
+    local server=$1 c=$2 d=$3
+    case $server in
+    leadrouter | leadrouter-durable) leadrouter "$server" "$c" "$d" ;;
+    ceiling | grpc)
+        start "$server" "$BIN/$([[ $server == ceiling ]] && echo CeilingServer || echo GRPCPeer)" 127.0.0.1:0
+        bench "$server" "$server" "$c" "$d"
+        stop
+        ;;
+    redis) redis "$c" "$d" ;;
+    esac
+}
+
+rm -f "$RESULTS"
+SERVERS=(leadrouter leadrouter-durable ceiling grpc redis)
+for round in $(seq 1 "$ROUNDS"); do
+    order=("${SERVERS[@]}")
+    ((round % 2 == 0)) && order=(redis grpc ceiling leadrouter-durable leadrouter)
+    echo "== round $round of $ROUNDS: warm-up ${WARMUP}s, ${DURATION}s measured each (${order[*]})"
+    for c in $CONNECTIONS; do
+        for d in $DEPTHS; do
+            for server in "${order[@]}"; do cell "$server" "$c" "$d"; done
+        done
+    done
+    echo "== round $round: workloads mix and 100 subscribers"
     for d in $DEPTHS; do
-        # About the same number of requests as the others see in one measured window.
-        requests=$((d == 1 ? 300000 : 3000000))
-        "$BIN/leadbench" redis --port "$REDIS_PORT" -c "$c" -d "$d" --requests "$requests" \
-            --server-pid "$SERVER_PID" --output "$RESULTS"
+        leadrouter leadrouter 8 "$d" --workload mix
+        leadrouter leadrouter 8 "$d" --workload subscribers
     done
 done
-stop
 
 {
     echo "# Benchmark results"
@@ -147,7 +162,7 @@ stop
     echo "- $(python3 -c 'import json; pins = {p["identity"]: p["state"].get("version") for p in json.load(open("Package.resolved"))["pins"]}; print(", ".join(f"{k} {pins.get(k)}" for k in ["swift-nio", "grpc-swift-2", "grpc-swift-nio-transport", "grpc-swift-protobuf", "swift-protobuf", "hdrhistogram-swift"]))' 2>/dev/null || echo 'package versions: see Package.resolved')"
     echo "- LeadRouter $(git -C .. rev-parse --short HEAD 2>/dev/null || echo '?'), detailed explanations off; durable = \`durability: sync\` on SQLite"
     echo "- LeadRouter's malloc: $([[ -z "$PRELOAD" ]] && echo "glibc's" || echo "$ALLOCATOR (LD_PRELOAD=$PRELOAD)")"
-    echo "- warm-up ${WARMUP} s, ${DURATION} s measured per run; Redis: redis-benchmark INCR with -n requests"
+    echo "- $ROUNDS round(s); warm-up ${WARMUP} s, ${DURATION} s measured per run; Redis: redis-benchmark INCR with -n requests"
     echo
     "$BIN/leadbench" table "$RESULTS"
 } >"$TABLE"

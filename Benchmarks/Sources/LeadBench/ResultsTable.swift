@@ -1,26 +1,33 @@
 import Foundation
 
-/// Turns the JSON lines of one comparison run into the Markdown tables of RESULTS.md.
+/// Turns the JSON lines of one comparison run into the Markdown tables of RESULTS.md. A run of several
+/// rounds has several lines per server, workload and shape; the tables give their medians
+/// (``RunMedians``).
 struct ResultsTable {
     static let servers = ["leadrouter", "leadrouter-durable", "ceiling", "grpc", "redis"]
 
-    let results: [LoadResult]
+    let results: [RunMedians]
 
     init(file: String) throws {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let decoder = JSONDecoder()
-        results = try text.split(separator: "\n").map { try decoder.decode(LoadResult.self, from: Data($0.utf8)) }
+        results = RunMedians.grouping(
+            try text.split(separator: "\n").map { try decoder.decode(LoadResult.self, from: Data($0.utf8)) })
     }
+
+    /// Rounds per cell: the most runs any server, workload and shape had.
+    var rounds: Int { results.map(\.runs).max() ?? 0 }
 
     var markdown: String {
         var lines: [String] = []
         let route = results.filter { $0.workload == "route" || $0.workload == "incr" }
         let shapes = Array(Set(route.map { Shape(connections: $0.connections, depth: $0.depth) })).sorted()
-        func find(_ label: String, _ shape: Shape) -> LoadResult? {
+        func find(_ label: String, _ shape: Shape) -> RunMedians? {
             route.first { $0.label == label && $0.connections == shape.connections && $0.depth == shape.depth }
         }
 
-        lines.append("### Ratios (Route; Redis runs INCR)")
+        let medians = rounds > 1 ? ", medians of \(rounds) rounds" : ""
+        lines.append("### Ratios (Route; Redis runs INCR\(medians))")
         lines.append("")
         lines.append(
             "| C | D | LeadRouter ÷ ceiling | LeadRouter ÷ gRPC | LeadRouter ÷ Redis | gRPC p99 ÷ LeadRouter p99 "
@@ -42,14 +49,18 @@ struct ResultsTable {
                     + "| \(ratio(find("leadrouter-durable", shape)?.requestsPerSecond, ours?.requestsPerSecond)) |")
         }
         lines.append("")
-        lines.append("### Every run")
+        lines.append(rounds > 1 ? "### Every cell (each figure the median of its rounds)" : "### Every run")
         lines.append("")
-        lines.append("| server | workload | C | D | req/s | p50 µs | p99 µs | p99.9 µs | server CPU µs/req | errors |")
-        lines.append("|---|---|---|---|---|---|---|---|---|---|")
+        lines.append(
+            "| server | workload | C | D | req/s | req/s lowest–highest | p50 µs | p99 µs | p99.9 µs "
+                + "| server CPU µs/req | errors |")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
         for result in results.sorted(by: Self.order) {
             lines.append(
                 "| \(result.label) | \(result.workload) | \(result.connections) | \(result.depth) "
-                    + "| \(Int(result.requestsPerSecond)) | \(Self.format(result.p50Microseconds)) "
+                    + "| \(Int(result.requestsPerSecond)) "
+                    + "| \(result.runs > 1 ? "\(Int(result.lowestRequestsPerSecond))–\(Int(result.highestRequestsPerSecond))" : "—") "
+                    + "| \(Self.format(result.p50Microseconds)) "
                     + "| \(Self.format(result.p99Microseconds)) | \(Self.format(result.p999Microseconds)) "
                     + "| \(Self.format(result.cpuMicrosecondsPerRequest, digits: 2)) | \(result.errors) |")
         }
@@ -76,7 +87,7 @@ struct ResultsTable {
         static func < (a: Shape, b: Shape) -> Bool { (a.connections, a.depth) < (b.connections, b.depth) }
     }
 
-    private static func order(_ a: LoadResult, _ b: LoadResult) -> Bool {
+    private static func order(_ a: RunMedians, _ b: RunMedians) -> Bool {
         let rank = { (label: String) in servers.firstIndex(of: label) ?? servers.count }
         return (rank(a.label), a.label, a.workload, a.connections, a.depth) < (
             rank(b.label), b.label, b.workload, b.connections, b.depth
