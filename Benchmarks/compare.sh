@@ -109,8 +109,7 @@ stop
 REDIS_PORT=${REDIS_PORT:-6399}
 redis() {
     local c=$1 d=$2
-    sync
-    sleep 0.5
+    settle
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
@@ -136,8 +135,10 @@ cell() {
 rm -f "$RESULTS"
 SERVERS=(leadrouter leadrouter-durable ceiling grpc redis)
 for round in $(seq 1 "$ROUNDS"); do
-    order=("${SERVERS[@]}")
-    ((round % 2 == 0)) && order=(redis grpc ceiling leadrouter-durable leadrouter)
+    order=()
+    for server in "${SERVERS[@]}"; do
+        if ((round % 2 == 0)); then order=("$server" "${order[@]}"); else order+=("$server"); fi
+    done
     echo "== round $round of $ROUNDS: warm-up ${WARMUP}s, ${DURATION}s measured each (${order[*]})"
     for c in $CONNECTIONS; do
         for d in $DEPTHS; do

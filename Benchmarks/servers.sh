@@ -1,14 +1,19 @@
 # Sourced by compare.sh and ab.sh: starting and stopping the one server under test. Expects WORK (a
 # scratch folder) and SERVER_PID to be set by the caller.
 
+# settle: lets the previous run's disk writes reach the disk (a durable run leaves tens of megabytes
+# of dirty pages), so no run pays for another's write-back.
+settle() {
+    sync
+    sleep 0.5
+}
+
 # start NAME COMMAND...: runs a server in the background, waits for its "listening on HOST:PORT"
-# line, and sets SERVER_PID and ADDRESS. First lets the previous run's disk writes reach the disk (a
-# durable run leaves tens of megabytes of dirty pages), so no run pays for another's write-back.
+# line, and sets SERVER_PID and ADDRESS, after `settle`.
 start() {
     local name=$1
     shift
-    sync
-    sleep 0.5
+    settle
     # Empty the log before the server starts: the shell truncates it only in the forked child, so the
     # loop below could otherwise read the previous run's address and connect to a closed port.
     : >"$WORK/$name.log"
