@@ -28,15 +28,11 @@ struct CLITests {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Waited for on a thread of its own: the cooperative pool has a thread per core (two here), and
-        // holding one for as long as a child runs starves the other tests' tasks meanwhile.
-        let (output, errors) = await withCheckedContinuation { (done: CheckedContinuation<(Data, Data), Never>) in
-            Thread.detachNewThread {
-                let output = out.fileHandleForReading.readDataToEndOfFile()
-                let errors = err.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                done.resume(returning: (output, errors))
-            }
+        let (output, errors) = await onOwnThread {
+            let output = out.fileHandleForReading.readDataToEndOfFile()
+            let errors = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (output, errors)
         }
         return Run(
             status: process.terminationStatus, out: String(decoding: output, as: UTF8.self),

@@ -24,7 +24,7 @@ struct CrashRecoveryTests {
         try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: data) }
-        var server = try ServerProcess.start(data: data)
+        var server = try await ServerProcess.start(data: data)
         let admin = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
         try await admin.upsertReps(Self.reps.map { WireFixtures.rep($0, capacity: Self.capacity) })
         for rep in Self.reps { _ = try await admin.setAvailability(rep, .available) }
@@ -47,12 +47,12 @@ struct CrashRecoveryTests {
                 }
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 150...450, using: &random)))
-            server.kill9()
+            await server.kill9()
             _ = await load.result
-            server = try ServerProcess.start(data: data)
+            server = try await ServerProcess.start(data: data)
             try await Self.verify(port: server.port, acknowledged: acknowledged.all, round: round)
         }
-        server.stop()
+        await server.stop()
         try Self.verifyJournal(data: data)
         #expect(acknowledged.all.count > 100, "the test generated real traffic")
     }

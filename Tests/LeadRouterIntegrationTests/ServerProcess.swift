@@ -15,8 +15,9 @@ final class ServerProcess: Sendable {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("leadrouter")
     }
 
-    /// Starts the server on a free port and waits for its `listening on` line.
-    static func start(data: String, config: String? = nil, arguments: [String] = []) throws -> ServerProcess {
+    /// Starts the server on a free port and waits for its `listening on` line. Every wait here and
+    /// below leaves the cooperative pool's threads to the other tests (see ``onOwnThread(_:)``).
+    static func start(data: String, config: String? = nil, arguments: [String] = []) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = binary
         process.arguments =
@@ -40,7 +41,7 @@ final class ServerProcess: Sendable {
                 return ServerProcess(process: process, port: port)
             }
             if !process.isRunning { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         process.terminate()
         throw CocoaError(
@@ -49,14 +50,18 @@ final class ServerProcess: Sendable {
     }
 
     /// `kill -9`: no shutdown, no final snapshot.
-    func kill9() {
+    func kill9() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await exited()
     }
 
     /// SIGTERM: graceful shutdown with a final snapshot.
-    func stop() {
+    func stop() async {
         process.terminate()
-        process.waitUntilExit()
+        await exited()
+    }
+
+    private func exited() async {
+        await onOwnThread { [process] in process.waitUntilExit() }
     }
 }
