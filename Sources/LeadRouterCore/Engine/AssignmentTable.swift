@@ -112,6 +112,9 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
     /// See ``ExtendibleHashMap/prefetchBuckets(_:)``.
     func prefetch(_ keys: [Key]) { boxes.prefetchBuckets(keys.lazy.map(\.hash)) }
 
+    /// See ``ExtendibleHashMap/prefetchInsertSlots(_:probe:)``.
+    func prefetchInsertSlots(_ keys: [Key]) { boxes.prefetchInsertSlots(keys.lazy.map(\.hash)) { $0.hash } }
+
     /// The box a lead's record is stored in, to share it.
     func box(_ lead: LeadID) -> Box? { box(Key(lead)) }
     func box(_ lead: Key) -> Box? { boxes[lead] }

@@ -97,6 +97,11 @@ extension ExtendibleHashMap {
             }
         }
 
+        /// `body` of the last entry's key; nil when the bucket is empty.
+        func withLastKey<Result>(_ body: (borrowing Key) -> Result) -> Result? {
+            withStorage { _, entries, count in count == 0 ? nil : body(entries[count - 1].key) }
+        }
+
         func value(at index: Int) -> Value { withStorage { _, entries, _ in entries[index].value } }
 
         func entry(at index: Int) -> (key: Key, value: Value) {

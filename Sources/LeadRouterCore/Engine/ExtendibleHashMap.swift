@@ -43,6 +43,18 @@ struct ExtendibleHashMap<Key: Hashable & Sendable, Value: Sendable>: @unchecked 
         keep(counts)
     }
 
+    /// Reads `probe` of the last entry in each hash's bucket, to bring the memory around it into cache:
+    /// the next insert there writes the entry after it, whose cache line is usually that one or the
+    /// next (which the processor fetches in pairs). An insert that missed it stalled at the first
+    /// atomic instruction after it, a reference count, about 100 ns per route at 8 x 16.
+    func prefetchInsertSlots(_ hashes: some Sequence<Int>, probe: (borrowing Key) -> Int) {
+        var probes = 0
+        for hash in hashes {
+            probes &+= directory.bucket(for: hash)._withUnsafeGuaranteedRef { $0.withLastKey(probe) } ?? 0
+        }
+        keep(UInt32(truncatingIfNeeded: probes))
+    }
+
     /// Stores `value` under `key`; answers the value it replaced.
     @discardableResult
     mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {

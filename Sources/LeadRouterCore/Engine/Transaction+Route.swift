@@ -31,6 +31,7 @@ extension Transaction {
     func newLeads(_ keys: [AssignmentTable.Key]) -> Bool {
         state.assignments.prefetch(keys)
         guard keys.allSatisfy({ state.assignments.box($0) == nil }) else { return false }
+        state.assignments.prefetchInsertSlots(keys)
         // Two routes of one lead in a batch: the second must find the first's record.
         let hashes = keys.map(\.hash).sorted()
         return zip(hashes, hashes.dropFirst()).allSatisfy { $0 != $1 }
