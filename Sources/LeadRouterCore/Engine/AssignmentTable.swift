@@ -8,7 +8,7 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         let record: Assignment
         init(_ record: consuming Assignment) { self.record = record }
         /// Lends the record in place (reading `box.record` from outside copies it, retaining every field).
-        func visit(_ body: (borrowing Assignment) throws -> Void) rethrows { try body(record) }
+        func visit<Result>(_ body: (borrowing Assignment) throws -> Result) rethrows -> Result { try body(record) }
         static func == (lhs: Box, rhs: Box) -> Bool { lhs === rhs || lhs.record == rhs.record }
         func hash(into hasher: inout Hasher) { hasher.combine(record) }
     }
@@ -135,7 +135,17 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
     /// encoders each take a stretch, and walking the whole table touched every other record's box
     /// too (a cache miss each, the largest cost of encoding).
     public func forEachRecord(at positions: Range<Int>, _ body: (borrowing Assignment) throws -> Void) rethrows {
-        try boxes.forEach(at: positions) { _, box in try box.visit(body) }
+        try boxes.forEach(at: positions, probe: Self.touch) { _, box in try box.visit(body) }
+    }
+
+    /// Reads a little of each object a record's encoding reads: its box, its lead's storage and its
+    /// explanation's fields (see ``ExtendibleHashMap/forEach(at:probe:_:)``).
+    private static func touch(_ box: borrowing Box) -> Int {
+        box.visit { record in
+            Int(truncatingIfNeeded: record.seq) &+ Int(record.lead.createdAt.millis)
+                &+ record.explanation.policyVersion.utf8.count &+ record.explanation.rulesNotMatched.count
+                &+ record.explanation.stages.count
+        }
     }
 
     public func makeIterator() -> some IteratorProtocol<(key: LeadID, value: Assignment)> {

@@ -97,18 +97,29 @@ struct ExtendibleHashMap<Key: Hashable & Sendable, Value: Sendable>: @unchecked 
         }
     }
 
-    /// ``forEach(_:)`` over the entries at `positions` in iteration order only.
-    func forEach(at positions: Range<Int>, _ body: (borrowing Key, borrowing Value) throws -> Void) rethrows {
+    /// ``forEach(_:)`` over the entries at `positions` in iteration order only. With a `probe`, each
+    /// bucket's values are first probed one after another (the probes independent of each other, so
+    /// that their cache misses overlap) and then handed to `body`, which finds what the probe read
+    /// in cache: values that refer to memory elsewhere, as a snapshot's boxes do, otherwise cost `body`
+    /// a miss or more each, one at a time.
+    func forEach(
+        at positions: Range<Int>, probe: ((borrowing Value) -> Int)? = nil,
+        _ body: (borrowing Key, borrowing Value) throws -> Void
+    ) rethrows {
         var start = 0
+        var probes = 0
         try directory.forEachBucket { _, bucket in
             try bucket._withUnsafeGuaranteedRef { bucket in
                 let end = start + bucket.count
                 defer { start = end }
                 let wanted = positions.clamped(to: start..<end)
                 guard !wanted.isEmpty else { return }
-                try bucket.forEach(in: (wanted.lowerBound - start)..<(wanted.upperBound - start), body)
+                let indices = (wanted.lowerBound - start)..<(wanted.upperBound - start)
+                if let probe { bucket.forEach(in: indices) { _, value in probes &+= probe(value) } }
+                try bucket.forEach(in: indices, body)
             }
         }
+        keep(UInt32(truncatingIfNeeded: probes))
     }
 
     /// What is wrong with the map's shape, if anything (for tests).
