@@ -208,26 +208,37 @@ public final class JournalStore: Sendable {
     /// Encoded journal events after `seq`, at most `limit`, each with the sequence number its row's
     /// position gives it (for recovery, which decodes them one by one). A row that cannot be split comes
     /// back whole, as its first event, so decoding it fails and recovery stops there.
+    ///
+    /// Rows are read one at a time from the one holding `seq + 1`, found through the primary key, and
+    /// only until `limit` events are in: a `LIMIT` on rows read that many rows (each up to dozens of
+    /// events) for every call, and a filter on `last_seq` alone scanned the table from its start, so
+    /// replaying a million events after a crash took ten seconds.
     func rows(after seq: UInt64, limit: Int) throws -> [(seq: UInt64, body: Data)] {
-        let batches = try database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT first_seq, body FROM event_batches WHERE last_seq > ? ORDER BY first_seq LIMIT ?",
-                arguments: [Int64(seq), limit]
-            )
-            .map { (first: UInt64($0["first_seq"] as Int64), body: $0["body"] as Data) }
-        }
-        var rows: [(seq: UInt64, body: Data)] = []
-        for batch in batches {
-            guard let events = EventCodec.split(batch: batch.body) else {
-                if batch.first > seq { rows.append((batch.first, batch.body)) }
-                break
+        try database.read { db in
+            var rows: [(seq: UInt64, body: Data)] = []
+            let batches = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT first_seq, body FROM event_batches
+                    WHERE first_seq >= IFNULL((SELECT MAX(first_seq) FROM event_batches WHERE first_seq <= ?), 0)
+                        AND last_seq > ?
+                    ORDER BY first_seq
+                    """,
+                arguments: [Int64(seq) + 1, Int64(seq)])
+            while rows.count < limit, let batch = try batches.next() {
+                let first = UInt64(batch["first_seq"] as Int64)
+                let body: Data = batch["body"]
+                guard let events = EventCodec.split(batch: body) else {
+                    if first > seq { rows.append((first, body)) }
+                    break
+                }
+                for (offset, event) in events.enumerated() where first + UInt64(offset) > seq {
+                    guard rows.count < limit else { break }
+                    rows.append((first + UInt64(offset), event))
+                }
             }
-            for (offset, event) in events.enumerated() where batch.first + UInt64(offset) > seq {
-                guard rows.count < limit else { return rows }
-                rows.append((batch.first + UInt64(offset), event))
-            }
+            return rows
         }
-        return rows
     }
 
     /// The oldest event still in the journal (1 when nothing was compacted).
