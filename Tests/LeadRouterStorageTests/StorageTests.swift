@@ -306,6 +306,27 @@ final class StorageTests {
         #expect(try store.events(after: 0, limit: 1_000_000) == events)
     }
 
+    /// Recovery and streams resuming from the journal read it from any event, a limited number at a
+    /// time, across rows of one event or many.
+    @Test func theJournalReadsFromAnyEventUpToTheLimitAcrossRowsOfEverySize() throws {
+        let (_, events) = try Self.traffic(routes: 40)
+        let store = try JournalStore(
+            configuration: StorageConfiguration(directory: directory()), logger: Self.logger)
+        var start = 0
+        for size in [1, 7, 2, 1, 30, 3].cycled(until: events.count) {
+            let end = min(start + size, events.count)
+            try store.append(events[start..<end])
+            start = end
+        }
+        for after in 0...events.count {
+            for limit in [1, 3, 50, 1_000] {
+                let read = try store.events(after: UInt64(after), limit: limit)
+                let expected = events[after..<min(after + limit, events.count)]
+                #expect(read == Array(expected), "after \(after), limit \(limit)")
+            }
+        }
+    }
+
     @Test func aJournalOfOneRowPerEventIsMigratedToOneRowPerTransaction() throws {
         let (_, events) = try Self.traffic()
         let configuration = StorageConfiguration(directory: directory())
@@ -579,5 +600,19 @@ final class StorageTests {
         #expect(try store.oldestJournalSeq == UInt64(cut + 1))
         try store.execute("UPDATE snapshots SET checksum = checksum + 1 WHERE seq = \(events.count)")
         #expect(try Recovery.recover(store, logger: Self.logger).state == engine.state)
+    }
+}
+
+extension Array where Element == Int {
+    /// These sizes over and over, as many as it takes for their sum to reach `total`.
+    fileprivate func cycled(until total: Int) -> [Int] {
+        var sizes: [Int] = []
+        var sum = 0
+        while sum < total {
+            let size = self[sizes.count % count]
+            sizes.append(size)
+            sum += size
+        }
+        return sizes
     }
 }
