@@ -222,7 +222,7 @@ public final class JournalWriter: @unchecked Sendable {
                 asleep.store(false, ordering: .relaxed)
                 continue
             }
-            _ = wakeUp.wait(timeout: .now() + .milliseconds(500))
+            _ = wakeUp.wait(timeout: .now() + .milliseconds(configuration.idleWakeMilliseconds))
             asleep.store(false, ordering: .releasing)
             // Under load, wait a moment so the next transaction carries more events; when traffic is
             // light (small last batch), commit at once so a lone call is not delayed.

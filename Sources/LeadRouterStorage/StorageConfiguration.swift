@@ -36,6 +36,9 @@ public struct StorageConfiguration: Sendable {
     /// Completed assignments kept in memory; older ones move to the SQLite history table and are still
     /// answered by get, list and explain. Routing an archived lead id again starts a new assignment.
     public var completedInMemory: Int = 200_000
+    /// How long an idle writer thread sleeps before it looks for a due snapshot on its own. Tests
+    /// lengthen it to keep the writer from taking the committing role at moments they cannot control.
+    var idleWakeMilliseconds = 500
 
     public init(directory: String) {
         self.directory = directory

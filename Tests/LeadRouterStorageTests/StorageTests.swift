@@ -102,34 +102,43 @@ final class StorageTests {
         #endif
     }
 
+    /// A writer that sleeps until it is woken: one that woke on its own (every 500 ms by default) and
+    /// took the committing role just as a submission came would commit it itself, and under a loaded
+    /// machine (a ThreadSanitizer run beside the crash tests) the writer thread, starved of CPU, held
+    /// the role long enough to take a fifth of the submissions.
+    func sleepyConfiguration() -> StorageConfiguration {
+        var configuration = StorageConfiguration(directory: directory())
+        configuration.idleWakeMilliseconds = 3_600_000
+        return configuration
+    }
+
     @Test func aLoneSubmissionToAnIdleWriterIsCommittedBeforeSubmitReturns() throws {
         let (engine, events) = try Self.traffic(routes: 10)
-        let (store, writer) = try startedWriter(following: engine)
-        // With the writer asleep, the submitting thread commits itself instead of waking it; the
-        // writer wakes on its own every 500 ms, so allow a couple of submissions to meet it awake.
+        let (store, writer) = try startedWriter(sleepyConfiguration(), following: engine)
+        // With the writer asleep, the submitting thread commits itself instead of waking it. The first
+        // submission may still meet the writer's first look at its inbox.
         var committedInline = 0
         for event in events {
             usleep(20_000)
             writer.submit([event])
             if writer.durableSeq.load(ordering: .acquiring) == event.seq { committedInline += 1 }
         }
-        #expect(committedInline >= events.count - 2, "\(committedInline) of \(events.count) committed inline")
+        #expect(committedInline >= events.count - 1, "\(committedInline) of \(events.count) committed inline")
         writer.stop()
         #expect(try store.events(after: 0, limit: 1_000).map(\.seq) == Array(1...UInt64(events.count)))
     }
 
     @Test func withDurabilitySyncASmallSubmissionReturnsOnlyOnceItsEventsAreCommitted() throws {
         let (engine, events) = try Self.traffic(routes: 100)
-        let (store, writer) = try startedWriter(following: engine)
+        let (store, writer) = try startedWriter(sleepyConfiguration(), following: engine)
         // The replies of a sync call wait for its events, so the submitting thread commits them itself
-        // instead of handing them to the writer thread. The writer wakes on its own every 500 ms and
-        // then commits what arrives while it holds the role, so allow a couple of misses.
+        // instead of handing them to the writer thread (which may take the first, on its first look).
         var committedOnReturn = 0
         for event in events {
             writer.submit([event])
             if writer.durableSeq.load(ordering: .acquiring) >= event.seq { committedOnReturn += 1 }
         }
-        #expect(committedOnReturn >= events.count - 2, "\(committedOnReturn) of \(events.count) committed on return")
+        #expect(committedOnReturn >= events.count - 1, "\(committedOnReturn) of \(events.count) committed on return")
         writer.stop()
         #expect(try store.events(after: 0, limit: 1_000).map(\.seq) == Array(1...UInt64(events.count)))
     }
