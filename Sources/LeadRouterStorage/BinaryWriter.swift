@@ -57,6 +57,15 @@ struct BinaryWriter: ~Copyable {
         try body(UnsafeRawBufferPointer(start: start, count: count))
     }
 
+    /// Hands over the bytes written, buffer and all, and starts again in a small new buffer.
+    mutating func takeChunk() -> ByteChunk {
+        let chunk = ByteChunk(taking: start, count: count)
+        capacity = 256
+        start = .allocate(capacity: capacity)
+        count = 0
+        return chunk
+    }
+
     /// Forgets what was written, keeping the allocation.
     mutating func removeAll() { count = 0 }
 

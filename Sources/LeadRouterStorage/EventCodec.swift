@@ -241,7 +241,7 @@ enum EventCodec {
         body.append(writer.bytes(in: 0..<segmentsAt))
         for segment in segments {
             body.append(segment.names)
-            body.append(segment.records)
+            if let records = segment.records { body.append(records) }
         }
         body.append(writer.bytes(in: segmentsAt..<writer.count))
         return body
@@ -255,14 +255,14 @@ enum EventCodec {
     ///
     /// Each segment is its name table and record count, then its records: two pieces, so the records
     /// are never copied behind the table (only once, out of their writer's buffer).
-    private static func assignmentSegments(_ table: AssignmentTable) -> [(names: [UInt8], records: [UInt8])] {
+    private static func assignmentSegments(_ table: AssignmentTable) -> [(names: [UInt8], records: ByteChunk?)] {
         /// One slot per part, written through a pointer: each encoder touches only its own slot, never a
         /// shared array's header (assigning into a Swift array from several threads at once is a race).
         final class Segments: @unchecked Sendable {
-            let encoded: UnsafeMutableBufferPointer<(names: [UInt8], records: [UInt8])>
+            let encoded: UnsafeMutableBufferPointer<(names: [UInt8], records: ByteChunk?)>
             init(_ count: Int) {
                 encoded = .allocate(capacity: count)
-                encoded.initialize(repeating: ([], []))
+                encoded.initialize(repeating: ([], nil))
             }
             deinit {
                 encoded.deinitialize()
@@ -281,7 +281,7 @@ enum EventCodec {
             head.array(records.names) { $0.string($1) }
             head.varint(UInt64(stretch.count))
             // `run` returns after every part has run, so the caller sees every slot.
-            segments.encoded[part] = (head.bytes, records.bytes)
+            segments.encoded[part] = (head.bytes, records.takeChunk())
         }
         return Array(segments.encoded)
     }

@@ -429,7 +429,7 @@ final class StorageTests {
             try engine.route(Lead(id: "lead-\(index)", createdAt: Timestamp(millis: 1), source: "web"))
         }
         let body = try EventCodec.encode(engine.state.snapshot)
-        #expect(body.chunks.count > 3, "the records came in segments")
+        #expect(body.pieces.count > 3, "the records came in segments")
         #expect(EngineState(snapshot: try EventCodec.decodeSnapshot(body.data)) == engine.state)
     }
 
