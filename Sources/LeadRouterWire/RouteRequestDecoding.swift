@@ -8,9 +8,10 @@ public struct RouteRequestFields: Sendable {
     /// Whether the caller asked for the full per-candidate explanation.
     public var explain: Bool
 
-    /// Reads the request; `now` stamps a lead that carries no creation time. A malformed request, or
-    /// one without a lead id, is an INVALID_ARGUMENT error.
-    public init(payload: ByteBuffer, now: Timestamp) throws(RPCError) {
+    /// Reads the request; `now` stamps a lead that carries no creation time, and is read only for one
+    /// (a clock read per call was 0.5 % of the in-memory server's loop). A malformed request, or one
+    /// without a lead id, is an INVALID_ARGUMENT error.
+    public init(payload: ByteBuffer, now: @autoclosure () -> Timestamp) throws(RPCError) {
         // Read in place (a message field that occurs twice merges, as protobuf specifies): keeping the
         // draft in an optional copied it out and back, retaining every string read so far.
         var draft = LeadDraft()
@@ -32,7 +33,7 @@ public struct RouteRequestFields: Sendable {
         guard !draft.id.isEmpty else { throw RPCError(.invalidArgument, "lead.id is required") }
         guard draft.id.utf8.count <= 256 else { throw RPCError(.invalidArgument, "lead.id is longer than 256 bytes") }
         lead = Lead(
-            id: draft.id, createdAt: draft.createdAtMs == 0 ? now : Timestamp(millis: draft.createdAtMs),
+            id: draft.id, createdAt: draft.createdAtMs == 0 ? now() : Timestamp(millis: draft.createdAtMs),
             source: draft.source, country: draft.country, region: draft.region, state: draft.state,
             postalCode: draft.postalCode, industry: draft.industry, employees: draft.employees.map { Int($0) },
             dealSize: draft.dealSize, product: draft.product, score: draft.score, language: draft.language,

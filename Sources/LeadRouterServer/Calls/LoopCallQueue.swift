@@ -52,7 +52,8 @@ final class LoopCallQueue: @unchecked Sendable {
         let caller: any RouteCaller
         let lead: Lead
         let timeoutMs: UInt32
-        let arrived: NIODeadline
+        /// When the call's deadline passes; nil for a call without one, which then costs no clock read.
+        let deadline: NIODeadline?
     }
 
     private enum Item {
@@ -83,7 +84,10 @@ final class LoopCallQueue: @unchecked Sendable {
     func add(callID: UInt32, caller: any RouteCaller, lead: Lead, timeoutMs: UInt32) {
         eventLoop.preconditionInEventLoop()
         pending.append(
-            .route(Pending(callID: callID, caller: caller, lead: lead, timeoutMs: timeoutMs, arrived: .now())))
+            .route(
+                Pending(
+                    callID: callID, caller: caller, lead: lead, timeoutMs: timeoutMs,
+                    deadline: timeoutMs > 0 ? .now() + .milliseconds(Int64(timeoutMs)) : nil)))
         // A full batch commits now, unless a commit is already on its way (queued, or pausing for the
         // other loop): then it keeps growing and that task takes it.
         if pending.count >= Self.limit && !scheduled { commitUnlessBusy() }
@@ -174,10 +178,10 @@ final class LoopCallQueue: @unchecked Sendable {
         pending.removeFirst(batch.count)
         let results = engine().route(batch: batch.map(\.lead))
         if announced { committing.store(false, ordering: .relaxed) }
-        let finished = NIODeadline.now()
+        let finished = batch.contains { $0.deadline != nil } ? NIODeadline.now() : .distantPast
         for (call, result) in zip(batch, results) {
             let outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>
-            if call.timeoutMs > 0, finished - call.arrived > .milliseconds(Int64(call.timeoutMs)) {
+            if let deadline = call.deadline, finished > deadline {
                 outcome = .failure(
                     RPCError(.deadlineExceeded, "the call took longer than its \(call.timeoutMs) ms deadline"))
             } else {
