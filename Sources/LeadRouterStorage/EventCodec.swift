@@ -241,7 +241,7 @@ enum EventCodec {
         body.append(writer.bytes(in: 0..<segmentsAt))
         for segment in segments {
             body.append(segment.names)
-            if let records = segment.records { body.append(records) }
+            body.append(segment.records)
         }
         body.append(writer.bytes(in: segmentsAt..<writer.count))
         return body
@@ -254,8 +254,8 @@ enum EventCodec {
     /// workers would run at full priority beside the event loops.
     ///
     /// Each segment is its name table and record count, then its records: two pieces, so the records
-    /// are never copied behind the table (only once, out of their writer's buffer).
-    private static func assignmentSegments(_ table: AssignmentTable) -> [(names: [UInt8], records: ByteChunk?)] {
+    /// are never copied behind the table, nor out of their writer's buffer (``BinaryWriter/takeChunk()``).
+    private static func assignmentSegments(_ table: AssignmentTable) -> [(names: [UInt8], records: ByteChunk)] {
         /// One slot per part, written through a pointer: each encoder touches only its own slot, never a
         /// shared array's header (assigning into a Swift array from several threads at once is a race).
         final class Segments: @unchecked Sendable {
@@ -283,7 +283,8 @@ enum EventCodec {
             // `run` returns after every part has run, so the caller sees every slot.
             segments.encoded[part] = (head.bytes, records.takeChunk())
         }
-        return Array(segments.encoded)
+        // Every slot is filled by now; a slot is empty only until its part runs.
+        return segments.encoded.compactMap { names, records in records.map { (names, $0) } }
     }
 
     static func decodeSnapshot(_ data: Data) throws -> EngineSnapshot {

@@ -114,30 +114,36 @@ public final class JournalStore: Sendable {
         try database.writeWithoutTransaction { db in
             let insert = try db.cachedStatement(
                 sql: "INSERT INTO event_batches(first_seq, last_seq, body) VALUES (?, ?, ?)")
-            guard !archived.isEmpty else {
+            if archived.isEmpty {
                 // One statement is its own transaction: no BEGIN and COMMIT to run around it.
                 try row.insert(into: insert, first: first, last: last, of: db)
-                checkpointer.committed(pages: 2 + row.count / Self.pageBytes, on: db)
-                return
-            }
-            // Our own cached BEGIN and COMMIT rather than `write`'s, which SQLite parses afresh every
-            // time: a one-event transaction (an idle server's call) went from 13.6 to 11.2 µs.
-            try db.cachedStatement(sql: "BEGIN").execute()
-            do {
-                try row.insert(into: insert, first: first, last: last, of: db)
-                let history = try db.cachedStatement(
-                    sql: "INSERT OR REPLACE INTO history(lead, rep, completed_ms, body) VALUES (?, ?, ?, ?)")
-                for (record, body) in archived {
-                    try history.execute(arguments: [record.lead.id, record.rep, record.completedAt?.millis ?? 0, body])
-                }
-                try db.cachedStatement(sql: "COMMIT").execute()
-            } catch {
-                try? db.execute(sql: "ROLLBACK")
-                throw error
+            } else {
+                try commitWithHistory(row, insert: insert, first: first, last: last, archived: archived, in: db)
             }
             // A commit writes the table's last page or two again, the body its own pages, and each
             // archived record a page of the history table and one of its index.
             checkpointer.committed(pages: 2 + row.count / Self.pageBytes + 2 * archived.count, on: db)
+        }
+    }
+
+    /// The row and the archived records in one transaction, through our own cached BEGIN and COMMIT
+    /// rather than `write`'s, which SQLite parses afresh every time (13.6 → 11.2 µs for one event).
+    private func commitWithHistory(
+        _ row: borrowing JournalRow, insert: Statement, first: UInt64, last: UInt64, archived: [(Assignment, Data)],
+        in db: Database
+    ) throws {
+        try db.cachedStatement(sql: "BEGIN").execute()
+        do {
+            try row.insert(into: insert, first: first, last: last, of: db)
+            let history = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO history(lead, rep, completed_ms, body) VALUES (?, ?, ?, ?)")
+            for (record, body) in archived {
+                try history.execute(arguments: [record.lead.id, record.rep, record.completedAt?.millis ?? 0, body])
+            }
+            try db.cachedStatement(sql: "COMMIT").execute()
+        } catch {
+            try? db.execute(sql: "ROLLBACK")
+            throw error
         }
     }
 
