@@ -1,8 +1,11 @@
+import Atomics
 import Foundation
 import LeadRouterClient
+import LeadRouterCore
 import LeadRouterTesting
 import LeadRouterWire
 import NIOCore
+import NIOPosix
 import Testing
 
 @testable import LeadRouterServer
@@ -126,5 +129,54 @@ struct BatchingTests {
             #expect(last.assignment.rep == "ana", "the last route arrived after ana came back")
             await raw.close()
         }
+    }
+    /// A call's deadline runs from when the server read it. A batched Route whose batch finishes after
+    /// that is answered DEADLINE_EXCEEDED, while calls in the same batch without a deadline, or with
+    /// time to spare, get their assignments; the late lead is routed all the same (the deadline says
+    /// the answer came too late, not that nothing happened), so a retry finds its assignment.
+    @Test func aRouteWhoseBatchEndsAfterItsDeadlineIsToldSoAndARetryFindsItsAssignment() async throws {
+        try await TestServer.with { server in
+            let admin = try await server.client(name: "admin")
+            try await WireFixtures.seed(admin, reps: ["ana"], capacity: 100)
+            // The server's own queue for one loop, fed directly: no network timing decides when the
+            // batch runs, so the test can hold it past the first call's deadline.
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let loop = group.next()
+            let queue = LoopCallQueue(eventLoop: loop, committing: ManagedAtomic(false)) { server.engine }
+            let answers = AnswerRecorder()
+            let now = server.engine.clock.now()
+            try await loop.submit {
+                queue.add(callID: 1, caller: answers, lead: Lead(id: "late", createdAt: now), timeoutMs: 1)
+                queue.add(callID: 2, caller: answers, lead: Lead(id: "no-deadline", createdAt: now), timeoutMs: 0)
+                queue.add(callID: 3, caller: answers, lead: Lead(id: "in-time", createdAt: now), timeoutMs: 60_000)
+                usleep(20_000)
+                queue.commit()
+            }.get()
+            try await group.shutdownGracefully()
+
+            let late = try #require(answers.outcomes[1])
+            #expect(throws: RPCError.self) { _ = try late.get() }
+            if case .failure(let error as RPCError) = late {
+                #expect(error.code == .deadlineExceeded && error.message.contains("1 ms"))
+            }
+            for callID: UInt32 in [2, 3] {
+                let reply = try Leadrouter_V1_RouteReply(payload: try #require(answers.outcomes[callID]).get().payload)
+                #expect(reply.created && reply.assignment.rep == "ana", "call \(callID)")
+            }
+            let retried = try await admin.route(WireFixtures.lead("late"))
+            #expect(!retried.created && retried.assignment.rep == "ana" && retried.assignment.state == "offered")
+        }
+    }
+}
+
+/// Keeps each batched call's answer, as a connection would write it.
+private final class AnswerRecorder: RouteCaller, @unchecked Sendable {
+    var outcomes: [UInt32: Result<(payload: ByteBuffer, seq: UInt64), any Error>] = [:]
+
+    func answerRoute(_ callID: UInt32, _ outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>)
+        -> (any Channel)?
+    {
+        outcomes[callID] = outcome
+        return nil
     }
 }
