@@ -19,6 +19,11 @@ public enum Recovery {
     }
 
     public static func recover(_ store: JournalStore, logger: Logger) throws -> Outcome {
+        try recover(store, logger: logger, replayBatch: 10_000)
+    }
+
+    /// `replayBatch`: events read and decoded at a time, ahead of applying them.
+    static func recover(_ store: JournalStore, logger: Logger, replayBatch: Int) throws -> Outcome {
         var warnings: [String] = []
         var state = EngineState()
         var snapshotSeq: UInt64 = 0
@@ -45,23 +50,29 @@ public enum Recovery {
         }
         var replayed = 0
         var next = snapshotSeq
-        replay: while true {
-            let batch = try store.rows(after: next, limit: 10_000)
-            if batch.isEmpty { break }
+        let journal = JournalReadAhead(store, after: snapshotSeq, batchSize: replayBatch)
+        replay: while let batch = try journal.next() {
             for row in batch {
                 guard row.seq == next + 1 else {
                     warnings.append(
                         "journal has a gap after seq \(next) (next is \(row.seq)); recovering up to \(next)")
+                    journal.stop()
                     break replay
                 }
                 let event: EngineEvent
                 do {
-                    event = try EventCodec.decodeEvent(row.body)
+                    event = try row.event.get()
                 } catch {
                     warnings.append("journal event \(row.seq) is damaged (\(error)); recovering up to \(next)")
+                    journal.stop()
                     break replay
                 }
-                try state.apply(event)
+                do {
+                    try state.apply(event)
+                } catch {
+                    journal.stop()
+                    throw error
+                }
                 next = event.seq
                 replayed += 1
             }

@@ -275,6 +275,27 @@ final class StorageTests {
         #expect(try store.lastJournalSeq == UInt64(last))
     }
 
+    /// The journal is read and decoded a few batches ahead of replay, on a thread of its own; a gap
+    /// ends replay while that thread is still ahead, and everything before the gap is kept.
+    @Test func replayReadingAheadStopsAtAGapWithEverythingBeforeIt() throws {
+        let (_, events) = try Self.traffic()
+        let store = try JournalStore(
+            configuration: StorageConfiguration(directory: directory()), logger: Self.logger)
+        try store.append(Array(events.prefix(50)))
+        try store.append([events[50]])
+        try store.append(Array(events.suffix(from: 51)))
+        let whole = try Recovery.recover(store, logger: Self.logger, replayBatch: 7)
+        #expect(whole.replayedEvents == events.count && whole.warnings.isEmpty)
+        #expect(whole.state == (try EngineState(replaying: events)))
+
+        try store.execute("DELETE FROM event_batches WHERE first_seq = 51")
+        let cut = try Recovery.recover(store, logger: Self.logger, replayBatch: 7)
+        #expect(cut.replayedEvents == 50)
+        #expect(cut.state == (try EngineState(replaying: events.prefix(50))))
+        #expect(cut.warnings.contains { $0.contains("gap after seq 50") })
+        #expect(try store.lastJournalSeq == 50)
+    }
+
     @Test func truncatingInsideATransactionKeepsItsEarlierEvents() throws {
         let (_, events) = try Self.traffic()
         let store = try JournalStore(
