@@ -107,9 +107,9 @@ public final class LeadRouterServer: Service, Sendable {
         bound.succeed(address)
         logger.info("listening", metadata: ["address": "\(address)"])
         onListening(address)
-        let interval = TimeAmount.milliseconds(configuration.tickIntervalMilliseconds)
-        let engine = engine
-        let ticker = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in engine.tick() }
+        let ticker = EngineTicker(
+            engine: engine, journal: state.journal, intervalMilliseconds: configuration.tickIntervalMilliseconds)
+        ticker.start()
 
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
@@ -120,7 +120,7 @@ public final class LeadRouterServer: Service, Sendable {
         } onCancel: {
             self.beginShutdown(channel)
         }
-        ticker.cancel()
+        ticker.stop()
         await waitForConnectionsToClose()
         if let journal = state.journal {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in

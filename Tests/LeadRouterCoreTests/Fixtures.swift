@@ -6,10 +6,11 @@ enum Fixtures {
 
     static func engine(
         clock: ManualClock = ManualClock(start), detailed: Bool = true, policy: Policy? = nil, reps: [Rep],
-        available: Bool = true
+        available: Bool = true, maxExpiriesPerTick: Int = EngineConfiguration.defaults.maxExpiriesPerTick
     ) throws -> RoutingEngine {
         let engine = RoutingEngine(
-            configuration: EngineConfiguration(detailedExplanations: detailed), clock: clock)
+            configuration: EngineConfiguration(detailedExplanations: detailed, maxExpiriesPerTick: maxExpiriesPerTick),
+            clock: clock)
         try engine.upsertReps(reps)
         if let policy { try engine.applyPolicy(policy) }
         if available {

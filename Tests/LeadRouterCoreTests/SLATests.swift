@@ -72,6 +72,42 @@ struct SLATests {
         #expect(Set(expired).count == 200)
     }
 
+    /// A tick expires a bounded number of offers, earliest deadline first and, within a second, in
+    /// the order they were made, and says whether more are due; the next ticks take the rest, none
+    /// skipped and none twice. (A tick is one commit every other call waits for.)
+    @Test func aBacklogOfLapsedOffersExpiresABoundedNumberPerTickEarliestFirst() throws {
+        let clock = ManualClock(Fixtures.start)
+        let rule = Rule(name: "fast", condition: .always, target: .init(pool: .team("t")), slaSeconds: 60)
+        let engine = try Fixtures.engine(
+            clock: clock, policy: Fixtures.policy([rule]), reps: Fixtures.team("t", ["a", "b"], capacity: 1_000),
+            maxExpiriesPerTick: 100)
+        var offered: [LeadID] = []
+        for second in 0..<5 {
+            for index in 0..<50 {
+                offered.append("s\(second)-\(index)")
+                try engine.route(Fixtures.lead(offered.last!))
+            }
+            clock.advance(seconds: 1)
+        }
+        clock.advance(seconds: 60)
+        var expired: [LeadID] = []
+        var ticks: [(expired: Int, stillDue: Bool)] = []
+        repeat {
+            let (events, stillDue) = engine.tickReportingBacklog()
+            let fresh = events.compactMap { event -> LeadID? in
+                if case .expired(let lead, _) = event.kind { return lead } else { return nil }
+            }
+            expired += fresh
+            ticks.append((fresh.count, stillDue))
+        } while ticks.last!.stillDue && ticks.count < 10
+        #expect(ticks.map(\.expired) == [100, 100, 50])
+        #expect(ticks.map(\.stillDue) == [true, true, false])
+        #expect(expired == offered)
+        // Each went to the other rep with a fresh SLA: nothing is due now.
+        #expect(engine.tick().isEmpty)
+        #expect(offered.allSatisfy { engine.state.assignments[$0]?.expiredReps.count == 1 })
+    }
+
     @Test func acceptingStopsTheClock() throws {
         let clock = ManualClock(Fixtures.start)
         let engine = try engine(clock)

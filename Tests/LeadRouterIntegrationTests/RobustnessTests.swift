@@ -1,4 +1,7 @@
+import Foundation
 import LeadRouterClient
+import LeadRouterCore
+import LeadRouterStorage
 import LeadRouterTesting
 import LeadRouterWire
 import NIOCore
@@ -16,6 +19,42 @@ struct RobustnessTests {
         ("undecodable hello", false, [0, 0, 0, 7, 0x01, 0, 0, 0, 0, 0xFF, 0xFF], .invalidArgument),
         ("server-only frame from a client", true, [0, 0, 0, 5, 0x11, 0, 0, 0, 1], .invalidArgument),
     ]
+
+    /// A backlog of offers past their SLA (after a restart, say) expires a bounded number per tick,
+    /// and the server ticks again as soon as the journal holds each part rather than at the next
+    /// interval: here 50 per tick, one interval a second, 1,000 lapsed offers, all moved on well
+    /// before eight intervals could have done it, while calls keep being answered.
+    @Test func aBacklogOfLapsedOffersClearsInBoundedTicksWhileCallsAreAnswered() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backlog-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clock = ManualClock()
+        try await TestServer.with(
+            configure: { configuration in
+                configuration.storage = StorageConfiguration(directory: directory)
+                configuration.engine.maxExpiriesPerTick = 50
+                configuration.tickIntervalMilliseconds = 1_000
+            }, clock: clock
+        ) { server in
+            let client = try await server.client()
+            try await WireFixtures.seed(client, reps: ["ana", "bo"], capacity: 10_000)
+            let leads = (0..<1_000).map { "lapsed-\($0)" }
+            for lead in leads { _ = try await client.route(WireFixtures.lead(lead)) }
+            clock.advance(seconds: 301)
+            let started = ContinuousClock.now
+            var moved = 0
+            var calls = 0
+            while moved < leads.count && ContinuousClock.now < started + .seconds(8) {
+                calls += 1
+                let routed = try await client.route(WireFixtures.lead("meanwhile-\(calls)"))
+                #expect(routed.created)
+                try await Task.sleep(for: .milliseconds(50))
+                let assignments = server.engine.state.assignments
+                moved = leads.count { assignments[$0]?.expiredReps.count == 1 }
+            }
+            #expect(moved == leads.count, "\(moved) of \(leads.count) lapsed offers moved on")
+            #expect(leads.allSatisfy { server.engine.state.assignments[$0]?.state == .offered })
+        }
+    }
 
     @Test func everyProtocolViolationGetsAStatusAndACloseWhileOthersKeepRouting() async throws {
         try await TestServer.with { server in

@@ -45,12 +45,15 @@ public struct EngineState: Hashable, Sendable {
         return byRep
     }
 
-    /// Takes the SLA buckets whose second has passed and answers their leads that are still offered
-    /// past their deadline, by deadline. The buckets are an index derived from the assignments (not
-    /// part of the state's identity), so trimming them needs no event.
-    mutating func takeOffersDue(by time: Timestamp) -> [LeadID] {
-        stillDue(slaBuckets.takeDue(by: time.seconds), by: time)
+    /// Takes up to `limit` leads from the SLA buckets whose second has passed and answers those
+    /// still offered past their deadline, by deadline. The buckets are an index derived from the
+    /// assignments (not part of the state's identity), so trimming them needs no event.
+    mutating func takeOffersDue(by time: Timestamp, limit: Int = .max) -> [LeadID] {
+        stillDue(slaBuckets.takeDue(by: time.seconds, limit: limit), by: time)
     }
+
+    /// Whether the SLA buckets hold leads due by `time` (some may have been accepted since).
+    func hasOffersDue(by time: Timestamp) -> Bool { slaBuckets.hasDue(by: time.seconds) }
 
     /// States are equal when everything but the derived SLA index and queue order is.
     public static func == (lhs: EngineState, rhs: EngineState) -> Bool {

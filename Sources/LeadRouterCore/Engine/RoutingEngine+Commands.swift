@@ -52,16 +52,24 @@ extension RoutingEngine {
         try commit { try $0.complete(lead, outcome: outcome, by: rep) }.0
     }
 
-    /// Expires offers past their SLA and reroutes them, then offers waiting leads to reps that the
-    /// passing of time made eligible (working hours began, leave ended, a new day reset a daily cap).
-    /// The server calls this on a timer; everything else dispatches in the call that freed the rep.
+    /// Expires offers past their SLA (at most `maxExpiriesPerTick`, earliest first) and reroutes them,
+    /// then offers waiting leads to reps that the passing of time made eligible (working hours began,
+    /// leave ended, a new day reset a daily cap). The server calls this on a timer, and again soon
+    /// while offers past their SLA are left; everything else dispatches in the call that freed the rep.
     @discardableResult
-    public func tick() -> [EngineEvent] {
-        commit {
-            $0.expireDue()
-            $0.dispatchQueue()
-            $0.archiveCompleted()
-        }.1
+    public func tick() -> [EngineEvent] { tickReportingBacklog().events }
+
+    /// ``tick()``, and whether offers past their SLA are left for another tick. Told by the tick itself:
+    /// reading ``state`` to find out would hand the state out, and the next commit would then copy
+    /// the assignment table's directory (a million assignments: every tick spent most of its time so).
+    public func tickReportingBacklog() -> (events: [EngineEvent], offersStillDue: Bool) {
+        let (stillDue, events) = commit { transaction in
+            transaction.expireDue()
+            transaction.dispatchQueue()
+            transaction.archiveCompleted()
+            return transaction.hasOffersDue
+        }
+        return (events, stillDue)
     }
 
     @discardableResult

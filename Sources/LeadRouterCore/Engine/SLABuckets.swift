@@ -16,6 +16,9 @@ struct SLABuckets: Sendable {
     private var latest: (second: Int64, list: LeadList)?
     /// Every second with a bucket (in `leads` or `latest`), once.
     private var seconds = Heap<Int64>()
+    /// The leads of a due bucket a tick took only in part (``takeDue(by:limit:)``), in the order they
+    /// were offered, and the first one not yet taken.
+    private var remainder: (leads: [LeadID], next: Int)?
 
     mutating func add(_ lead: LeadID, dueAt second: Int64) {
         if latest?.second == second {
@@ -36,22 +39,39 @@ struct SLABuckets: Sendable {
         self.latest = nil
     }
 
-    /// Removes the buckets due by `second` and answers their leads, earliest second first and, within
-    /// one, in the order they were offered.
-    mutating func takeDue(by second: Int64) -> [LeadID] {
+    /// Removes up to `limit` leads due by `second` and answers them, earliest second first and,
+    /// within one, in the order they were offered. A bucket taken in part leaves the rest in
+    /// `remainder`, which the next call takes first.
+    mutating func takeDue(by second: Int64, limit: Int = .max) -> [LeadID] {
         settleLatest()
-        var due: [LeadID] = []
-        while let first = seconds.min, first <= second {
+        var due = takeRemainder(limit)
+        while due.count < limit, let first = seconds.min, first <= second {
             seconds.removeMin()
-            if let list = leads.removeValue(forKey: first) { due += list.all.reversed() }
+            guard let list = leads.removeValue(forKey: first) else { continue }
+            remainder = (Array(list.all.reversed()), 0)
+            due += takeRemainder(limit - due.count)
         }
         return due
     }
 
-    /// ``takeDue(by:)`` without removing anything.
+    /// Whether any lead is due by `second`.
+    func hasDue(by second: Int64) -> Bool {
+        remainder != nil || (seconds.min.map { $0 <= second } ?? false) || (latest.map { $0.second <= second } ?? false)
+    }
+
+    /// Up to `limit` leads from the bucket taken in part.
+    private mutating func takeRemainder(_ limit: Int) -> [LeadID] {
+        guard let (leads, next) = remainder else { return [] }
+        let end = next + min(limit, leads.count - next)
+        remainder = end < leads.count ? (leads, end) : nil
+        return Array(leads[next..<end])
+    }
+
+    /// ``takeDue(by:limit:)`` without removing anything or a limit.
     func due(by second: Int64) -> [LeadID] {
         var all = leads
         if let latest { all[latest.second] = latest.list }
-        return all.keys.filter { $0 <= second }.sorted().flatMap { all[$0]!.all.reversed() }
+        let rest = remainder.map { Array($0.leads[$0.next...]) } ?? []
+        return rest + all.keys.filter { $0 <= second }.sorted().flatMap { all[$0]!.all.reversed() }
     }
 }

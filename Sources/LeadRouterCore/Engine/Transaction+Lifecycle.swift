@@ -84,7 +84,7 @@ extension Transaction {
 
     /// Expires every offer whose SLA ran out, escalates repeat misses, and routes each lead again.
     mutating func expireDue() {
-        let leads = takeOffersDue()
+        let leads = takeOffersDue(limit: max(1, configuration.maxExpiriesPerTick))
         guard !leads.isEmpty else { return }
         var seen = Set<LeadID>()
         for lead in leads where seen.insert(lead).inserted {

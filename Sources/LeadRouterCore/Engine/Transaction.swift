@@ -77,7 +77,8 @@ struct Transaction: ~Copyable {
     }
 
     /// Takes the offers whose SLA ran out from the derived SLA index.
-    mutating func takeOffersDue() -> [LeadID] { state.takeOffersDue(by: now) }
+    mutating func takeOffersDue(limit: Int) -> [LeadID] { state.takeOffersDue(by: now, limit: limit) }
+    var hasOffersDue: Bool { state.hasOffersDue(by: now) }
 
     func rep(_ id: RepID) throws -> Rep {
         guard let rep = state.roster.reps[id] else {
