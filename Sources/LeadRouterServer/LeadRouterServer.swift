@@ -60,7 +60,8 @@ public final class LeadRouterServer: Service, Sendable {
             let gateSlot = ManagedAtomicLazyReference<DurabilityGate>()
             let writer = JournalWriter(
                 store: store, configuration: storage, logger: logger, recoveredSeq: recovered.state.lastSeq,
-                snapshotSeq: recovered.snapshotSeq, currentState: { engine.state }
+                snapshotSeq: recovered.snapshotSeq, recoveredRecords: recovered.state.assignments.count,
+                currentState: { engine.state }, currentRecords: { engine.read { $0.assignments.count } }
             ) { _ in gateSlot.load()?.advanced() }
             if storage.durability == .sync {
                 gate = gateSlot.storeIfNilThenLoad(DurabilityGate(group: group, durable: writer.durableSeq))

@@ -59,6 +59,8 @@ public final class JournalWriter: @unchecked Sendable {
     public let durableSeq: ManagedAtomic<UInt64>
     private let onDurable: @Sendable (UInt64) -> Void
     private let currentState: @Sendable () -> EngineState
+    /// How many assignments the state holds, read without publishing it (see ``SnapshotSchedule``).
+    private let currentRecords: @Sendable () -> Int
 
     // Touched only by the holder of `draining`, or the writer thread for the snapshot fields.
     /// Batches handed in and not yet committed, by their first sequence number.
@@ -70,8 +72,9 @@ public final class JournalWriter: @unchecked Sendable {
 
     public init(
         store: JournalStore, configuration: StorageConfiguration, logger: Logger, recoveredSeq: UInt64,
-        snapshotSeq: UInt64,
-        currentState: @escaping @Sendable () -> EngineState, onDurable: @escaping @Sendable (UInt64) -> Void
+        snapshotSeq: UInt64, recoveredRecords: Int,
+        currentState: @escaping @Sendable () -> EngineState, currentRecords: @escaping @Sendable () -> Int,
+        onDurable: @escaping @Sendable (UInt64) -> Void
     ) {
         self.store = store
         self.configuration = configuration
@@ -79,8 +82,9 @@ public final class JournalWriter: @unchecked Sendable {
         self.durableSeq = ManagedAtomic(recoveredSeq)
         self.schedule = SnapshotSchedule(
             everyEvents: configuration.snapshotEveryEvents, everySeconds: configuration.snapshotEverySeconds,
-            lastSeq: snapshotSeq)
+            lastSeq: snapshotSeq, records: recoveredRecords)
         self.currentState = currentState
+        self.currentRecords = currentRecords
         self.onDurable = onDurable
     }
 
@@ -278,7 +282,7 @@ public final class JournalWriter: @unchecked Sendable {
     }
 
     private func dueForSnapshot() -> Bool {
-        schedule.isDue(durable: durableSeq.load(ordering: .relaxed))
+        schedule.isDue(durable: durableSeq.load(ordering: .relaxed), records: currentRecords)
     }
 
     /// Starts a snapshot without stopping the journal: the state (an immutable value) is encoded on

@@ -60,7 +60,8 @@ final class StorageTests {
         let store = try JournalStore(configuration: configuration, logger: Self.logger)
         let writer = JournalWriter(
             store: store, configuration: configuration, logger: Self.logger, recoveredSeq: 0, snapshotSeq: 0,
-            currentState: { engine.state }, onDurable: onDurable)
+            recoveredRecords: 0, currentState: { engine.state },
+            currentRecords: { engine.read { $0.assignments.count } }, onDurable: onDurable)
         writer.start()
         return (store, writer)
     }
@@ -593,26 +594,52 @@ final class StorageTests {
 
     /// Periodic snapshots space out as the state grows: after a snapshot of N assignments the next
     /// waits for at least N events (not `snapshotEveryEvents`), so their cost per event stays bounded;
-    /// time still triggers one whatever the count.
-    @Test func periodicSnapshotsWaitForAsManyEventsAsTheLastOneHeldAssignments() {
+    /// events that added an assignment do not count (replaying one costs less than loading the record
+    /// it adds); time still triggers one whatever the count.
+    @Test func periodicSnapshotsWaitForAsManyEventsAsTheLastOneHeldAssignmentsBeyondGrowth() {
         let start = Date()
         var schedule = SnapshotSchedule(everyEvents: 100, everySeconds: 60, lastSeq: 0, now: start)
-        #expect(!schedule.isDue(durable: 99, now: start))
-        #expect(schedule.isDue(durable: 100, now: start))
+        var records = 0
+        func due(_ durable: UInt64, after seconds: Double = 0) -> Bool {
+            schedule.isDue(durable: durable, records: { records }, now: start.addingTimeInterval(seconds))
+        }
+        #expect(!due(99))
+        #expect(due(100))
         schedule.started(records: 80)
         schedule.finished(seq: 100, now: start)
-        #expect(!schedule.isDue(durable: 199, now: start))
-        #expect(schedule.isDue(durable: 200, now: start))
+        records = 80
+        #expect(!due(199))
+        #expect(due(200))
         schedule.started(records: 1000)
         schedule.finished(seq: 200, now: start)
-        #expect(!schedule.isDue(durable: 1199, now: start))
-        #expect(schedule.isDue(durable: 1200, now: start))
-        #expect(schedule.isDue(durable: 201, now: start.addingTimeInterval(60)))
-        #expect(!schedule.isDue(durable: 200, now: start.addingTimeInterval(60)), "nothing changed")
+        records = 1000
+        #expect(!due(1199))
+        #expect(due(1200))
+        // 1,000 of those events added an assignment each: only the other 1,000 count.
+        records = 2000
+        #expect(!due(1200))
+        #expect(!due(2199))
+        #expect(due(2200))
+        // Fewer assignments than the snapshot held (completed ones archived): every event counts.
+        records = 500
+        #expect(due(1200))
+        records = 1000
+        #expect(due(201, after: 60))
+        #expect(!due(200, after: 60), "nothing changed")
         // A failed store waits out the interval again but keeps the last stored sequence number.
         schedule.finished(seq: nil, now: start.addingTimeInterval(60))
         #expect(schedule.lastSeq == 200)
-        #expect(!schedule.isDue(durable: 300, now: start.addingTimeInterval(61)))
+        #expect(!due(300, after: 61))
+    }
+
+    /// After a restart the schedule counts growth from the recovered state, whose size also sets
+    /// how many events the next snapshot waits for.
+    @Test func aRestartedScheduleCountsFromTheRecoveredState() {
+        let start = Date()
+        let schedule = SnapshotSchedule(everyEvents: 100, everySeconds: 60, lastSeq: 500, records: 400, now: start)
+        #expect(!schedule.isDue(durable: 899, records: { 400 }, now: start))
+        #expect(schedule.isDue(durable: 900, records: { 400 }, now: start))
+        #expect(!schedule.isDue(durable: 900, records: { 800 }, now: start))
     }
 
     @Test func compactionKeepsTheRetainedEventsAndASpareSnapshot() throws {
