@@ -70,14 +70,15 @@ enum QueryCalls {
         return reply.payload()
     }
 
+    /// A point read (`read`, not `state`): probes poll this every few seconds, and publishing the
+    /// state for each made the next commits copy every part of it they touched.
     static let health: UnaryMethod = { call in
-        let state = call.engine.state
         var reply = Leadrouter_V1_HealthReply()
         reply.status = call.server.draining.load(ordering: .relaxed) ? "DRAINING" : "SERVING"
         reply.version = call.server.configuration.version
-        reply.lastSeq = state.lastSeq
-        reply.reps = UInt32(state.roster.reps.count)
-        reply.policyVersion = state.policy.policy.version
+        (reply.lastSeq, reply.reps, reply.policyVersion) = call.engine.read { state in
+            (state.lastSeq, UInt32(state.roster.reps.count), state.policy.policy.version)
+        }
         return reply.payload()
     }
 
