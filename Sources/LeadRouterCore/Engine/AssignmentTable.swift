@@ -30,7 +30,7 @@ public struct AssignmentTable: Hashable, Sendable, Sequence {
         func _rawHashValue(seed: Int) -> Int { hash }
     }
 
-    private var boxes = ExtendibleHashMap<Key, Box>()
+    private(set) var boxes = ExtendibleHashMap<Key, Box>()
 
     public init() {}
 

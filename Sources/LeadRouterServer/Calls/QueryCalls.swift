@@ -25,22 +25,19 @@ enum QueryCalls {
                 .invalidArgument, "state must be queued, offered, accepted or completed, not '\(request.state)'")
         }
         let state = call.engine.state
-        let wanted = { (record: Assignment) in
+        let wanted = { (record: borrowing Assignment) in
             (request.rep.isEmpty || record.rep == request.rep)
                 && (request.state.isEmpty || record.state.rawValue == request.state)
                 && (request.rule.isEmpty || record.rule == request.rule)
         }
         // Ordered by lead id; the page token is the last id of the previous page.
-        var page = state.assignments.lazy
-            .filter { (request.pageToken.isEmpty || $0.key > request.pageToken) && wanted($0.value) }
-            .map(\.value)
-            .sorted { $0.lead.id < $1.lead.id }
-            .prefix(pageSize + 1)
-            .map { $0 }
+        var page = state.assignments.firstRecords(
+            after: request.pageToken.isEmpty ? nil : request.pageToken, limit: pageSize + 1, where: wanted)
         if let store = call.server.journal?.store, request.state.isEmpty || request.state == "completed" {
             let archived = try store.history(
                 after: request.pageToken, rep: request.rep.isEmpty ? nil : request.rep, limit: (pageSize + 1) * 4)
-            page = Array((page + archived.filter(wanted)).sorted { $0.lead.id < $1.lead.id }.prefix(pageSize + 1))
+            page = Array(
+                (page + archived.filter { wanted($0) }).sorted { $0.lead.id < $1.lead.id }.prefix(pageSize + 1))
         }
         var reply = Leadrouter_V1_ListAssignmentsReply()
         reply.assignments = page.prefix(pageSize).map(\.wire)
