@@ -130,6 +130,52 @@ struct BatchingTests {
             await raw.close()
         }
     }
+    /// A scan (ListAssignments, GetStats) walks the state off the event loop, but the state it walks
+    /// is the one in its turn: written in one go, routes before it are in its answer and routes after
+    /// it are not, whenever its answer comes back.
+    @Test func aScanAnswersFromTheStateInItsTurnWhileLaterCallsGoOn() async throws {
+        try await TestServer.with { server in
+            let admin = try await server.client(name: "admin")
+            try await WireFixtures.seed(admin, reps: ["ana"], capacity: 10_000)
+            let raw = try await RawConnection.connect(port: server.port)
+            try await raw.hello()
+            var bytes = ByteBuffer()
+            var callID: UInt32 = 0
+            func call(_ method: String, _ payload: ByteBuffer) {
+                callID += 1
+                RawConnection.requestFrame(callID, method: method, payload: payload).write(to: &bytes)
+            }
+            func route(_ lead: String) {
+                var request = Leadrouter_V1_RouteRequest()
+                request.lead = WireFixtures.lead(lead)
+                call("Route", request.payload())
+            }
+            for index in 0..<30 { route("before-\(index)") }
+            var list = Leadrouter_V1_ListAssignmentsRequest()
+            list.pageSize = 1000
+            call("ListAssignments", list.payload())
+            let listCall = callID
+            call("GetStats", Leadrouter_V1_StatsRequest().payload())
+            let statsCall = callID
+            for index in 0..<30 { route("after-\(index)") }
+            try await raw.channel.writeAndFlush(bytes)
+
+            var replies: [UInt32: Frame] = [:]
+            for _ in 0..<500 where replies.count < Int(callID) {
+                try await Task.sleep(for: .milliseconds(20))
+                replies = Dictionary(
+                    raw.frames().filter { $0.type == .response }.map { ($0.callID, $0) }, uniquingKeysWith: { $1 })
+            }
+            #expect(replies.count == Int(callID), "every call answered")
+            let listed = try Leadrouter_V1_ListAssignmentsReply(payload: try #require(replies[listCall]).payload)
+            #expect(listed.assignments.map(\.lead.id) == (0..<30).map { "before-\($0)" }.sorted())
+            let stats = try Leadrouter_V1_StatsReply(payload: try #require(replies[statsCall]).payload)
+            #expect(stats.totalAssignments == 30)
+            #expect(server.engine.state.assignments.count == 60)
+            await raw.close()
+        }
+    }
+
     /// A call's deadline runs from when the server read it. A batched Route whose batch finishes after
     /// that is answered DEADLINE_EXCEEDED, while calls in the same batch without a deadline, or with
     /// time to spare, get their assignments; the late lead is routed all the same (the deadline says

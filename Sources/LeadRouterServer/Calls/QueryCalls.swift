@@ -1,5 +1,6 @@
 import LeadRouterCore
 import LeadRouterWire
+import NIOCore
 
 /// Reads: one assignment, a filtered page of them, stats, health.
 enum QueryCalls {
@@ -17,7 +18,8 @@ enum QueryCalls {
         return reply.payload()
     }
 
-    static let listAssignments: UnaryMethod = { call in
+    /// A scan (``ScanMethod``): a page of a million assignments takes tenths of a second to find.
+    static let listAssignments: ScanMethod = { call in
         let request = try Leadrouter_V1_ListAssignmentsRequest(payload: call.payload)
         let pageSize = Int(request.pageSize == 0 ? 100 : min(request.pageSize, 1000))
         if !request.state.isEmpty, AssignmentState(rawValue: request.state) == nil {
@@ -25,28 +27,36 @@ enum QueryCalls {
                 .invalidArgument, "state must be queued, offered, accepted or completed, not '\(request.state)'")
         }
         let state = call.engine.state
-        let wanted = { (record: borrowing Assignment) in
-            (request.rep.isEmpty || record.rep == request.rep)
-                && (request.state.isEmpty || record.state.rawValue == request.state)
-                && (request.rule.isEmpty || record.rule == request.rule)
+        let store = call.server.journal?.store
+        return {
+            let wanted = { (record: borrowing Assignment) in
+                (request.rep.isEmpty || record.rep == request.rep)
+                    && (request.state.isEmpty || record.state.rawValue == request.state)
+                    && (request.rule.isEmpty || record.rule == request.rule)
+            }
+            // Ordered by lead id; the page token is the last id of the previous page.
+            var page = state.assignments.firstRecords(
+                after: request.pageToken.isEmpty ? nil : request.pageToken, limit: pageSize + 1, where: wanted)
+            if let store, request.state.isEmpty || request.state == "completed" {
+                let archived = try store.history(
+                    after: request.pageToken, rep: request.rep.isEmpty ? nil : request.rep, limit: (pageSize + 1) * 4)
+                page = Array(
+                    (page + archived.filter { wanted($0) }).sorted { $0.lead.id < $1.lead.id }.prefix(pageSize + 1))
+            }
+            var reply = Leadrouter_V1_ListAssignmentsReply()
+            reply.assignments = page.prefix(pageSize).map(\.wire)
+            if page.count > pageSize, let last = reply.assignments.last { reply.nextPageToken = last.lead.id }
+            return reply.payload()
         }
-        // Ordered by lead id; the page token is the last id of the previous page.
-        var page = state.assignments.firstRecords(
-            after: request.pageToken.isEmpty ? nil : request.pageToken, limit: pageSize + 1, where: wanted)
-        if let store = call.server.journal?.store, request.state.isEmpty || request.state == "completed" {
-            let archived = try store.history(
-                after: request.pageToken, rep: request.rep.isEmpty ? nil : request.rep, limit: (pageSize + 1) * 4)
-            page = Array(
-                (page + archived.filter { wanted($0) }).sorted { $0.lead.id < $1.lead.id }.prefix(pageSize + 1))
-        }
-        var reply = Leadrouter_V1_ListAssignmentsReply()
-        reply.assignments = page.prefix(pageSize).map(\.wire)
-        if page.count > pageSize, let last = reply.assignments.last { reply.nextPageToken = last.lead.id }
-        return reply.payload()
     }
 
-    static let stats: UnaryMethod = { call in
+    /// A scan (``ScanMethod``): it reads every assignment.
+    static let stats: ScanMethod = { call in
         let state = call.engine.state
+        return { statsReply(state) }
+    }
+
+    private static func statsReply(_ state: EngineState) -> ByteBuffer {
         var reply = Leadrouter_V1_StatsReply()
         reply.lastSeq = state.lastSeq
         reply.queueDepth = UInt32(state.queue.count)

@@ -1,3 +1,4 @@
+import Dispatch
 import LeadRouterCore
 import LeadRouterWire
 
@@ -19,11 +20,18 @@ enum ServerMethods {
         "GetPolicy": PolicyCalls.get,
         "DryRun": PolicyCalls.dryRun,
         "GetAssignment": QueryCalls.getAssignment,
-        "ListAssignments": QueryCalls.listAssignments,
-        "GetStats": QueryCalls.stats,
         "Health": QueryCalls.health,
         "Snapshot": AdminCalls.snapshot,
     ]
+
+    static let scans: [String: ScanMethod] = [
+        "ListAssignments": QueryCalls.listAssignments,
+        "GetStats": QueryCalls.stats,
+    ]
+
+    /// Where scans run, one at a time: off the event loops, and a client asking for many at once
+    /// takes one core at most.
+    static let scanQueue = DispatchQueue(label: "leadrouter.scans", qos: .utility)
 
     /// Methods whose reply must wait for the journal under `durability: sync`.
     static let changesState: Set<String> = [
@@ -31,7 +39,7 @@ enum ServerMethods {
         "SetAccountOwners", "ApplyPolicy",
     ]
 
-    static let names: [String] = (Array(unary.keys) + ["StreamAssignments"]).sorted()
+    static let names: [String] = (Array(unary.keys) + Array(scans.keys) + ["StreamAssignments"]).sorted()
 
     /// Every error that leaves the server carries a canonical code and a readable message.
     static func wireError(_ error: any Error) -> RPCError {

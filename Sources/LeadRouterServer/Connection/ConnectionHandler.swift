@@ -220,6 +220,12 @@ final class ConnectionHandler: ChannelInboundHandler {
             openStream(context: context, callID, request)
             return
         }
+        if let scan = ServerMethods.scans[request.method] {
+            let arrived = NIODeadline.now()
+            let run = { self.startScan(context: context, callID, request, scan, arrived: arrived) }
+            if let calls { calls.add(command: run) } else { run()?.flush() }
+            return
+        }
         guard let method = ServerMethods.unary[request.method] else {
             reply(
                 context: context, callID,
@@ -258,6 +264,51 @@ final class ConnectionHandler: ChannelInboundHandler {
         } catch {
             reply(context: context, callID, error: error)
             return context.channel
+        }
+    }
+
+    /// Takes a scan's turn (its first part, here) and hands the walk to the scan queue; the answer comes
+    /// back to the loop. Returns the channel when it answered at once (a malformed request).
+    private func startScan(
+        context: ChannelHandlerContext, _ callID: UInt32, _ request: RequestEnvelope, _ scan: ScanMethod,
+        arrived: NIODeadline
+    ) -> (any Channel)? {
+        let walk: @Sendable () throws -> ByteBuffer
+        do {
+            walk = try scan(CallContext(payload: request.payload, metadata: request.metadata, server: server))
+        } catch {
+            reply(context: context, callID, error: error)
+            return context.channel
+        }
+        let here = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let timeoutMs = request.timeoutMs
+        ServerMethods.scanQueue.async {
+            let outcome = Result { try walk() }
+            here.eventLoop.execute {
+                let (handler, context) = here.value
+                guard context.channel.isActive else { return }
+                handler.answerScan(context: context, callID, outcome, timeoutMs: timeoutMs, arrived: arrived)
+                context.channel.flush()
+            }
+        }
+        return nil
+    }
+
+    private func answerScan(
+        context: ChannelHandlerContext, _ callID: UInt32, _ outcome: Result<ByteBuffer, any Error>, timeoutMs: UInt32,
+        arrived: NIODeadline
+    ) {
+        do {
+            let payload = try outcome.get()
+            if timeoutMs > 0, NIODeadline.now() - arrived > .milliseconds(Int64(timeoutMs)) {
+                reply(
+                    context: context, callID,
+                    error: RPCError(.deadlineExceeded, "the call took longer than its \(timeoutMs) ms deadline"))
+                return
+            }
+            respond(context: context, callID, payload, durableThrough: nil)
+        } catch {
+            reply(context: context, callID, error: error)
         }
     }
 
