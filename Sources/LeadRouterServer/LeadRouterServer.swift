@@ -131,6 +131,10 @@ public final class LeadRouterServer: Service, Sendable {
                 }
             }
         }
+        // Scans still walking hand their answers to a loop: let them, before the loops go.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            ServerMethods.scanQueue.async { done.resume() }
+        }
         logger.info("stopped", metadata: ["last_seq": "\(engine.lastSeq)"])
         try await group.shutdownGracefully()
     }
