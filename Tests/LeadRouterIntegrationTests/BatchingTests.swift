@@ -35,12 +35,7 @@ struct BatchingTests {
                 to: &bytes)
             try await raw.channel.writeAndFlush(bytes)
 
-            var replies: [UInt32: Frame] = [:]
-            for _ in 0..<500 where replies.count < routes + 2 {
-                try await Task.sleep(for: .milliseconds(20))
-                replies = Dictionary(
-                    raw.frames().filter { $0.type == .response }.map { ($0.callID, $0) }, uniquingKeysWith: { $1 })
-            }
+            let replies = try await raw.responses(count: routes + 2)
             #expect(replies.count == routes + 2, "every call answered")
             var lastSeq: UInt64 = 0
             for index in 1...routes {
@@ -110,12 +105,7 @@ struct BatchingTests {
             route("after")
             try await raw.channel.writeAndFlush(bytes)
 
-            var replies: [UInt32: Frame] = [:]
-            for _ in 0..<500 where replies.count < Int(callID) {
-                try await Task.sleep(for: .milliseconds(20))
-                replies = Dictionary(
-                    raw.frames().filter { $0.type == .response }.map { ($0.callID, $0) }, uniquingKeysWith: { $1 })
-            }
+            let replies = try await raw.responses(count: Int(callID))
             #expect(replies.count == Int(callID), "every call answered")
             for call in UInt32(1)...20 {
                 let reply = try Leadrouter_V1_RouteReply(payload: try #require(replies[call]).payload)
@@ -160,12 +150,7 @@ struct BatchingTests {
             for index in 0..<30 { route("after-\(index)") }
             try await raw.channel.writeAndFlush(bytes)
 
-            var replies: [UInt32: Frame] = [:]
-            for _ in 0..<500 where replies.count < Int(callID) {
-                try await Task.sleep(for: .milliseconds(20))
-                replies = Dictionary(
-                    raw.frames().filter { $0.type == .response }.map { ($0.callID, $0) }, uniquingKeysWith: { $1 })
-            }
+            let replies = try await raw.responses(count: Int(callID))
             #expect(replies.count == Int(callID), "every call answered")
             let listed = try Leadrouter_V1_ListAssignmentsReply(payload: try #require(replies[listCall]).payload)
             #expect(listed.assignments.map(\.lead.id) == (0..<30).map { "before-\($0)" }.sorted())

@@ -77,6 +77,17 @@ final class RawConnection: Sendable {
         return (frames(), wasClosed)
     }
 
+    /// The responses received by call id, once there are `count` of them or ten seconds passed.
+    func responses(count: Int) async throws -> [UInt32: Frame] {
+        var replies: [UInt32: Frame] = [:]
+        for _ in 0..<500 where replies.count < count {
+            try await Task.sleep(for: .milliseconds(20))
+            replies = Dictionary(
+                frames().filter { $0.type == .response }.map { ($0.callID, $0) }, uniquingKeysWith: { $1 })
+        }
+        return replies
+    }
+
     /// Frames received so far.
     func frames() -> [Frame] {
         var buffer = collector.received.withLock { $0 }
