@@ -82,31 +82,22 @@ struct BatchingTests {
             try await raw.hello()
             // In one write: 20 routes, ana goes offline, 20 more routes, ana comes back, a last route.
             // Whatever the batch boundaries, the middle routes find no one and the last one finds ana.
-            var bytes = ByteBuffer()
-            var callID: UInt32 = 0
-            func route(_ lead: String) {
-                var request = Leadrouter_V1_RouteRequest()
-                request.lead = WireFixtures.lead(lead)
-                callID += 1
-                RawConnection.requestFrame(callID, method: "Route", payload: request.payload()).write(to: &bytes)
-            }
+            var calls = PipelinedCalls()
             func availability(_ status: Leadrouter_V1_RepStatus) {
                 var request = Leadrouter_V1_SetAvailabilityRequest()
                 request.rep = "ana"
                 request.status = status
-                callID += 1
-                RawConnection.requestFrame(callID, method: "SetAvailability", payload: request.payload()).write(
-                    to: &bytes)
+                calls.add("SetAvailability", request.payload())
             }
-            for index in 0..<20 { route("before-\(index)") }
+            for index in 0..<20 { calls.route("before-\(index)") }
             availability(.offline)
-            for index in 0..<20 { route("while-away-\(index)") }
+            for index in 0..<20 { calls.route("while-away-\(index)") }
             availability(.available)
-            route("after")
-            try await raw.channel.writeAndFlush(bytes)
+            calls.route("after")
+            try await raw.channel.writeAndFlush(calls.bytes)
 
-            let replies = try await raw.responses(count: Int(callID))
-            #expect(replies.count == Int(callID), "every call answered")
+            let replies = try await raw.responses(count: Int(calls.lastCallID))
+            #expect(replies.count == Int(calls.lastCallID), "every call answered")
             for call in UInt32(1)...20 {
                 let reply = try Leadrouter_V1_RouteReply(payload: try #require(replies[call]).payload)
                 #expect(reply.assignment.state == "offered" && reply.assignment.rep == "ana")
@@ -115,11 +106,12 @@ struct BatchingTests {
                 let reply = try Leadrouter_V1_RouteReply(payload: try #require(replies[call]).payload)
                 #expect(reply.assignment.state == "queued", "call \(call) arrived while ana was offline")
             }
-            let last = try Leadrouter_V1_RouteReply(payload: try #require(replies[callID]).payload)
+            let last = try Leadrouter_V1_RouteReply(payload: try #require(replies[calls.lastCallID]).payload)
             #expect(last.assignment.rep == "ana", "the last route arrived after ana came back")
             await raw.close()
         }
     }
+
     /// A scan (ListAssignments, GetStats) walks the state off the event loop, but the state it walks
     /// is the one in its turn: written in one go, routes before it are in its answer and routes after
     /// it are not, whenever its answer comes back.
@@ -129,29 +121,17 @@ struct BatchingTests {
             try await WireFixtures.seed(admin, reps: ["ana"], capacity: 10_000)
             let raw = try await RawConnection.connect(port: server.port)
             try await raw.hello()
-            var bytes = ByteBuffer()
-            var callID: UInt32 = 0
-            func call(_ method: String, _ payload: ByteBuffer) {
-                callID += 1
-                RawConnection.requestFrame(callID, method: method, payload: payload).write(to: &bytes)
-            }
-            func route(_ lead: String) {
-                var request = Leadrouter_V1_RouteRequest()
-                request.lead = WireFixtures.lead(lead)
-                call("Route", request.payload())
-            }
-            for index in 0..<30 { route("before-\(index)") }
+            var calls = PipelinedCalls()
+            for index in 0..<30 { calls.route("before-\(index)") }
             var list = Leadrouter_V1_ListAssignmentsRequest()
             list.pageSize = 1000
-            call("ListAssignments", list.payload())
-            let listCall = callID
-            call("GetStats", Leadrouter_V1_StatsRequest().payload())
-            let statsCall = callID
-            for index in 0..<30 { route("after-\(index)") }
-            try await raw.channel.writeAndFlush(bytes)
+            let listCall = calls.add("ListAssignments", list.payload())
+            let statsCall = calls.add("GetStats", Leadrouter_V1_StatsRequest().payload())
+            for index in 0..<30 { calls.route("after-\(index)") }
+            try await raw.channel.writeAndFlush(calls.bytes)
 
-            let replies = try await raw.responses(count: Int(callID))
-            #expect(replies.count == Int(callID), "every call answered")
+            let replies = try await raw.responses(count: Int(calls.lastCallID))
+            #expect(replies.count == Int(calls.lastCallID), "every call answered")
             let listed = try Leadrouter_V1_ListAssignmentsReply(payload: try #require(replies[listCall]).payload)
             #expect(listed.assignments.map(\.lead.id) == (0..<30).map { "before-\($0)" }.sorted())
             let stats = try Leadrouter_V1_StatsReply(payload: try #require(replies[statsCall]).payload)

@@ -103,3 +103,24 @@ final class RawConnection: Sendable {
 extension Frame {
     var status: RPCError? { try? RPCError(Leadrouter_V1_Status(payload: payload)) }
 }
+
+/// Calls written into one buffer, numbered from 1, to reach the server in a single write.
+struct PipelinedCalls {
+    private(set) var bytes = ByteBuffer()
+    /// The last call's id (also how many calls there are).
+    private(set) var lastCallID: UInt32 = 0
+
+    @discardableResult
+    mutating func add(_ method: String, _ payload: ByteBuffer) -> UInt32 {
+        lastCallID += 1
+        RawConnection.requestFrame(lastCallID, method: method, payload: payload).write(to: &bytes)
+        return lastCallID
+    }
+
+    @discardableResult
+    mutating func route(_ lead: String) -> UInt32 {
+        var request = Leadrouter_V1_RouteRequest()
+        request.lead = WireFixtures.lead(lead)
+        return add("Route", request.payload())
+    }
+}
