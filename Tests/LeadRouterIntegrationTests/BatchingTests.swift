@@ -14,12 +14,18 @@ import Testing
 /// batch boundaries, calls take effect in the order they arrived and every one is answered.
 @Suite("Route batching")
 struct BatchingTests {
+    /// A raw connection past its Hello, to a server whose `reps` are in the seeded policy's team.
+    static func greetedConnection(to server: TestServer, reps: [String]) async throws -> RawConnection {
+        let admin = try await server.client(name: "admin")
+        try await WireFixtures.seed(admin, reps: reps, capacity: 10_000)
+        let raw = try await RawConnection.connect(port: server.port)
+        try await raw.hello()
+        return raw
+    }
+
     @Test func hundredsOfPipelinedRoutesCommitInArrivalOrderAndAllGetAnswers() async throws {
         try await TestServer.with { server in
-            let admin = try await server.client(name: "admin")
-            try await WireFixtures.seed(admin, reps: ["ana", "bo", "cy"], capacity: 10_000)
-            let raw = try await RawConnection.connect(port: server.port)
-            try await raw.hello()
+            let raw = try await BatchingTests.greetedConnection(to: server, reps: ["ana", "bo", "cy"])
             // 300 new leads, a repeat of lead 7, then a read that must see all of them: far more
             // than one batch, written at once so they arrive in the same read bursts.
             let routes = 300
@@ -76,10 +82,7 @@ struct BatchingTests {
 
     @Test func callsBetweenRoutesTakeEffectInArrivalOrder() async throws {
         try await TestServer.with { server in
-            let admin = try await server.client(name: "admin")
-            try await WireFixtures.seed(admin, reps: ["ana"], capacity: 10_000)
-            let raw = try await RawConnection.connect(port: server.port)
-            try await raw.hello()
+            let raw = try await BatchingTests.greetedConnection(to: server, reps: ["ana"])
             // In one write: 20 routes, ana goes offline, 20 more routes, ana comes back, a last route.
             // Whatever the batch boundaries, the middle routes find no one and the last one finds ana.
             var calls = PipelinedCalls()
@@ -117,10 +120,7 @@ struct BatchingTests {
     /// it are not, whenever its answer comes back.
     @Test func aScanAnswersFromTheStateInItsTurnWhileLaterCallsGoOn() async throws {
         try await TestServer.with { server in
-            let admin = try await server.client(name: "admin")
-            try await WireFixtures.seed(admin, reps: ["ana"], capacity: 10_000)
-            let raw = try await RawConnection.connect(port: server.port)
-            try await raw.hello()
+            let raw = try await BatchingTests.greetedConnection(to: server, reps: ["ana"])
             var calls = PipelinedCalls()
             for index in 0..<30 { calls.route("before-\(index)") }
             var list = Leadrouter_V1_ListAssignmentsRequest()
