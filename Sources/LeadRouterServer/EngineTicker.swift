@@ -38,8 +38,12 @@ final class EngineTicker: Sendable {
     private func tick() {
         guard !stopped.load(ordering: .relaxed) else { return }
         let (events, stillDue) = engine.tickReportingBacklog()
-        guard stillDue, let last = events.last?.seq else {
+        guard stillDue else {
             queue.asyncAfter(deadline: .now() + interval) { self.tick() }
+            return
+        }
+        guard let last = events.last?.seq else {
+            queue.async { self.tick() }
             return
         }
         tickOnceWritten(through: last)

@@ -108,6 +108,34 @@ struct SLATests {
         #expect(offered.allSatisfy { engine.state.assignments[$0]?.expiredReps.count == 1 })
     }
 
+    /// Offers accepted before their deadline leave entries in the SLA index; a tick drops them on the
+    /// way without counting them against its bound, so expiries never wait behind them.
+    @Test func acceptedOffersDoNotCountAgainstATicksBound() throws {
+        let clock = ManualClock(Fixtures.start)
+        let rule = Rule(name: "fast", condition: .always, target: .init(pool: .team("t")), slaSeconds: 60)
+        let engine = try Fixtures.engine(
+            clock: clock, policy: Fixtures.policy([rule]), reps: Fixtures.team("t", ["a", "b"], capacity: 1_000),
+            maxExpiriesPerTick: 10)
+        var unaccepted: [LeadID] = []
+        for index in 0..<300 {
+            try engine.route(Fixtures.lead("l\(index)"))
+            if index % 10 == 9 { unaccepted.append("l\(index)") } else { try engine.accept("l\(index)") }
+        }
+        clock.advance(seconds: 61)
+        var expired: [LeadID] = []
+        var ticks = 0
+        repeat {
+            let (events, stillDue) = engine.tickReportingBacklog()
+            expired += events.compactMap { event -> LeadID? in
+                if case .expired(let lead, _) = event.kind { return lead } else { return nil }
+            }
+            ticks += 1
+            if !stillDue { break }
+        } while ticks < 10
+        #expect(ticks == 3, "30 expiries, 10 a tick, whatever the 270 accepted entries among them")
+        #expect(expired == unaccepted)
+    }
+
     @Test func acceptingStopsTheClock() throws {
         let clock = ManualClock(Fixtures.start)
         let engine = try engine(clock)

@@ -45,11 +45,19 @@ public struct EngineState: Hashable, Sendable {
         return byRep
     }
 
-    /// Takes up to `limit` leads from the SLA buckets whose second has passed and answers those
-    /// still offered past their deadline, by deadline. The buckets are an index derived from the
-    /// assignments (not part of the state's identity), so trimming them needs no event.
+    /// Takes leads from the SLA buckets whose second has passed and answers those still offered past
+    /// their deadline (at most `limit`), by deadline. Entries of offers accepted since are dropped on
+    /// the way and do not count: a bucket keeps them (acceptance does not look for its entry), and in
+    /// steady traffic most entries are such. The buckets are an index derived from the assignments
+    /// (not part of the state's identity), so trimming them needs no event.
     mutating func takeOffersDue(by time: Timestamp, limit: Int = .max) -> [LeadID] {
-        stillDue(slaBuckets.takeDue(by: time.seconds, limit: limit), by: time)
+        var due: [LeadID] = []
+        while due.count < limit {
+            let taken = slaBuckets.takeDue(by: time.seconds, limit: limit - due.count)
+            if taken.isEmpty { break }
+            due += stillDue(taken, by: time)
+        }
+        return due
     }
 
     /// Whether the SLA buckets hold leads due by `time` (some may have been accepted since).
