@@ -184,7 +184,9 @@ struct StreamTests {
             let watcher = Task {
                 for try await _ in client.assignments(.init()) {}
             }
-            try await Task.sleep(for: .milliseconds(100))
+            // Until it is open, however loaded the machine (a fixed 100 ms was too short once under
+            // ThreadSanitizer with the other suites running).
+            for _ in 0..<250 where server.server.openStreams == 0 { try await Task.sleep(for: .milliseconds(20)) }
             #expect(server.server.openStreams == 1)
             watcher.cancel()
             _ = await watcher.result
