@@ -50,31 +50,28 @@ public enum Recovery {
         }
         var replayed = 0
         var next = snapshotSeq
-        let journal = JournalReadAhead(store, after: snapshotSeq, batchSize: replayBatch)
-        replay: while let batch = try journal.next() {
-            for row in batch {
-                guard row.seq == next + 1 else {
-                    warnings.append(
-                        "journal has a gap after seq \(next) (next is \(row.seq)); recovering up to \(next)")
-                    journal.stop()
-                    break replay
-                }
-                let event: EngineEvent
-                do {
-                    event = try row.event.get()
-                } catch {
-                    warnings.append("journal event \(row.seq) is damaged (\(error)); recovering up to \(next)")
-                    journal.stop()
-                    break replay
-                }
-                do {
+        do {
+            let journal = JournalReadAhead(store, after: snapshotSeq, batchSize: replayBatch)
+            // However replay ends, the reader has returned before the store is used again.
+            defer { journal.stop() }
+            replay: while let batch = try journal.next() {
+                for row in batch {
+                    guard row.seq == next + 1 else {
+                        warnings.append(
+                            "journal has a gap after seq \(next) (next is \(row.seq)); recovering up to \(next)")
+                        break replay
+                    }
+                    let event: EngineEvent
+                    do {
+                        event = try row.event.get()
+                    } catch {
+                        warnings.append("journal event \(row.seq) is damaged (\(error)); recovering up to \(next)")
+                        break replay
+                    }
                     try state.apply(event)
-                } catch {
-                    journal.stop()
-                    throw error
+                    next = event.seq
+                    replayed += 1
                 }
-                next = event.seq
-                replayed += 1
             }
         }
         if try store.lastJournalSeq > next {

@@ -182,8 +182,7 @@ final class LoopCallQueue: @unchecked Sendable {
         for (call, result) in zip(batch, results) {
             let outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>
             if let deadline = call.deadline, finished > deadline {
-                outcome = .failure(
-                    RPCError(.deadlineExceeded, "the call took longer than its \(call.timeoutMs) ms deadline"))
+                outcome = .failure(CallDeadline.exceeded(call.timeoutMs))
             } else {
                 outcome = result.map { (RoutingCalls.routeReply($0), $0.seq) }.mapError { $0 }
             }

@@ -251,11 +251,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard context.channel.isActive else { return nil }
         do {
             let payload = try outcome.get()
-            if request.timeoutMs > 0, NIODeadline.now() - arrived > .milliseconds(Int64(request.timeoutMs)) {
-                reply(
-                    context: context, callID,
-                    error: RPCError(.deadlineExceeded, "the call took longer than its \(request.timeoutMs) ms deadline")
-                )
+            if let late = CallDeadline.missed(request.timeoutMs, since: arrived) {
+                reply(context: context, callID, error: late)
                 return context.channel
             }
             // Everything the call did or saw is at or below the engine's last sequence number now.
@@ -300,10 +297,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     ) {
         do {
             let payload = try outcome.get()
-            if timeoutMs > 0, NIODeadline.now() - arrived > .milliseconds(Int64(timeoutMs)) {
-                reply(
-                    context: context, callID,
-                    error: RPCError(.deadlineExceeded, "the call took longer than its \(timeoutMs) ms deadline"))
+            if let late = CallDeadline.missed(timeoutMs, since: arrived) {
+                reply(context: context, callID, error: late)
                 return
             }
             respond(context: context, callID, payload, durableThrough: nil)
