@@ -37,6 +37,12 @@ final class EngineTicker: Sendable {
 
     private func tick() {
         guard !stopped.load(ordering: .relaxed) else { return }
+        // While the journal cannot be written, changes are refused; expiring offers would only pile
+        // up events that cannot be made durable. Their SLA expiries come once it recovers.
+        if let journal, journal.outage.isFailing {
+            queue.asyncAfter(deadline: .now() + interval) { self.tick() }
+            return
+        }
         let (events, stillDue) = engine.tickReportingBacklog()
         guard stillDue else {
             queue.asyncAfter(deadline: .now() + interval) { self.tick() }

@@ -61,10 +61,12 @@ public final class LeadRouterServer: Service, Sendable {
             let writer = JournalWriter(
                 store: store, configuration: storage, logger: logger, recoveredSeq: recovered.state.lastSeq,
                 snapshotSeq: recovered.snapshotSeq, recoveredRecords: recovered.state.assignments.count,
-                currentState: { engine.state }, currentRecords: { engine.read { $0.assignments.count } }
+                currentState: { engine.state }, currentRecords: { engine.read { $0.assignments.count } },
+                onFailing: { gateSlot.load()?.advanced() }
             ) { _ in gateSlot.load()?.advanced() }
             if storage.durability == .sync {
-                gate = gateSlot.storeIfNilThenLoad(DurabilityGate(group: group, durable: writer.durableSeq))
+                gate = gateSlot.storeIfNilThenLoad(
+                    DurabilityGate(group: group, durable: writer.durableSeq, outage: writer.outage))
             }
             _ = journalSlot.storeIfNilThenLoad(writer)
             journal = writer

@@ -1,6 +1,7 @@
 import Atomics
 import LeadRouterCore
 import LeadRouterStorage
+import LeadRouterWire
 import Logging
 import NIOConcurrencyHelpers
 
@@ -32,5 +33,16 @@ final class ServerState: Sendable {
         self.journal = journal
         self.gate = gate
         self.connections = ConnectionRegistry(limit: configuration.limits.maximumConnections)
+    }
+
+    /// Why a call that changes the state is refused now: the journal cannot be written, so nothing
+    /// more could be made durable. Reads are still served.
+    var changeRefusal: RPCError? {
+        journal?.outage.problem.map {
+            RPCError(
+                .unavailable,
+                "\($0): changes are refused until it can, reads are served; the server retries by itself, retry once health reports SERVING"
+            )
+        }
     }
 }

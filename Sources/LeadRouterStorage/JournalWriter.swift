@@ -57,7 +57,10 @@ public final class JournalWriter: @unchecked Sendable {
     public let commits = ManagedAtomic<Int>(0)
     /// Every event at or below this is committed.
     public let durableSeq: ManagedAtomic<UInt64>
+    /// Whether the last commit failed (a full disk, a file-size limit, an I/O error).
+    public let outage = JournalOutage()
     private let onDurable: @Sendable (UInt64) -> Void
+    private let onFailing: @Sendable () -> Void
     private let currentState: @Sendable () -> EngineState
     /// How many assignments the state holds, read without publishing it (see ``SnapshotSchedule``).
     private let currentRecords: @Sendable () -> Int
@@ -66,7 +69,6 @@ public final class JournalWriter: @unchecked Sendable {
     /// Batches handed in and not yet committed, by their first sequence number.
     private var pending: [UInt64: [EngineEvent]] = [:]
     private var schedule: SnapshotSchedule
-    private var failure: String?
     /// A snapshot is being encoded off this thread; no second one starts until it is stored.
     private var encoding = false
 
@@ -74,7 +76,7 @@ public final class JournalWriter: @unchecked Sendable {
         store: JournalStore, configuration: StorageConfiguration, logger: Logger, recoveredSeq: UInt64,
         snapshotSeq: UInt64, recoveredRecords: Int,
         currentState: @escaping @Sendable () -> EngineState, currentRecords: @escaping @Sendable () -> Int,
-        onDurable: @escaping @Sendable (UInt64) -> Void
+        onFailing: @escaping @Sendable () -> Void = {}, onDurable: @escaping @Sendable (UInt64) -> Void
     ) {
         self.store = store
         self.configuration = configuration
@@ -86,6 +88,7 @@ public final class JournalWriter: @unchecked Sendable {
         self.currentState = currentState
         self.currentRecords = currentRecords
         self.onDurable = onDurable
+        self.onFailing = onFailing
     }
 
     public func start() {
@@ -202,6 +205,11 @@ public final class JournalWriter: @unchecked Sendable {
                 while !beginDraining() { usleep(100) }
                 drain(onWriterThread: true)
                 endDraining()
+                if let problem = outage.problem {
+                    logger.error(
+                        "stopping with events the journal could not take; their calls were answered UNAVAILABLE",
+                        metadata: ["events": "\(pending.values.reduce(0) { $0 + $1.count })", "error": "\(problem)"])
+                }
                 snapshot(reason: "shutdown")
                 stopped.signal()
                 return
@@ -226,7 +234,10 @@ public final class JournalWriter: @unchecked Sendable {
                 asleep.store(false, ordering: .relaxed)
                 continue
             }
-            _ = wakeUp.wait(timeout: .now() + .milliseconds(configuration.idleWakeMilliseconds))
+            // A failing journal is retried every 0.2 s (with the pause in `drain`): changes are refused
+            // meanwhile, so no producer comes to wake the writer.
+            let idle = outage.isFailing ? 100 : configuration.idleWakeMilliseconds
+            _ = wakeUp.wait(timeout: .now() + .milliseconds(idle))
             asleep.store(false, ordering: .releasing)
             // Under load, wait a moment so the next transaction carries more events; when traffic is
             // light (small last batch), commit at once so a lone call is not delayed.
@@ -259,16 +270,21 @@ public final class JournalWriter: @unchecked Sendable {
                 try store.append(batches.joined())
             } catch {
                 // Without the journal nothing more can be acknowledged; keep the events and retry.
-                if failure == nil {
+                if outage.failed(error) {
                     logger.critical(
-                        "journal write failed; calls are not being acknowledged", metadata: ["error": "\(error)"])
+                        "journal write failed; changes are refused and held calls answered UNAVAILABLE until it can be written",
+                        metadata: ["error": "\(error)"])
                 }
-                failure = "\(error)"
+                onFailing()
                 for batch in batches { pending[batch[0].seq] = batch }
                 if onWriterThread { Thread.sleep(forTimeInterval: 0.1) }
                 return false
             }
-            failure = nil
+            if let seconds = outage.succeeded() {
+                logger.notice(
+                    "journal writes again; changes are accepted",
+                    metadata: ["failed_for_seconds": "\(seconds)", "first_seq": "\(batches[0][0].seq)"])
+            }
             lastBatchSize.store(count, ordering: .relaxed)
             commits.wrappingIncrement(ordering: .relaxed)
             // Sequentially consistent, not only releasing: the durability gate counts a held reply and
@@ -341,7 +357,8 @@ public final class JournalWriter: @unchecked Sendable {
     /// nothing changed since the last snapshot.
     private func durableState() -> EngineState? {
         var state = currentState()
-        for _ in 0..<1000 where state.lastSeq > durableSeq.load(ordering: .relaxed) {
+        // While the journal fails, what it holds is all a snapshot could be, and that is stored.
+        for _ in 0..<1000 where state.lastSeq > durableSeq.load(ordering: .relaxed) && !outage.isFailing {
             drainIfFree(onWriterThread: true)
             if state.lastSeq > durableSeq.load(ordering: .relaxed) { usleep(1000) }
         }

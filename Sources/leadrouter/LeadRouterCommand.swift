@@ -34,6 +34,9 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         HeapGrowth.padHeapTops()
+        // A file-size limit (`ulimit -f`) reached by the journal gives its write an error, which the
+        // server reports and recovers from, instead of SIGXFSZ's default: killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         var settings = try ServerSettings.load(file: config)
         if let listen { try settings.setListen(listen) }
         if let data { settings.dataDirectory = data }

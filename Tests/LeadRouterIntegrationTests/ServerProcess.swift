@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 
 /// The real `leadrouter` executable in a child process, for crash and restart tests.
 final class ServerProcess: Sendable {
@@ -47,6 +48,20 @@ final class ServerProcess: Sendable {
         throw CocoaError(
             .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "leadrouter did not start: \(seen.withLock { $0 })"]
         )
+    }
+
+    /// Caps the size of any file the server writes (`prlimit --fsize`), or lifts the cap (`nil`): a
+    /// write past it fails as on a full disk, for this process alone.
+    func limitFileSize(to bytes: Int?) throws {
+        let unlimited = rlim_t.max  // RLIM_INFINITY, which Swift cannot import (a negative literal)
+        var limit = rlimit(rlim_cur: bytes.map { rlim_t($0) } ?? unlimited, rlim_max: unlimited)
+        // Looked up: glibc declares `prlimit` only for _GNU_SOURCE, which the Glibc module is not.
+        typealias Prlimit =
+            @convention(c) (pid_t, Int32, UnsafePointer<rlimit>?, UnsafeMutablePointer<rlimit>?) -> Int32
+        let prlimit = unsafeBitCast(try #require(dlsym(nil, "prlimit")), to: Prlimit.self)
+        guard prlimit(process.processIdentifier, Int32(RLIMIT_FSIZE.rawValue), &limit, nil) == 0 else {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EPERM)
+        }
     }
 
     /// `kill -9`: no shutdown, no final snapshot.

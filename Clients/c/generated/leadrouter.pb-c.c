@@ -5528,7 +5528,7 @@ const ProtobufCMessageDescriptor leadrouter__v1__health_request__descriptor =
   (ProtobufCMessageInit) leadrouter__v1__health_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor leadrouter__v1__health_reply__field_descriptors[5] =
+static const ProtobufCFieldDescriptor leadrouter__v1__health_reply__field_descriptors[6] =
 {
   {
     "status",
@@ -5590,10 +5590,23 @@ static const ProtobufCFieldDescriptor leadrouter__v1__health_reply__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reason",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__HealthReply, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned leadrouter__v1__health_reply__field_indices_by_name[] = {
   2,   /* field[2] = last_seq */
   4,   /* field[4] = policy_version */
+  5,   /* field[5] = reason */
   3,   /* field[3] = reps */
   0,   /* field[0] = status */
   1,   /* field[1] = version */
@@ -5601,7 +5614,7 @@ static const unsigned leadrouter__v1__health_reply__field_indices_by_name[] = {
 static const ProtobufCIntRange leadrouter__v1__health_reply__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor leadrouter__v1__health_reply__descriptor =
 {
@@ -5611,7 +5624,7 @@ const ProtobufCMessageDescriptor leadrouter__v1__health_reply__descriptor =
   "Leadrouter__V1__HealthReply",
   "leadrouter.v1",
   sizeof(Leadrouter__V1__HealthReply),
-  5,
+  6,
   leadrouter__v1__health_reply__field_descriptors,
   leadrouter__v1__health_reply__field_indices_by_name,
   1,  leadrouter__v1__health_reply__number_ranges,

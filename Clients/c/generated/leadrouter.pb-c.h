@@ -814,17 +814,21 @@ struct  Leadrouter__V1__HealthReply
 {
   ProtobufCMessage base;
   /*
-   * SERVING, DRAINING
+   * SERVING, DRAINING, READ_ONLY (the journal cannot be written: changes are refused)
    */
   char *status;
   char *version;
   uint64_t last_seq;
   uint32_t reps;
   char *policy_version;
+  /*
+   * why the status is not SERVING; empty when it is
+   */
+  char *reason;
 };
 #define LEADROUTER__V1__HEALTH_REPLY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__health_reply__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Leadrouter__V1__StreamAssignmentsRequest

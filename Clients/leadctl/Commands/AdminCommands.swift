@@ -3,17 +3,22 @@ import LeadRouterClient
 import LeadRouterWire
 
 struct Health: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check that the server is up.")
+    static let configuration = CommandConfiguration(
+        abstract: "Check that the server is up.",
+        discussion: "Exits 0 when the server is SERVING, 1 when it answers with another status (DRAINING, READ_ONLY).")
     @OptionGroup var options: ConnectionOptions
 
     func run() async throws {
-        try await withClient(options) { client in
-            let health = try await client.health()
-            if options.json { return Output.json(health) }
+        let health = try await withClient(options) { client in try await client.health() }
+        if options.json {
+            Output.json(health)
+        } else {
             print(
                 "\(health.status)  version \(health.version)  policy \(health.policyVersion)  reps \(health.reps)  last seq \(health.lastSeq)"
             )
+            if !health.reason.isEmpty { print(health.reason) }
         }
+        if health.status != "SERVING" { throw ExitCode(1) }
     }
 }
 

@@ -27,7 +27,9 @@ struct ConnectionOptions: ParsableArguments {
 }
 
 /// Runs a command body, turning server errors into a readable message and a non-zero exit.
-func withClient(_ options: ConnectionOptions, _ body: (LeadRouterClient) async throws -> Void) async throws {
+func withClient<Result>(_ options: ConnectionOptions, _ body: (LeadRouterClient) async throws -> Result) async throws
+    -> Result
+{
     let client: LeadRouterClient
     do {
         client = try await options.connect()
@@ -36,7 +38,7 @@ func withClient(_ options: ConnectionOptions, _ body: (LeadRouterClient) async t
     }
     defer { Task { await client.close() } }
     do {
-        try await body(client)
+        return try await body(client)
     } catch let error as RPCError {
         throw Failure(error)
     }
@@ -53,6 +55,8 @@ struct Failure: Error, CustomStringConvertible {
 
     private var hint: String? {
         switch error.code {
+        case .unavailable where error.message.contains("journal cannot be written"):
+            "the server cannot write its journal (disk full?); `leadctl health` says why, and changes are accepted again once it can"
         case .unavailable: "is the server running? start it with `swift run leadrouter`, or pass --server HOST:PORT"
         case .notFound: "check the id; `leadctl reps list` and `leadctl assignments` show what exists"
         case .invalidArgument: "fix the input named above and retry"

@@ -81,7 +81,16 @@ enum QueryCalls {
     /// state for each made the next commits copy every part of it they touched.
     static let health: UnaryMethod = { call in
         var reply = Leadrouter_V1_HealthReply()
-        reply.status = call.server.draining.load(ordering: .relaxed) ? "DRAINING" : "SERVING"
+        if call.server.draining.load(ordering: .relaxed) {
+            reply.status = "DRAINING"
+            reply.reason = "the server is shutting down; connect to another instance"
+        } else if let problem = call.server.journal?.outage.problem {
+            reply.status = "READ_ONLY"
+            reply.reason =
+                "\(problem): changes are refused, reads are served; make room for the data folder (disk space, file-size limit), the server retries the journal by itself"
+        } else {
+            reply.status = "SERVING"
+        }
         reply.version = call.server.configuration.version
         (reply.lastSeq, reply.reps, reply.policyVersion) = call.engine.read { state in
             (state.lastSeq, UInt32(state.roster.reps.count), state.policy.policy.version)

@@ -213,6 +213,10 @@ final class ConnectionHandler: ChannelInboundHandler {
             reply(context: context, callID, error: error)
             return
         }
+        if let refusal = server.changeRefusal, ServerMethods.changesState.contains(request.method) {
+            reply(context: context, callID, error: refusal)
+            return
+        }
         if request.method == "Route" && queueRoute(context: context, callID, request) { return }
         if request.method == "StreamAssignments" {
             // The stream starts after every call that arrived before it.

@@ -1,20 +1,21 @@
 import Atomics
+import LeadRouterStorage
 import LeadRouterWire
 import NIOCore
 
 /// Holds replies until the journal has committed the events they acknowledge (`durability: sync`).
 ///
 /// The journal writer publishes `durable` and calls `advanced`; each event loop with held replies
-/// is woken once per burst (``LoopWakeup``) and releases every reply at or below it.
+/// is woken once per burst (``LoopWakeup``) and releases every reply at or below it. When a commit
+/// fails, the writer calls `advanced` too, and every reply still held is answered UNAVAILABLE
+/// instead of waiting for a disk that may stay full for hours.
 final class DurabilityGate: Sendable {
     private let loops: [ObjectIdentifier: LoopWaiters]
-    let durable: ManagedAtomic<UInt64>
 
-    init(group: any EventLoopGroup, durable: ManagedAtomic<UInt64>) {
-        self.durable = durable
+    init(group: any EventLoopGroup, durable: ManagedAtomic<UInt64>, outage: JournalOutage) {
         var loops: [ObjectIdentifier: LoopWaiters] = [:]
         for loop in group.makeIterator() {
-            loops[ObjectIdentifier(loop)] = LoopWaiters(eventLoop: loop, durable: durable)
+            loops[ObjectIdentifier(loop)] = LoopWaiters(eventLoop: loop, durable: durable, outage: outage)
         }
         self.loops = loops
     }
@@ -40,15 +41,17 @@ final class DurabilityGate: Sendable {
 final class LoopWaiters: @unchecked Sendable {
     private let eventLoop: any EventLoop
     private let durable: ManagedAtomic<UInt64>
+    private let outage: JournalOutage
     private let count = ManagedAtomic<Int>(0)
     private let wakeup: LoopWakeup
     private var waiting: [HeldReply] = []
     /// The channels a release wrote to, kept between releases for its capacity.
     private var toFlush: [ObjectIdentifier: any Channel] = [:]
 
-    init(eventLoop: any EventLoop, durable: ManagedAtomic<UInt64>) {
+    init(eventLoop: any EventLoop, durable: ManagedAtomic<UInt64>, outage: JournalOutage) {
         self.eventLoop = eventLoop
         self.durable = durable
+        self.outage = outage
         self.wakeup = LoopWakeup(eventLoop: eventLoop)
     }
 
@@ -59,8 +62,9 @@ final class LoopWaiters: @unchecked Sendable {
         }
         waiting.append(held)
         count.wrappingIncrement(ordering: .sequentiallyConsistent)
-        // The writer may have advanced between the check above and the count becoming visible.
-        if durable.load(ordering: .sequentiallyConsistent) >= held.seq { release() }
+        // The writer may have advanced, or failed, between the check above and the count becoming
+        // visible (and then skipped this loop).
+        if durable.load(ordering: .sequentiallyConsistent) >= held.seq || outage.isFailing { release() }
         return false
     }
 
@@ -75,12 +79,18 @@ final class LoopWaiters: @unchecked Sendable {
     /// room among the chunks those arrays left behind.
     private func release() {
         let done = durable.load(ordering: .acquiring)
+        // Read after `done`: a commit that succeeds after a failure clears the flag before it
+        // publishes its sequence number, so a reply refused here was not durable yet.
+        let refusal = outage.problem.map(Self.notDurable)
         var kept = 0
         var released = 0
         for index in waiting.indices {
             let waiter = waiting[index]
             if waiter.seq <= done {
                 if let channel = waiter.write() { toFlush[ObjectIdentifier(channel)] = channel }
+                released += 1
+            } else if let refusal {
+                if let channel = waiter.refuse(refusal) { toFlush[ObjectIdentifier(channel)] = channel }
                 released += 1
             } else {
                 if kept != index { waiting[kept] = waiter }
@@ -92,5 +102,12 @@ final class LoopWaiters: @unchecked Sendable {
         count.wrappingDecrement(by: released, ordering: .sequentiallyConsistent)
         for channel in toFlush.values { channel.flush() }
         toFlush.removeAll(keepingCapacity: true)
+    }
+
+    static func notDurable(_ problem: String) -> RPCError {
+        RPCError(
+            .unavailable,
+            "\(problem): this call's change is in memory but not durable, and is lost if the server stops before the journal recovers; retry once health reports SERVING (a retried Route answers the lead's assignment)"
+        )
     }
 }

@@ -8,6 +8,11 @@ struct HeldReply {
     let writer: any HeldReplyWriter
 
     func write() -> (any Channel)? { writer.writeHeld(reply) }
+
+    /// Answers the call with `error` instead of its reply.
+    func refuse(_ error: RPCError) -> (any Channel)? {
+        writer.writeHeld(Frame(type: .status, callID: reply.callID, payload: error.status.payload()))
+    }
 }
 
 /// The connection a held reply goes back to once the journal has caught up.

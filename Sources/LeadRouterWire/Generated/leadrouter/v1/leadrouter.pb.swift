@@ -1169,7 +1169,7 @@ public nonisolated struct Leadrouter_V1_HealthReply: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// SERVING, DRAINING
+  /// SERVING, DRAINING, READ_ONLY (the journal cannot be written: changes are refused)
   public var status: String = String()
 
   public var version: String = String()
@@ -1179,6 +1179,9 @@ public nonisolated struct Leadrouter_V1_HealthReply: Sendable {
   public var reps: UInt32 = 0
 
   public var policyVersion: String = String()
+
+  /// why the status is not SERVING; empty when it is
+  public var reason: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -3368,7 +3371,7 @@ nonisolated extension Leadrouter_V1_HealthRequest: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Leadrouter_V1_HealthReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".HealthReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}version\0\u{3}last_seq\0\u{1}reps\0\u{3}policy_version\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}version\0\u{3}last_seq\0\u{1}reps\0\u{3}policy_version\0\u{1}reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3381,6 +3384,7 @@ nonisolated extension Leadrouter_V1_HealthReply: SwiftProtobuf.Message, SwiftPro
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.lastSeq) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.reps) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.policyVersion) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       default: break
       }
     }
@@ -3402,6 +3406,9 @@ nonisolated extension Leadrouter_V1_HealthReply: SwiftProtobuf.Message, SwiftPro
     if !self.policyVersion.isEmpty {
       try visitor.visitSingularStringField(value: self.policyVersion, fieldNumber: 5)
     }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3411,6 +3418,7 @@ nonisolated extension Leadrouter_V1_HealthReply: SwiftProtobuf.Message, SwiftPro
     if lhs.lastSeq != rhs.lastSeq {return false}
     if lhs.reps != rhs.reps {return false}
     if lhs.policyVersion != rhs.policyVersion {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

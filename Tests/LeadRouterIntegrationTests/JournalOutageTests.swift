@@ -1,0 +1,73 @@
+import Foundation
+import LeadRouterClient
+import LeadRouterWire
+import Testing
+
+/// The real server with its files capped (`prlimit --fsize`, as a full disk would): changes are
+/// refused with a status, reads go on, and once there is room again the server resumes by itself
+/// and loses nothing.
+@Suite("Journal outage", .serialized)
+struct JournalOutageTests {
+    @Test func aJournalThatCannotBeWrittenRefusesChangesServesReadsAndResumesWithoutLoss() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        var server = try await ServerProcess.start(data: data)
+        var client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
+        try await WireFixtures.seed(client, reps: ["ana", "bo"])
+        #expect(try await client.route(WireFixtures.lead("before")).created)
+
+        // The write-ahead log cannot grow: the next commit fails.
+        let log = data + "/leadrouter.sqlite-wal"
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int)
+        try server.limitFileSize(to: size)
+
+        // Routed in memory, but its commit fails: answered rather than held until the disk has room.
+        let held = await #expect(throws: RPCError.self) { _ = try await client.route(WireFixtures.lead("held")) }
+        #expect(held?.code == .unavailable)
+        #expect(held?.message.contains("not durable") == true, "\(held?.message ?? "")")
+        // From then on, changes are refused before they are made; reads are served.
+        let refused = await #expect(throws: RPCError.self) { _ = try await client.route(WireFixtures.lead("refused")) }
+        #expect(refused?.code == .unavailable)
+        #expect(refused?.message.contains("changes are refused") == true, "\(refused?.message ?? "")")
+        let availability = await #expect(throws: RPCError.self) { _ = try await client.setAvailability("bo", .away) }
+        #expect(availability?.code == .unavailable)
+        let health = try await client.health()
+        #expect(health.status == "READ_ONLY")
+        #expect(health.reason.contains("journal cannot be written"), "\(health.reason)")
+        #expect(try await client.getAssignment("before").lead.id == "before")
+        let cliHealth = try await CLITests.leadctl(["health"], port: server.port)
+        #expect(cliHealth.status == 1 && cliHealth.out.hasPrefix("READ_ONLY"), "\(cliHealth)")
+        #expect(cliHealth.out.contains("journal cannot be written"), "\(cliHealth.out)")
+        let cliRoute = try await CLITests.leadctl(["route", "--id", "cli"], port: server.port)
+        #expect(cliRoute.status != 0 && cliRoute.err.contains("disk full?"), "\(cliRoute)")
+
+        // Room again: the server retries on its own, and the held change is written.
+        try server.limitFileSize(to: nil)
+        #expect(try await Self.status(of: client, becomes: "SERVING"))
+        #expect(try await CLITests.leadctl(["health"], port: server.port).status == 0)
+        #expect(try await client.route(WireFixtures.lead("held")).created == false)
+        #expect(try await client.route(WireFixtures.lead("refused")).created)
+        #expect(try await client.setAvailability("bo", .away).rep.status == .away)
+
+        // All of it is durable.
+        await client.close()
+        await server.kill9()
+        server = try await ServerProcess.start(data: data)
+        client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
+        for lead in ["before", "held", "refused"] {
+            #expect(try await client.getAssignment(lead).lead.id == lead)
+        }
+        await client.close()
+        await server.stop()
+    }
+
+    /// Polls health until it reports `status`, for up to ten seconds.
+    static func status(of client: LeadRouterClient, becomes status: String) async throws -> Bool {
+        for _ in 0..<200 {
+            if try await client.health().status == status { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+}
