@@ -47,11 +47,13 @@ public final class LeadRouterServer: Service, Sendable {
         if let storage = configuration.storage { engineConfiguration.completedInMemory = storage.completedInMemory }
         let engineSlot = ManagedAtomicLazyReference<RoutingEngine>()
         let journalSlot = ManagedAtomicLazyReference<JournalWriter>()
-        let streams = StreamHub(group: group) { engineSlot.load()! }
+        let journalDurable: @Sendable () -> UInt64 = { journalSlot.load()?.durableSeq.load(ordering: .acquiring) ?? 0 }
+        let horizon = StreamHorizon(durable: configuration.storage?.durability == .sync ? journalDurable : nil)
+        let streams = StreamHub(group: group, horizon: horizon) { engineSlot.load()! }
         let engine = RoutingEngine(configuration: engineConfiguration, clock: clock, state: recovered.state) {
             events in
             journalSlot.load()?.submit(events)
-            streams.notify()
+            if !horizon.waitsForJournal { streams.notify() }
         }
         _ = engineSlot.storeIfNilThenLoad(engine)
         var gate: DurabilityGate?
@@ -63,7 +65,10 @@ public final class LeadRouterServer: Service, Sendable {
                 snapshotSeq: recovered.snapshotSeq, recoveredRecords: recovered.state.assignments.count,
                 currentState: { engine.state }, currentRecords: { engine.read { $0.assignments.count } },
                 onFailing: { gateSlot.load()?.advanced() }
-            ) { _ in gateSlot.load()?.advanced() }
+            ) { _ in
+                gateSlot.load()?.advanced()
+                if horizon.waitsForJournal { streams.notify() }
+            }
             if storage.durability == .sync {
                 gate = gateSlot.storeIfNilThenLoad(
                     DurabilityGate(group: group, durable: writer.durableSeq, outage: writer.outage))

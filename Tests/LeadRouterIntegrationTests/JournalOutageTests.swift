@@ -18,9 +18,7 @@ struct JournalOutageTests {
         #expect(try await client.route(WireFixtures.lead("before")).created)
 
         // The write-ahead log cannot grow: the next commit fails.
-        let log = data + "/leadrouter.sqlite-wal"
-        let size = try #require(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int)
-        try server.limitFileSize(to: size)
+        try server.limitFileSize(to: try Self.logSize(in: data))
 
         // Routed in memory, but its commit fails: answered rather than held until the disk has room.
         let held = await #expect(throws: RPCError.self) { _ = try await client.route(WireFixtures.lead("held")) }
@@ -60,6 +58,54 @@ struct JournalOutageTests {
         }
         await client.close()
         await server.stop()
+    }
+
+    /// A dialer is sent only what the journal holds (`durability: sync`): an event a crash could take
+    /// back would have it call a lead whose assignment is gone, and resume past the different event the
+    /// restarted server numbers the same.
+    @Test func aDialerIsSentOnlyEventsTheJournalHolds() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        var server = try await ServerProcess.start(data: data)
+        var client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
+        try await WireFixtures.seed(client, reps: ["ana", "bo"])
+        let before = try await client.route(WireFixtures.lead("before"))
+
+        try server.limitFileSize(to: try Self.logSize(in: data))
+        await #expect(throws: RPCError.self) { _ = try await client.route(WireFixtures.lead("lost")) }
+        // "lost" is routed in memory only: a stream from "before" on is sent nothing until its deadline.
+        var watch = Leadrouter_V1_StreamAssignmentsRequest()
+        watch.fromSeq = before.assignment.seq
+        var sent: [String] = []
+        var lastSent = before.assignment.seq
+        let ended = await #expect(throws: RPCError.self) {
+            for try await event in client.assignments(watch, timeout: .milliseconds(500)) {
+                sent.append(event.leadID)
+                lastSent = event.seq
+            }
+        }
+        #expect(ended?.code == .deadlineExceeded && sent.isEmpty, "sent \(sent)")
+
+        // The server dies before the journal recovers: "lost" is gone, and its number goes to the next
+        // event, which a dialer resuming from the last event it was sent must get.
+        await client.close()
+        await server.kill9()
+        server = try await ServerProcess.start(data: data)
+        client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
+        watch.fromSeq = lastSent
+        var resumed = client.assignments(watch, timeout: .seconds(10)).makeAsyncIterator()
+        let after = try await client.route(WireFixtures.lead("after"))
+        let first = try #require(try await resumed.next())
+        #expect(first.leadID == "after" && first.seq == after.assignment.seq, "\(first)")
+        await #expect(throws: RPCError.self) { _ = try await client.getAssignment("lost") }
+        await client.close()
+        await server.stop()
+    }
+
+    /// The size of the data folder's write-ahead log: a cap there fails the next commit.
+    static func logSize(in data: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: data + "/leadrouter.sqlite-wal")[.size] as? Int)
     }
 
     /// Polls health until it reports `status`, for up to ten seconds.

@@ -386,7 +386,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         let loopStreams = server.streams.streams(on: context.eventLoop)
         let stream = StreamSubscription(
             callID: callID, channel: context.channel, request: subscribe, startAfter: startAfter,
-            journal: server.journal?.store,
+            journal: server.journal?.store, horizon: server.streams.horizon,
             credit: subscribe.initialCredit > 0 ? subscribe.initialCredit : limits.defaultStreamCredit
         ) { [weak self] finished in
             loopStreams.remove(finished)

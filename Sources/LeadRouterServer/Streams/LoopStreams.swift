@@ -9,6 +9,7 @@ import NIOCore
 /// after the wake-up flag is cleared, so no event is left unsent.
 final class LoopStreams: @unchecked Sendable {
     let eventLoop: any EventLoop
+    let horizon: StreamHorizon
     private let engine: @Sendable () -> RoutingEngine
     private let wakeup: LoopWakeup
     private let subscriberCount = ManagedAtomic<Int>(0)
@@ -19,8 +20,9 @@ final class LoopStreams: @unchecked Sendable {
     /// Numbers each fan-out, for ``StreamFanOut``'s membership marks.
     private var fanOuts = 0
 
-    init(eventLoop: any EventLoop, engine: @escaping @Sendable () -> RoutingEngine) {
+    init(eventLoop: any EventLoop, horizon: StreamHorizon, engine: @escaping @Sendable () -> RoutingEngine) {
         self.eventLoop = eventLoop
+        self.horizon = horizon
         self.engine = engine
         self.wakeup = LoopWakeup(eventLoop: eventLoop)
     }
@@ -72,7 +74,7 @@ final class LoopStreams: @unchecked Sendable {
         } else {
             fanOuts &+= 1
             var fanOut = StreamFanOut(group, index: index, mark: fanOuts)
-            fanOut.pump(after: group[0].lastSeq, engine: engine)
+            fanOut.pump(after: group[0].lastSeq, engine: engine, horizon: horizon)
         }
     }
 }

@@ -48,11 +48,13 @@ struct StreamFanOut {
         for stream in streams { stream.fanOutMark = mark }
     }
 
-    mutating func pump(after start: UInt64, engine: RoutingEngine) {
+    mutating func pump(after start: UInt64, engine: RoutingEngine, horizon: StreamHorizon) {
         defer { for stream in all { stream.flushIfNeeded() } }
         var after = start
         while !active.isEmpty {
-            guard let events = engine.events(after: after, limit: Self.readLimit) else {
+            let readable = horizon.readable(after: after, limit: Self.readLimit)
+            if readable == 0 { return }
+            guard let events = engine.events(after: after, limit: readable) else {
                 // Older than the in-memory history: each stream reads the journal (or ends) itself.
                 for stream in active { stream.pump(engine) }
                 return
@@ -61,7 +63,7 @@ struct StreamFanOut {
             deliver(events, engine: engine)
             for stream in active { stream.passed(last) }
             after = last
-            if events.count < Self.readLimit { return }
+            if events.count < readable { return }
         }
     }
 

@@ -20,15 +20,18 @@ final class StreamSubscription {
     private let onFinish: (StreamSubscription) -> Void
     /// Older events than the engine keeps in memory are read from here.
     private let journal: JournalStore?
+    private let horizon: StreamHorizon
     private var unflushed = false
     /// Which ``StreamFanOut`` this stream is active in (its number), 0 when none.
     var fanOutMark = 0
 
     init(
         callID: UInt32, channel: any Channel, request: Leadrouter_V1_StreamAssignmentsRequest, startAfter: UInt64,
-        journal: JournalStore?, credit: UInt32, onFinish: @escaping (StreamSubscription) -> Void
+        journal: JournalStore?, horizon: StreamHorizon, credit: UInt32,
+        onFinish: @escaping (StreamSubscription) -> Void
     ) {
         self.journal = journal
+        self.horizon = horizon
         self.callID = callID
         self.channel = channel
         self.rep = request.rep.isEmpty ? nil : request.rep
@@ -49,7 +52,9 @@ final class StreamSubscription {
         var roster: Roster?
         defer { flushIfNeeded() }
         while credit > 0 && channel.isWritable {
-            guard let events = engine.events(after: lastSeq, limit: 256) ?? journalEvents() else {
+            let readable = horizon.readable(after: lastSeq, limit: 256)
+            if readable == 0 { return }
+            guard let events = engine.events(after: lastSeq, limit: readable) ?? journalEvents(limit: readable) else {
                 finish(
                     RPCError(
                         .outOfRange,
@@ -92,8 +97,8 @@ final class StreamSubscription {
     }
 
     /// Events after `lastSeq` from the journal, if it still has the next one.
-    private func journalEvents() -> [EngineEvent]? {
-        guard let journal, let events = try? journal.events(after: lastSeq, limit: 256),
+    private func journalEvents(limit: Int) -> [EngineEvent]? {
+        guard let journal, let events = try? journal.events(after: lastSeq, limit: limit),
             events.first?.seq == lastSeq + 1
         else { return nil }
         return events
