@@ -12,6 +12,11 @@ final class ServerProcess: Sendable {
         self.port = port
     }
 
+    /// A test that fails before it stops its server leaves no server behind.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     static var binary: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("leadrouter")
     }

@@ -107,7 +107,7 @@ final class LoopWaiters: @unchecked Sendable {
     static func notDurable(_ problem: String) -> RPCError {
         RPCError(
             .unavailable,
-            "\(problem): this call's change is in memory but not durable, and is lost if the server stops before the journal recovers; retry once health reports SERVING (a retried Route answers the lead's assignment)"
+            "\(problem): this call's change is in memory but not durable, and is lost if the server stops before the journal recovers; retry once health reports SERVING (Route, Accept and Complete are idempotent: a retry answers what the first call did)"
         )
     }
 }
