@@ -22,7 +22,7 @@ public final class JournalStore: Sendable {
 
     public init(configuration: StorageConfiguration, logger: Logger) throws {
         self.logger = logger
-        try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
+        try Self.makeFolder(configuration.directory)
         lock = try DataFolderLock(directory: configuration.directory)
         path = (configuration.directory as NSString).appendingPathComponent("leadrouter.sqlite")
         var options = Configuration()
@@ -52,6 +52,27 @@ public final class JournalStore: Sendable {
 
     deinit {
         checkpointer.stop()
+    }
+
+    /// Creates the data folder and any folder above it that is missing, saying what the system
+    /// answered if it cannot (Foundation's error here reads "The file doesn't exist." whatever went
+    /// wrong).
+    private static func makeFolder(_ path: String) throws {
+        var built = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            built += "/" + component
+            var status = stat()
+            if stat(built, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR { continue }
+            guard mkdir(built, 0o755) == 0 || errno == EEXIST else {
+                let reason = String(cString: strerror(errno))
+                let what = built == path || built == "./" + path ? "" : "\(built): "
+                throw StorageError("cannot create the data folder \(path): \(what)\(reason)")
+            }
+        }
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+            throw StorageError("cannot use \(path) as the data folder: it is not a folder")
+        }
     }
 
     /// The file as SQLite's `unix-excl` VFS opens it: the process holds the database file's lock for as

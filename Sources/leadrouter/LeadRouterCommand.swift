@@ -41,10 +41,6 @@ struct Serve: AsyncParsableCommand {
         if let listen { try settings.setListen(listen) }
         if let data { settings.dataDirectory = data }
         if memory { settings.inMemory = true }
-        if !settings.inMemory {
-            try FileManager.default.createDirectory(
-                atPath: settings.dataDirectory, withIntermediateDirectories: true)
-        }
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -563,6 +563,23 @@ final class StorageTests {
         _ = store
     }
 
+    @Test func aDataFolderThatCannotBeMadeIsRefusedWithTheSystemsReason() throws {
+        let base = directory()
+        let file = base + "/a-file"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data()))
+        let inside = #expect(throws: StorageError.self) {
+            _ = try JournalStore(configuration: StorageConfiguration(directory: file + "/data"), logger: Self.logger)
+        }
+        #expect(inside?.message == "cannot create the data folder \(file)/data: Not a directory", "\(inside!)")
+        let itself = #expect(throws: StorageError.self) {
+            _ = try JournalStore(configuration: StorageConfiguration(directory: file), logger: Self.logger)
+        }
+        #expect(itself?.message == "cannot use \(file) as the data folder: it is not a folder")
+        // Folders missing on the way are made.
+        _ = try JournalStore(configuration: StorageConfiguration(directory: base + "/x/y"), logger: Self.logger)
+        #expect(FileManager.default.fileExists(atPath: base + "/x/y/leadrouter.sqlite"))
+    }
+
     @Test func periodicSnapshotsAreEncodedAsideThenStoredAndCompacted() throws {
         let (engine, events) = try Self.traffic(routes: 200)
         var configuration = StorageConfiguration(directory: directory())
