@@ -159,7 +159,11 @@ public final class LeadRouterServer: Service, Sendable {
                     let output = FrameCoalescer()
                     // Idle means nothing read: with `allTimeout`, the handler also made a promise, a
                     // callback and a clock read for every write, to time its completion.
+                    // BackPressureHandler stops reading while replies wait for a client that does
+                    // not read them (the socket's buffer beyond the high water mark): otherwise one
+                    // client pipelining without reading would grow the server's memory without end.
                     try channel.pipeline.syncOperations.addHandlers(
+                        BackPressureHandler(),
                         IdleStateHandler(readTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000))),
                         output,
                         ConnectionHandler(server: state, output: output))

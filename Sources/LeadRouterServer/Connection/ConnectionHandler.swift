@@ -24,6 +24,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var logger: Logger
     private var greeted = false
     private var streams: [UInt32: StreamSubscription] = [:]
+    /// Scans taken in and not yet answered (queued behind other calls, or walking on the scan queue):
+    /// with the open streams, what `maximumConcurrentCalls` bounds. A client pipelining scans faster
+    /// than they are answered would otherwise queue them, and their replies, without end.
+    private var scansInFlight = 0
     private var handle: ConnectionHandle?
     private var closing = false
     /// Route calls wait here, with those of the loop's other connections, to be committed together.
@@ -225,6 +229,11 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         if let scan = ServerMethods.scans[request.method] {
+            if let refusal = tooManyCalls {
+                reply(context: context, callID, error: refusal)
+                return
+            }
+            scansInFlight += 1
             let arrived = NIODeadline.now()
             let run = { self.startScan(context: context, callID, request, scan, arrived: arrived) }
             if let calls { calls.add(command: run) } else { run()?.flush() }
@@ -278,15 +287,20 @@ final class ConnectionHandler: ChannelInboundHandler {
         do {
             walk = try scan(CallContext(payload: request.payload, metadata: request.metadata, server: server))
         } catch {
+            scansInFlight -= 1
             reply(context: context, callID, error: error)
             return context.channel
         }
         let here = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let channel = context.channel
         let timeoutMs = request.timeoutMs
         ServerMethods.scanQueue.async {
+            // A connection that closed meanwhile would not read the answer: no walk for it.
+            guard channel.isActive else { return }
             let outcome = Result { try walk() }
             here.eventLoop.execute {
                 let (handler, context) = here.value
+                handler.scansInFlight -= 1
                 guard context.channel.isActive else { return }
                 handler.answerScan(context: context, callID, outcome, timeoutMs: timeoutMs, arrived: arrived)
                 context.channel.flush()
@@ -348,13 +362,21 @@ final class ConnectionHandler: ChannelInboundHandler {
         output.append(Frame(type: .status, callID: callID, payload: rpcError.status.payload()))
     }
 
+    /// Refuses a stream or a scan beyond `maximumConcurrentCalls` open on this connection (the
+    /// limit HELLO_OK announces); other calls are answered in their turn and hold nothing open.
+    private var tooManyCalls: RPCError? {
+        let limit = server.configuration.limits.maximumConcurrentCalls
+        guard streams.count + scansInFlight >= limit else { return nil }
+        return RPCError(
+            .resourceExhausted,
+            "at most \(limit) concurrent calls per connection (streams and unanswered scans); wait for a reply, or open another connection"
+        )
+    }
+
     private func openStream(context: ChannelHandlerContext, _ callID: UInt32, _ request: RequestEnvelope) {
         let limits = server.configuration.limits
-        guard streams.count < limits.maximumConcurrentCalls else {
-            reply(
-                context: context, callID,
-                error: RPCError(
-                    .resourceExhausted, "at most \(limits.maximumConcurrentCalls) concurrent calls per connection"))
+        if let refusal = tooManyCalls {
+            reply(context: context, callID, error: refusal)
             return
         }
         let subscribe: Leadrouter_V1_StreamAssignmentsRequest
