@@ -36,6 +36,22 @@ struct SLATests {
         #expect(waiting.explanation.stages[0].candidates.allSatisfy { $0.rejection == .previouslyExpired })
     }
 
+    @Test func aTickEarlierInTheSecondOfADeadlineLeavesTheOfferToExpireLater() throws {
+        // The deadline falls late in its second (offered at .800, a 60 s SLA); a tick comes in that
+        // second before it. It must not take the offer out of the SLA index: a later tick expires it.
+        let clock = ManualClock(Fixtures.start)
+        let engine = try engine(clock)
+        clock.advance(seconds: 0.8)
+        #expect(try engine.route(Fixtures.lead("late")).assignment.rep == "a")
+        clock.advance(seconds: 59.4)
+        #expect(engine.tick().isEmpty, "not due yet")
+        clock.advance(seconds: 0.7)
+        #expect(engine.tick().isEmpty, "past the deadline, but expiry goes by whole seconds")
+        clock.advance(seconds: 0.1)
+        #expect(engine.tick().map(\.kind).first == .expired(lead: "late", rep: "a"))
+        #expect(engine.state.assignments["late"]?.rep == "b")
+    }
+
     @Test func offersExpireByDeadlineWhenTheirSecondComesAndNotBefore() throws {
         // Offers on SLAs of different lengths, made in shuffled order a second apart: each tick expires
         // exactly the offers whose deadline has passed, earliest first.

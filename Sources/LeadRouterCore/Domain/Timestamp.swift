@@ -12,6 +12,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public var date: Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
     public var seconds: Int64 { millis >= 0 ? millis / 1000 : (millis - 999) / 1000 }
+    /// The first whole second at or after this time.
+    public var secondsRoundedUp: Int64 { Timestamp(millis: millis + 999).seconds }
 
     public func adding(seconds: Double) -> Timestamp { Timestamp(millis: millis + Int64(seconds * 1000)) }
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.millis < rhs.millis }

@@ -87,7 +87,7 @@ extension EngineState {
         let indexOf = roster.indexOf
         assignments.forEachRecord { record in
             if record.state == .offered, let deadline = record.slaDeadline {
-                slaBuckets.add(record.lead.id, dueAt: deadline.seconds)
+                slaBuckets.add(record.lead.id, dueAt: SLABuckets.second(of: deadline))
             }
             if record.isOpen, let rep = record.rep, let index = indexOf[rep], Int(index) < open.count {
                 open[Int(index)].append(record.lead.id)

@@ -157,8 +157,7 @@ extension EngineState {
         }
         let wasQueued = queued ?? false
         if wasQueued, queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
-        let bucket = offer.slaDeadline.seconds
-        slaBuckets.add(offer.lead.id, dueAt: bucket)
+        slaBuckets.add(offer.lead.id, dueAt: SLABuckets.second(of: offer.slaDeadline))
 
         guard let index = repIndex ?? roster.indexOf[offer.rep], var live = presence[dense: index] else {
             return offered

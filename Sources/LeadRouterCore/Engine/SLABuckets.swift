@@ -20,6 +20,13 @@ struct SLABuckets: Sendable {
     /// were offered, and the first one not yet taken.
     private var remainder: (leads: [LeadID], next: Int)?
 
+    /// The bucket of an offer whose SLA runs out at `deadline`: the first whole second at or after
+    /// it. A tick takes the buckets up to its own second, so every lead it takes is due. Keyed by the
+    /// second the deadline falls in, a tick early in that second took the bucket, found the later
+    /// deadlines in it not yet due and dropped them: those offers never expired (with a 100 ms tick,
+    /// an offer whose deadline fell late in its second was never taken from its rep).
+    static func second(of deadline: Timestamp) -> Int64 { deadline.secondsRoundedUp }
+
     mutating func add(_ lead: LeadID, dueAt second: Int64) {
         if latest?.second == second {
             latest!.list.prepend(lead)
