@@ -103,6 +103,47 @@ struct JournalOutageTests {
         await server.stop()
     }
 
+    /// Expiring an offer is a change like any other: while the journal cannot take it, offers past
+    /// their SLA stay where they are, and expire once it can.
+    @Test func offersPastTheirSLAExpireOnlyOnceTheJournalCanBeWritten() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let config = data + "/leadrouter.yaml"
+        try "tick_interval_ms: 100\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try await ServerProcess.start(data: data, config: config)
+        let client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
+        try await client.upsertReps([WireFixtures.rep("ana"), WireFixtures.rep("bo")])
+        for rep in ["ana", "bo"] { _ = try await client.setAvailability(rep, .available) }
+        try await client.applyPolicy(
+            """
+            version: outage-1
+            default:
+              pool: { teams: [inbound] }
+              strategy: round_robin
+              sla: 1
+            """)
+        let first = try await client.route(WireFixtures.lead("slow")).assignment.rep
+
+        // The server learns the journal fails from a commit that fails: this route's.
+        try server.limitFileSize(to: try Self.logSize(in: data))
+        await #expect(throws: RPCError.self) { _ = try await client.route(WireFixtures.lead("trigger")) }
+        try await Task.sleep(for: .seconds(2))
+        let during = try await client.getAssignment("slow")
+        #expect(during.rep == first && during.misses == 0, "\(during)")
+
+        try server.limitFileSize(to: nil)
+        var after = during
+        for _ in 0..<100 where after.misses == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+            after = try await client.getAssignment("slow")
+        }
+        #expect(after.misses >= 1, "\(after)")
+        await client.close()
+        await server.stop()
+    }
+
     /// The size of the data folder's write-ahead log: a cap there fails the next commit.
     static func logSize(in data: String) throws -> Int {
         try #require(try FileManager.default.attributesOfItem(atPath: data + "/leadrouter.sqlite-wal")[.size] as? Int)
