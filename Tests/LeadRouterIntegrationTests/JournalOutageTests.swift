@@ -9,8 +9,7 @@ import Testing
 @Suite("Journal outage", .serialized)
 struct JournalOutageTests {
     @Test func aJournalThatCannotBeWrittenRefusesChangesServesReadsAndResumesWithoutLoss() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID())").path
+        let data = try Self.dataFolder()
         defer { try? FileManager.default.removeItem(atPath: data) }
         var server = try await ServerProcess.start(data: data)
         var client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
@@ -49,10 +48,7 @@ struct JournalOutageTests {
         #expect(try await client.setAvailability("bo", .away).rep.status == .away)
 
         // All of it is durable.
-        await client.close()
-        await server.kill9()
-        server = try await ServerProcess.start(data: data)
-        client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
+        (server, client) = try await Self.killAndRestart(server, client, data: data)
         for lead in ["before", "held", "refused"] {
             #expect(try await client.getAssignment(lead).lead.id == lead)
         }
@@ -64,8 +60,7 @@ struct JournalOutageTests {
     /// back would have it call a lead whose assignment is gone, and resume past the different event the
     /// restarted server numbers the same.
     @Test func aDialerIsSentOnlyEventsTheJournalHolds() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID())").path
+        let data = try Self.dataFolder()
         defer { try? FileManager.default.removeItem(atPath: data) }
         var server = try await ServerProcess.start(data: data)
         var client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
@@ -89,10 +84,7 @@ struct JournalOutageTests {
 
         // The server dies before the journal recovers: "lost" is gone, and its number goes to the next
         // event, which a dialer resuming from the last event it was sent must get.
-        await client.close()
-        await server.kill9()
-        server = try await ServerProcess.start(data: data)
-        client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
+        (server, client) = try await Self.killAndRestart(server, client, data: data)
         watch.fromSeq = lastSent
         var resumed = client.assignments(watch, timeout: .seconds(10)).makeAsyncIterator()
         let after = try await client.route(WireFixtures.lead("after"))
@@ -106,8 +98,7 @@ struct JournalOutageTests {
     /// Expiring an offer is a change like any other: while the journal cannot take it, offers past
     /// their SLA stay where they are, and expire once it can.
     @Test func offersPastTheirSLAExpireOnlyOnceTheJournalCanBeWritten() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID())").path
+        let data = try Self.dataFolder()
         defer { try? FileManager.default.removeItem(atPath: data) }
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let config = data + "/leadrouter.yaml"
@@ -142,6 +133,22 @@ struct JournalOutageTests {
         #expect(after.misses >= 1, "\(after)")
         await client.close()
         await server.stop()
+    }
+
+    /// A data folder of its own for one test (the test removes it), once the server is built.
+    static func dataFolder() throws -> String {
+        try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
+        return FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID())").path
+    }
+
+    /// `kill -9`, then the server again on the same folder, and a client of it.
+    static func killAndRestart(_ server: ServerProcess, _ client: LeadRouterClient, data: String) async throws
+        -> (ServerProcess, LeadRouterClient)
+    {
+        await client.close()
+        await server.kill9()
+        let restarted = try await ServerProcess.start(data: data)
+        return (restarted, try await LeadRouterClient.connect(host: "127.0.0.1", port: restarted.port))
     }
 
     /// The size of the data folder's write-ahead log: a cap there fails the next commit.
