@@ -29,6 +29,8 @@ struct JournalOutageTests {
         #expect(refused?.message.contains("changes are refused") == true, "\(refused?.message ?? "")")
         let availability = await #expect(throws: RPCError.self) { _ = try await client.setAvailability("bo", .away) }
         #expect(availability?.code == .unavailable)
+        let snapshot = await #expect(throws: RPCError.self) { _ = try await client.snapshot() }
+        #expect(snapshot?.code == .unavailable)
         let health = try await client.health()
         #expect(health.status == "READ_ONLY")
         #expect(health.reason.contains("journal cannot be written"), "\(health.reason)")

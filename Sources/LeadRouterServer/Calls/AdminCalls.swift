@@ -46,6 +46,9 @@ enum AdminCalls {
                 .failedPrecondition,
                 "this server keeps no data folder (in-memory mode), so there is nothing to snapshot")
         }
+        // A snapshot is stored in the same file as the journal: asked for while that cannot be
+        // written, it would be accepted and silently never written.
+        if let refusal = call.server.changeRefusal { throw refusal }
         journal.requestSnapshot()
         return change(call.engine, changed: 0)
     }
