@@ -54,24 +54,16 @@ public final class JournalStore: Sendable {
         checkpointer.stop()
     }
 
-    /// Creates the data folder and any folder above it that is missing, saying what the system
-    /// answered if it cannot (Foundation's error here reads "The file doesn't exist." whatever went
-    /// wrong).
+    /// Creates the data folder and any folder above it that is missing. Foundation's error reads
+    /// "The file doesn't exist." whatever went wrong, so the reason given is the system's own answer
+    /// to making the folder itself.
     private static func makeFolder(_ path: String) throws {
-        var built = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            built += "/" + component
-            var status = stat()
-            if stat(built, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR { continue }
-            guard mkdir(built, 0o755) == 0 || errno == EEXIST else {
-                let reason = String(cString: strerror(errno))
-                let what = built == path || built == "./" + path ? "" : "\(built): "
-                throw StorageError("cannot create the data folder \(path): \(what)\(reason)")
-            }
-        }
-        var status = stat()
-        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
-            throw StorageError("cannot use \(path) as the data folder: it is not a folder")
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            guard mkdir(path, 0o755) != 0 else { return }
+            if errno == EEXIST { throw StorageError("cannot use \(path) as the data folder: it is not a folder") }
+            throw StorageError("cannot create the data folder \(path): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -11,9 +11,7 @@ struct JournalOutageTests {
     @Test func aJournalThatCannotBeWrittenRefusesChangesServesReadsAndResumesWithoutLoss() async throws {
         let data = try Self.dataFolder()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        var server = try await ServerProcess.start(data: data)
-        var client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
-        try await WireFixtures.seed(client, reps: ["ana", "bo"])
+        var (server, client) = try await Self.seededServer(data: data)
         #expect(try await client.route(WireFixtures.lead("before")).created)
 
         // The write-ahead log cannot grow: the next commit fails.
@@ -64,9 +62,7 @@ struct JournalOutageTests {
     @Test func aDialerIsSentOnlyEventsTheJournalHolds() async throws {
         let data = try Self.dataFolder()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        var server = try await ServerProcess.start(data: data)
-        var client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
-        try await WireFixtures.seed(client, reps: ["ana", "bo"])
+        var (server, client) = try await Self.seededServer(data: data)
         let before = try await client.route(WireFixtures.lead("before"))
 
         try server.limitFileSize(to: try Self.logSize(in: data))
@@ -141,6 +137,14 @@ struct JournalOutageTests {
     static func dataFolder() throws -> String {
         try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
         return FileManager.default.temporaryDirectory.appendingPathComponent("outage-\(UUID())").path
+    }
+
+    /// The server on `data` with reps ana and bo and a round-robin policy, and a client of it.
+    static func seededServer(data: String) async throws -> (ServerProcess, LeadRouterClient) {
+        let server = try await ServerProcess.start(data: data)
+        let client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
+        try await WireFixtures.seed(client, reps: ["ana", "bo"])
+        return (server, client)
     }
 
     /// `kill -9`, then the server again on the same folder, and a client of it.
