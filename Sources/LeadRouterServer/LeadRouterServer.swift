@@ -15,8 +15,11 @@ public final class LeadRouterServer: Service, Sendable {
     public let engine: RoutingEngine
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
+    /// One thread for `GET /metrics`, when a metrics address is configured.
+    private let metricsGroup: MultiThreadedEventLoopGroup?
     private let state: ServerState
     private let bound: EventLoopPromise<SocketAddress>
+    private let metricsBound: EventLoopPromise<SocketAddress?>
     private let onListening: @Sendable (SocketAddress) -> Void
 
     /// Builds the server; with storage configured, first recovers the state from the data folder
@@ -43,6 +46,7 @@ public final class LeadRouterServer: Service, Sendable {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         self.group = group
+        metricsGroup = configuration.metrics.map { _ in MultiThreadedEventLoopGroup(numberOfThreads: 1) }
         var engineConfiguration = configuration.engine
         if let storage = configuration.storage { engineConfiguration.completedInMemory = storage.completedInMemory }
         let engineSlot = ManagedAtomicLazyReference<RoutingEngine>()
@@ -50,9 +54,11 @@ public final class LeadRouterServer: Service, Sendable {
         let journalDurable: @Sendable () -> UInt64 = { journalSlot.load()?.durableSeq.load(ordering: .acquiring) ?? 0 }
         let horizon = StreamHorizon(durable: configuration.storage?.durability == .sync ? journalDurable : nil)
         let streams = StreamHub(group: group, horizon: horizon) { engineSlot.load()! }
+        let metrics = ServerMetrics(journaled: configuration.storage != nil)
         let engine = RoutingEngine(configuration: engineConfiguration, clock: clock, state: recovered.state) {
             events in
             journalSlot.load()?.submit(events)
+            metrics.committed(events)
             if !horizon.waitsForJournal { streams.notify() }
         }
         _ = engineSlot.storeIfNilThenLoad(engine)
@@ -79,8 +85,9 @@ public final class LeadRouterServer: Service, Sendable {
         self.engine = engine
         self.state = ServerState(
             engine: engine, configuration: configuration, logger: logger, streams: streams,
-            calls: CallQueues(group: group) { engineSlot.load()! }, journal: journal, gate: gate)
+            calls: CallQueues(group: group) { engineSlot.load()! }, journal: journal, gate: gate, metrics: metrics)
         self.bound = group.next().makePromise()
+        self.metricsBound = group.next().makePromise()
     }
 
     /// Assignment streams open right now, across all connections.
@@ -102,13 +109,21 @@ public final class LeadRouterServer: Service, Sendable {
         get async throws { try await bound.futureResult.get() }
     }
 
+    /// Where `GET /metrics` is served, once it is (`nil` when no metrics address is configured).
+    public var metricsAddress: SocketAddress? {
+        get async throws { try await metricsBound.futureResult.get() }
+    }
+
     public func run() async throws {
         state.journal?.start()
         let channel: any Channel
+        let metricsChannel: (any Channel)?
         do {
             channel = try await bootstrap().bind(host: configuration.host, port: configuration.port).get()
+            metricsChannel = try await bindMetrics()
         } catch {
             bound.fail(error)
+            metricsBound.fail(error)
             throw error
         }
         let address = channel.localAddress!
@@ -129,6 +144,7 @@ public final class LeadRouterServer: Service, Sendable {
             self.beginShutdown(channel)
         }
         ticker.stop()
+        try? await metricsChannel?.close()
         await waitForConnectionsToClose()
         if let journal = state.journal {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
@@ -144,6 +160,23 @@ public final class LeadRouterServer: Service, Sendable {
         }
         logger.info("stopped", metadata: ["last_seq": "\(engine.lastSeq)"])
         try await group.shutdownGracefully()
+        try await metricsGroup?.shutdownGracefully()
+    }
+
+    /// The metrics listener, on a thread of its own: a scrape walks every rep's live values (see
+    /// ``ServerLevels``), which the routing loop should not wait for.
+    private func bindMetrics() async throws -> (any Channel)? {
+        guard let address = configuration.metrics, let metricsGroup else {
+            metricsBound.succeed(nil)
+            return nil
+        }
+        let state = state
+        let channel = try await MetricsEndpoint(host: address.host, port: address.port).bind(group: metricsGroup) {
+            state.metrics.render(state)
+        }
+        metricsBound.succeed(channel.localAddress)
+        logger.info("serving metrics", metadata: ["address": "http://\(channel.localAddress!)/metrics"])
+        return channel
     }
 
     private func bootstrap() -> ServerBootstrap {

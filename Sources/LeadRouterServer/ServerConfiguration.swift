@@ -28,6 +28,18 @@ public struct ServerConfiguration: Sendable {
     public var version: String = "0.1.0"
     /// Journal and snapshots; `nil` keeps everything in memory only.
     public var storage: StorageConfiguration?
+    /// Where Prometheus scrapes `GET /metrics` (HTTP); `nil` (the default) serves no metrics.
+    public var metrics: MetricsAddress?
+
+    public struct MetricsAddress: Sendable {
+        public var host: String
+        /// 0 picks a free port (``LeadRouterServer/metricsAddress`` tells which).
+        public var port: Int
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
 
     public init() {}
 

@@ -20,10 +20,11 @@ final class ServerState: Sendable {
     let journal: JournalWriter?
     /// Present with `durability: sync`.
     let gate: DurabilityGate?
+    let metrics: ServerMetrics
 
     init(
         engine: RoutingEngine, configuration: ServerConfiguration, logger: Logger, streams: StreamHub,
-        calls: CallQueues, journal: JournalWriter?, gate: DurabilityGate?
+        calls: CallQueues, journal: JournalWriter?, gate: DurabilityGate?, metrics: ServerMetrics
     ) {
         self.engine = engine
         self.configuration = configuration
@@ -32,6 +33,7 @@ final class ServerState: Sendable {
         self.calls = calls
         self.journal = journal
         self.gate = gate
+        self.metrics = metrics
         self.connections = ConnectionRegistry(limit: configuration.limits.maximumConnections)
     }
 

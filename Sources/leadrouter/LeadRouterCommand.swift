@@ -20,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port).")
     var listen: String?
 
+    @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics (off unless given).")
+    var metrics: String?
+
     @Option(help: "Data folder (created if missing).")
     var data: String?
 
@@ -39,6 +42,7 @@ struct Serve: AsyncParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         var settings = try ServerSettings.load(file: config)
         if let listen { try settings.setListen(listen) }
+        if let metrics { try settings.setMetricsListen(metrics) }
         if let data { settings.dataDirectory = data }
         if memory { settings.inMemory = true }
 
@@ -63,6 +67,13 @@ struct Serve: AsyncParsableCommand {
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(3)
+        }
+        if serverConfiguration.metrics != nil {
+            Task {
+                guard let address = try? await server.metricsAddress else { return }
+                FileHandle.standardOutput.write(
+                    Data("metrics on http://\(address.ipAddress ?? host):\(address.port ?? 0)/metrics\n".utf8))
+            }
         }
         let group = ServiceGroup(
             configuration: .init(

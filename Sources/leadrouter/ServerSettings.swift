@@ -27,6 +27,7 @@ struct ServerSettings {
             let text = "\(value)"
             switch key {
             case "listen": try settings.setListen(text)
+            case "metrics_listen": try settings.setMetricsListen(text)
             case "data": settings.dataDirectory = text
             case "storage":
                 guard text == "sqlite" || text == "memory" else {
@@ -62,13 +63,21 @@ struct ServerSettings {
     }
 
     mutating func setListen(_ value: String) throws {
+        (server.host, server.port) = try Self.address(value, "--listen", example: "127.0.0.1:7411 or 0.0.0.0:0")
+    }
+
+    mutating func setMetricsListen(_ value: String) throws {
+        let (host, port) = try Self.address(value, "--metrics", example: "127.0.0.1:9411")
+        server.metrics = .init(host: host, port: port)
+    }
+
+    private static func address(_ value: String, _ flag: String, example: String) throws -> (String, Int) {
         guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
             (0...65535).contains(port)
         else {
-            throw SettingsError("--listen wants HOST:PORT, e.g. 127.0.0.1:7411 or 0.0.0.0:0; got '\(value)'")
+            throw SettingsError("\(flag) wants HOST:PORT, e.g. \(example); got '\(value)'")
         }
-        server.host = String(value[..<colon])
-        server.port = port
+        return (String(value[..<colon]), port)
     }
 
     private static func int(_ text: String, _ key: String, allowZero: Bool = false) throws -> Int {

@@ -6,10 +6,13 @@ import Testing
 final class ServerProcess: Sendable {
     let process: Process
     let port: Int
+    /// Where `GET /metrics` is served, when started with `--metrics`.
+    let metricsPort: Int?
 
-    private init(process: Process, port: Int) {
+    private init(process: Process, port: Int, metricsPort: Int?) {
         self.process = process
         self.port = port
+        self.metricsPort = metricsPort
     }
 
     /// A test that fails before it stops its server leaves no server behind.
@@ -21,8 +24,9 @@ final class ServerProcess: Sendable {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("leadrouter")
     }
 
-    /// Starts the server on a free port and waits for its `listening on` line. Every wait here and
-    /// below leaves the cooperative pool's threads to the other tests (see ``onOwnThread(_:)``).
+    /// Starts the server on a free port and waits for its `listening on` line (and its `metrics on`
+    /// line, with `--metrics`). Every wait here and below leaves the cooperative pool's threads to the
+    /// other tests (see ``onOwnThread(_:)``).
     static func start(data: String, config: String? = nil, arguments: [String] = []) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = binary
@@ -39,12 +43,16 @@ final class ServerProcess: Sendable {
         }
         try process.run()
         for _ in 0..<600 {
-            let text = seen.withLock { $0 }
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
-                let port = Int(line.split(separator: ":").last ?? "")
+            let lines = seen.withLock { $0 }.split(separator: "\n")
+            let metricsPort = lines.first { $0.hasPrefix("metrics on ") }.flatMap {
+                Int($0.split(separator: ":").last?.split(separator: "/").first ?? "")
+            }
+            if let line = lines.first(where: { $0.hasPrefix("listening on ") }),
+                let port = Int(line.split(separator: ":").last ?? ""),
+                metricsPort != nil || !arguments.contains("--metrics")
             {
                 output.fileHandleForReading.readabilityHandler = nil
-                return ServerProcess(process: process, port: port)
+                return ServerProcess(process: process, port: port, metricsPort: metricsPort)
             }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(50))

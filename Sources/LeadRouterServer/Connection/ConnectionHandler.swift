@@ -217,6 +217,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             reply(context: context, callID, error: error)
             return
         }
+        server.metrics.received(request.method)
         if let refusal = server.changeRefusal, ServerMethods.changesState.contains(request.method) {
             reply(context: context, callID, error: refusal)
             return
@@ -359,6 +360,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func reply(context: ChannelHandlerContext, _ callID: UInt32, error: Error) {
         let rpcError = ServerMethods.wireError(error)
         if rpcError.code == .internal { logger.error("call failed", metadata: ["error": "\(error)"]) }
+        server.metrics.answered(rpcError.code)
         output.append(Frame(type: .status, callID: callID, payload: rpcError.status.payload()))
     }
 
@@ -465,6 +467,12 @@ extension ConnectionHandler: HeldReplyWriter {
     func writeHeld(_ reply: Frame) -> (any Channel)? {
         guard let context else { return nil }
         output.append(reply)
+        return context.channel
+    }
+
+    func refuseHeld(_ callID: UInt32, _ error: RPCError) -> (any Channel)? {
+        guard let context else { return nil }
+        reply(context: context, callID, error: error)
         return context.channel
     }
 }

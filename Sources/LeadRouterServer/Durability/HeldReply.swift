@@ -11,7 +11,7 @@ struct HeldReply {
 
     /// Answers the call with `error` instead of its reply.
     func refuse(_ error: RPCError) -> (any Channel)? {
-        writer.writeHeld(Frame(type: .status, callID: reply.callID, payload: error.status.payload()))
+        writer.refuseHeld(reply.callID, error)
     }
 }
 
@@ -20,4 +20,6 @@ protocol HeldReplyWriter: AnyObject {
     /// Writes `reply` without flushing it; returns the channel to flush, or `nil` if the connection
     /// has gone.
     func writeHeld(_ reply: Frame) -> (any Channel)?
+    /// Writes an error status for the call instead, without flushing; the same return.
+    func refuseHeld(_ callID: UInt32, _ error: RPCError) -> (any Channel)?
 }
