@@ -18,7 +18,7 @@ struct Leadctl: AsyncParsableCommand {
         var moved: [String] = []
         while let first = arguments.first, first.hasPrefix("--") {
             let name = first.split(separator: "=").first.map(String.init) ?? first
-            guard ["--server", "--timeout", "--json"].contains(name) else { break }
+            guard ["--server", "--timeout", "--token", "--json"].contains(name) else { break }
             moved.append(arguments.removeFirst())
             if name != "--json", !first.contains("="), !arguments.isEmpty { moved.append(arguments.removeFirst()) }
         }

@@ -14,16 +14,19 @@ public final class LeadRouterClient: Sendable {
         /// Applied to every call that does not pass its own timeout; `nil` = no deadline.
         public var defaultTimeout: Duration?
         public var connectTimeout: Duration
+        /// Sent in HELLO, for a server that takes tokens; its roles decide which calls are allowed.
+        public var token: String
 
         public init(
             host: String, port: Int, clientName: String = "swift-client", defaultTimeout: Duration? = .seconds(30),
-            connectTimeout: Duration = .seconds(5)
+            connectTimeout: Duration = .seconds(5), token: String = ""
         ) {
             self.host = host
             self.port = port
             self.clientName = clientName
             self.defaultTimeout = defaultTimeout
             self.connectTimeout = connectTimeout
+            self.token = token
         }
     }
 
@@ -74,6 +77,7 @@ public final class LeadRouterClient: Sendable {
         var hello = Leadrouter_V1_Hello()
         hello.protocolVersion = ProtocolVersion.current
         hello.clientName = configuration.clientName
+        hello.token = configuration.token
         // A server that refuses us (e.g. at its connection limit) may close before HELLO is written;
         // its GOAWAY status, if it sent one, arrives through the greeting either way.
         try? await channel.writeAndFlush(Frame(type: .hello, callID: 0, payload: hello.payload()))

@@ -44,6 +44,11 @@ public final class LeadRouterServer: Service, Sendable {
                     "replayed": "\(recovered.replayedEvents)", "last_seq": "\(recovered.state.lastSeq)",
                 ])
         }
+        // Opened before any thread starts: a path that cannot be written stops the server here.
+        let auditPath =
+            configuration.auditLogPath
+            ?? configuration.storage.map { ($0.directory as NSString).appendingPathComponent("audit.log") }
+        let audit = try AuditLog(path: auditPath, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         self.group = group
         metricsGroup = configuration.metrics.map { _ in MultiThreadedEventLoopGroup(numberOfThreads: 1) }
@@ -85,7 +90,8 @@ public final class LeadRouterServer: Service, Sendable {
         self.engine = engine
         self.state = ServerState(
             engine: engine, configuration: configuration, logger: logger, streams: streams,
-            calls: CallQueues(group: group) { engineSlot.load()! }, journal: journal, gate: gate, metrics: metrics)
+            calls: CallQueues(group: group) { engineSlot.load()! }, journal: journal, gate: gate, metrics: metrics,
+            audit: audit)
         self.bound = group.next().makePromise()
         self.metricsBound = group.next().makePromise()
     }

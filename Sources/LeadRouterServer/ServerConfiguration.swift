@@ -30,6 +30,12 @@ public struct ServerConfiguration: Sendable {
     public var storage: StorageConfiguration?
     /// Where Prometheus scrapes `GET /metrics` (HTTP); `nil` (the default) serves no metrics.
     public var metrics: MetricsAddress?
+    /// The tokens clients must present in HELLO, with their roles; `nil` (the default) lets every
+    /// client call everything.
+    public var access: AccessControl?
+    /// The audit log's file; `nil` means `audit.log` in the data folder, or no file in memory (entries
+    /// are still logged).
+    public var auditLogPath: String?
 
     public struct MetricsAddress: Sendable {
         public var host: String

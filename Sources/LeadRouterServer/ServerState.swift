@@ -21,10 +21,11 @@ final class ServerState: Sendable {
     /// Present with `durability: sync`.
     let gate: DurabilityGate?
     let metrics: ServerMetrics
+    let audit: AuditLog
 
     init(
         engine: RoutingEngine, configuration: ServerConfiguration, logger: Logger, streams: StreamHub,
-        calls: CallQueues, journal: JournalWriter?, gate: DurabilityGate?, metrics: ServerMetrics
+        calls: CallQueues, journal: JournalWriter?, gate: DurabilityGate?, metrics: ServerMetrics, audit: AuditLog
     ) {
         self.engine = engine
         self.configuration = configuration
@@ -34,6 +35,7 @@ final class ServerState: Sendable {
         self.journal = journal
         self.gate = gate
         self.metrics = metrics
+        self.audit = audit
         self.connections = ConnectionRegistry(limit: configuration.limits.maximumConnections)
     }
 

@@ -28,6 +28,8 @@ struct ServerSettings {
             switch key {
             case "listen": try settings.setListen(text)
             case "metrics_listen": try settings.setMetricsListen(text)
+            case "tokens": settings.server.access = try tokens(value, file: file)
+            case "audit_log": settings.server.auditLogPath = text
             case "data": settings.dataDirectory = text
             case "storage":
                 guard text == "sqlite" || text == "memory" else {
@@ -78,6 +80,36 @@ struct ServerSettings {
             throw SettingsError("\(flag) wants HOST:PORT, e.g. \(example); got '\(value)'")
         }
         return (String(value[..<colon]), port)
+    }
+
+    /// `tokens:` — a list of `{name, token, roles}`; see docs/OPERATIONS.md, "Tokens and roles".
+    private static func tokens(_ value: Any, file: String) throws -> AccessControl {
+        guard let entries = value as? [[String: Any]] else {
+            throw SettingsError("config key 'tokens' wants a list of {name, token, roles} (see docs/OPERATIONS.md)")
+        }
+        var tokens: [(token: String, grant: AccessControl.Grant)] = []
+        for (number, entry) in entries.enumerated() {
+            let name = entry["name"].map { "\($0)" } ?? ""
+            let label = name.isEmpty ? "tokens entry \(number + 1)" : "token '\(name)'"
+            guard let token = entry["token"].map({ "\($0)" }) else { throw SettingsError("\(label) has no 'token'") }
+            let roleNames = (entry["roles"] as? [Any])?.map { "\($0)" } ?? entry["roles"].map { ["\($0)"] } ?? []
+            var roles: AccessRoles = []
+            for roleName in roleNames {
+                guard let role = AccessRoles.byName[roleName] else {
+                    throw SettingsError("\(label): unknown role '\(roleName)' (route, dial or admin)")
+                }
+                roles.insert(role)
+            }
+            if let unknown = entry.keys.first(where: { !["name", "token", "roles"].contains($0) }) {
+                throw SettingsError("\(label): unknown key '\(unknown)' (name, token, roles)")
+            }
+            tokens.append((token, AccessControl.Grant(name: name, roles: roles)))
+        }
+        do {
+            return try AccessControl(tokens: tokens)
+        } catch {
+            throw SettingsError("config file \(file): \(error)")
+        }
     }
 
     private static func int(_ text: String, _ key: String, allowZero: Bool = false) throws -> Int {

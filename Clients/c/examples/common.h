@@ -1,4 +1,4 @@
-/* Shared by the example programs: parse --server HOST:PORT. */
+/* Shared by the example programs: parse --server HOST:PORT; the token, if any, from LEADROUTER_TOKEN. */
 #ifndef LR_EXAMPLES_COMMON_H
 #define LR_EXAMPLES_COMMON_H
 #include <stdio.h>
@@ -14,4 +14,6 @@ static void parse_server(const char *value, char *host, size_t size, int *port) 
     snprintf(host, size, "%.*s", (int)(colon - value), value);
     *port = atoi(colon + 1);
 }
+
+static const char *env_token(void) { return getenv("LEADROUTER_TOKEN"); }
 #endif

@@ -53,8 +53,8 @@ int main(int argc, char **argv) {
     int failures = 0;
     int announced = 0;
     while (failures < 100) {
-        lr_conn *control = lr_connect(host, port, "lr-dialer", 5000, &status);
-        lr_conn *stream = control ? lr_connect(host, port, "lr-dialer-stream", 5000, &status) : NULL;
+        lr_conn *control = lr_connect_with_token(host, port, "lr-dialer", env_token(), 5000, &status);
+        lr_conn *stream = control ? lr_connect_with_token(host, port, "lr-dialer-stream", env_token(), 5000, &status) : NULL;
         if (!stream) {
             lr_close(control);
             if (status.code != LR_UNAVAILABLE) break;

@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
         else fprintf(stderr, "ignoring unknown field %s\n", key);
     }
     lr_status status = {0};
-    lr_conn *conn = lr_connect(host, port, "lr-route", 5000, &status);
+    lr_conn *conn = lr_connect_with_token(host, port, "lr-route", env_token(), 5000, &status);
     if (!conn) {
         fprintf(stderr, "error: %s: %s\n", lr_code_name(status.code), status.message);
         return 1;

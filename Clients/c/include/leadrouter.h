@@ -11,8 +11,8 @@
 
 enum {
     LR_OK = 0, LR_CANCELLED = 1, LR_UNKNOWN = 2, LR_INVALID_ARGUMENT = 3, LR_DEADLINE_EXCEEDED = 4,
-    LR_NOT_FOUND = 5, LR_RESOURCE_EXHAUSTED = 8, LR_FAILED_PRECONDITION = 9, LR_OUT_OF_RANGE = 11,
-    LR_UNIMPLEMENTED = 12, LR_INTERNAL = 13, LR_UNAVAILABLE = 14
+    LR_NOT_FOUND = 5, LR_PERMISSION_DENIED = 7, LR_RESOURCE_EXHAUSTED = 8, LR_FAILED_PRECONDITION = 9,
+    LR_OUT_OF_RANGE = 11, LR_UNIMPLEMENTED = 12, LR_INTERNAL = 13, LR_UNAVAILABLE = 14, LR_UNAUTHENTICATED = 16
 };
 
 typedef struct {
@@ -24,6 +24,11 @@ typedef struct lr_conn lr_conn;
 
 /* Connects and performs the HELLO handshake. Returns NULL (with status) on failure. */
 lr_conn *lr_connect(const char *host, int port, const char *client_name, int timeout_ms, lr_status *status);
+/* The same, presenting a token (NULL or "" for none) to a server that requires one: a missing or
+ * unknown token fails with LR_UNAUTHENTICATED, a call outside the token's roles with
+ * LR_PERMISSION_DENIED. */
+lr_conn *lr_connect_with_token(const char *host, int port, const char *client_name, const char *token,
+                               int timeout_ms, lr_status *status);
 void lr_close(lr_conn *conn);
 
 /* One unary call. On success returns 0 and *reply holds the unpacked reply (free it with

@@ -143,6 +143,11 @@ static int status_from(const frame *received, lr_status *status) {
 }
 
 lr_conn *lr_connect(const char *host, int port, const char *client_name, int timeout_ms, lr_status *status) {
+    return lr_connect_with_token(host, port, client_name, NULL, timeout_ms, status);
+}
+
+lr_conn *lr_connect_with_token(const char *host, int port, const char *client_name, const char *token,
+                               int timeout_ms, lr_status *status) {
     char service[16];
     snprintf(service, sizeof service, "%d", port);
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *found = NULL;
@@ -171,6 +176,7 @@ lr_conn *lr_connect(const char *host, int port, const char *client_name, int tim
     Leadrouter__V1__Hello hello = LEADROUTER__V1__HELLO__INIT;
     hello.protocol_version = 1;
     hello.client_name = (char *)(client_name ? client_name : "c-client");
+    hello.token = (char *)(token ? token : "");
     frame reply = {0};
     int64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
     if (send_message(conn, HELLO, 0, &hello.base, status) < 0 || read_frame(conn, &reply, deadline, status) < 0) {

@@ -14,6 +14,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Seconds before a call gives up.")
     var timeout: Double = 10
 
+    @Option(help: "Token for a server that requires one (default: $LEADROUTER_TOKEN).")
+    var token: String?
+
     func connect() async throws -> LeadRouterClient {
         let address = server ?? ProcessInfo.processInfo.environment["LEADROUTER_SERVER"] ?? "127.0.0.1:7411"
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
@@ -22,7 +25,8 @@ struct ConnectionOptions: ParsableArguments {
         return try await LeadRouterClient.connect(
             .init(
                 host: String(address[..<colon]), port: port, clientName: "leadctl",
-                defaultTimeout: .milliseconds(Int64(timeout * 1000))))
+                defaultTimeout: .milliseconds(Int64(timeout * 1000)),
+                token: token ?? ProcessInfo.processInfo.environment["LEADROUTER_TOKEN"] ?? ""))
     }
 }
 
@@ -62,6 +66,8 @@ struct Failure: Error, CustomStringConvertible {
         case .invalidArgument: "fix the input named above and retry"
         case .failedPrecondition: "the record is not in a state that allows this; `leadctl get LEAD` shows its state"
         case .deadlineExceeded: "raise --timeout or check server load with `leadctl stats`"
+        case .unauthenticated: "pass the token the server's operator gave you: --token TOKEN, or set LEADROUTER_TOKEN"
+        case .permissionDenied: "this token's roles do not cover the call; ask for a token with the role named above"
         default: nil
         }
     }

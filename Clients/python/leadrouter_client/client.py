@@ -46,7 +46,8 @@ class RPCError(Exception):
 class Client:
     """One connection. Calls are made one at a time; use one client per thread."""
 
-    def __init__(self, host="127.0.0.1", port=7411, name="python-client", timeout=10.0):
+    def __init__(self, host="127.0.0.1", port=7411, name="python-client", timeout=10.0, token=""):
+        """token: for a server that requires one (its roles decide which calls are allowed)."""
         self.host, self.port, self.name, self.timeout = host, port, name, timeout
         self._next_call = 1
         try:
@@ -55,7 +56,7 @@ class Client:
             raise RPCError(StatusCode.UNAVAILABLE, f"cannot connect to {host}:{port}: {error}") from None
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._buffer = b""
-        self._send(HELLO, 0, pb.Hello(protocol_version=PROTOCOL_VERSION, client_name=name).SerializeToString())
+        self._send(HELLO, 0, pb.Hello(protocol_version=PROTOCOL_VERSION, client_name=name, token=token).SerializeToString())
         kind, _, payload = self._read_frame(time.monotonic() + timeout)
         if kind == GOAWAY:
             status = pb.Status.FromString(payload)

@@ -34,6 +34,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var calls: LoopCallQueue?
     /// While the handler is in its pipeline: batched Route calls are answered through it.
     private var context: ChannelHandlerContext?
+    /// What the HELLO's token allows, when the server takes tokens (``AccessControl``).
+    private var grant: AccessControl.Grant?
+    private var clientName = ""
+    private var peer = "?"
 
     /// - Parameter output: the coalescer in front of this handler on the same channel.
     init(server: ServerState, output: FrameCoalescer) {
@@ -53,7 +57,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         let handle = ConnectionHandle(channel: channel) {
             channel.eventLoop.execute { loopBound.value.drain(channel: channel) }
         }
-        logger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
+        peer = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        logger[metadataKey: "peer"] = "\(peer)"
         guard server.connections.admit(handle) else {
             logger.warning("refusing connection: server is at its connection limit")
             goAway(
@@ -163,37 +168,21 @@ final class ConnectionHandler: ChannelInboundHandler {
     // MARK: handshake
 
     private func greet(context: ChannelHandlerContext, _ frame: Frame) {
-        guard frame.type == .hello else {
-            goAway(
-                context: context,
-                RPCError(.failedPrecondition, "the first frame must be HELLO (type 0x01), got \(frame.type)"))
-            return
+        switch Handshake.answer(frame, configuration: server.configuration) {
+        case .failure(let refused):
+            if let name = refused.clientName {
+                clientName = name
+                audit("HELLO", outcome: refused.error.code, detail: refused.error.message)
+            }
+            goAway(context: context, refused.error)
+        case .success(let accepted):
+            greeted = true
+            clientName = accepted.clientName
+            grant = accepted.grant
+            logger[metadataKey: "client"] = "\(accepted.clientName)"
+            handle?.clientName.withLockedValue { $0 = accepted.clientName }
+            output.append(accepted.reply)
         }
-        let hello: Leadrouter_V1_Hello
-        do {
-            hello = try Leadrouter_V1_Hello(payload: frame.payload)
-        } catch {
-            goAway(context: context, error)
-            return
-        }
-        guard hello.protocolVersion == ProtocolVersion.current else {
-            goAway(
-                context: context,
-                RPCError(
-                    .failedPrecondition,
-                    "protocol version \(hello.protocolVersion) is not supported; this server speaks version \(ProtocolVersion.current)"
-                ))
-            return
-        }
-        greeted = true
-        logger[metadataKey: "client"] = "\(hello.clientName)"
-        handle?.clientName.withLockedValue { $0 = hello.clientName }
-        var reply = Leadrouter_V1_HelloReply()
-        reply.protocolVersion = ProtocolVersion.current
-        reply.serverVersion = server.configuration.version
-        reply.maxFrameSize = UInt32(server.configuration.limits.maximumFrameSize)
-        reply.maxConcurrentCalls = UInt32(server.configuration.limits.maximumConcurrentCalls)
-        output.append(Frame(type: .helloOK, callID: 0, payload: reply.payload()))
     }
 
     // MARK: calls
@@ -218,6 +207,11 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         server.metrics.received(request.method)
+        if let grant, let denial = AccessControl.denial(of: request.method, to: grant) {
+            audit(request.method, outcome: denial.code, detail: denial.message)
+            reply(context: context, callID, error: denial)
+            return
+        }
         if let refusal = server.changeRefusal, ServerMethods.changesState.contains(request.method) {
             reply(context: context, callID, error: refusal)
             return
@@ -261,6 +255,14 @@ final class ConnectionHandler: ChannelInboundHandler {
     ) -> (any Channel)? {
         let outcome = Result {
             try method(CallContext(payload: request.payload, metadata: request.metadata, server: server))
+        }
+        if AuditDetail.audited.contains(request.method) {
+            let code: StatusCode
+            switch outcome {
+            case .success: code = .ok
+            case .failure(let error): code = ServerMethods.wireError(error).code
+            }
+            audit(request.method, outcome: code, detail: AuditDetail.describe(request.method, request.payload))
         }
         guard context.channel.isActive else { return nil }
         do {
@@ -362,6 +364,13 @@ final class ConnectionHandler: ChannelInboundHandler {
         if rpcError.code == .internal { logger.error("call failed", metadata: ["error": "\(error)"]) }
         server.metrics.answered(rpcError.code)
         output.append(Frame(type: .status, callID: callID, payload: rpcError.status.payload()))
+    }
+
+    private func audit(_ method: String, outcome: StatusCode, detail: String) {
+        server.audit.record(
+            AuditLog.Entry(
+                time: AuditLog.now(), token: grant?.name ?? "-", client: clientName, peer: peer, method: method,
+                outcome: "\(outcome)", detail: detail))
     }
 
     /// Refuses a stream or a scan beyond `maximumConcurrentCalls` open on this connection (the
