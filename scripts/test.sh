@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need_debian=()
 [ -f /usr/include/sqlite3.h ] || need_debian+=(libsqlite3-dev)
 [ -f /usr/include/protobuf-c/protobuf-c.h ] || need_debian+=(libprotobuf-c-dev)
+[ -f /usr/include/openssl/ssl.h ] || need_debian+=(libssl-dev)
 command -v valgrind >/dev/null || need_debian+=(valgrind)
 command -v make >/dev/null || need_debian+=(make)
 command -v cc >/dev/null || need_debian+=(gcc)

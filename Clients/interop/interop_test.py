@@ -61,9 +61,9 @@ def leadctl(port, *args):
     return run.returncode, run.stdout, run.stderr
 
 
-def c_tool(name, port, *args, timeout=30, token=None):
-    environment = dict(os.environ, LEADROUTER_TOKEN=token) if token else None
-    run = subprocess.run([os.path.join(C_BIN, name), "--server", f"127.0.0.1:{port}", *args],
+def c_tool(name, port, *args, timeout=30, token=None, environment=None, wrapper=()):
+    environment = dict(os.environ, **(environment or {}), **({"LEADROUTER_TOKEN": token} if token else {}))
+    run = subprocess.run([*wrapper, os.path.join(C_BIN, name), "--server", f"127.0.0.1:{port}", *args],
                          capture_output=True, text=True, timeout=timeout, env=environment)
     return run.returncode, run.stdout, run.stderr
 
@@ -186,6 +186,7 @@ def main():
         shutil.rmtree(data, ignore_errors=True)
     check_c_client_under_valgrind()
     check_tokens()
+    check_mutual_tls()
     if failures:
         print(f"{len(failures)} interop checks failed", flush=True)
         sys.exit(1)
@@ -295,6 +296,44 @@ def check_tokens():
             ("-", "HELLO", "UNAUTHENTICATED"), ("ops", "UpsertReps", "OK"), ("-", "HELLO", "UNAUTHENTICATED"),
             ("-", "HELLO", "UNAUTHENTICATED"), ("svc", "UpsertReps", "PERMISSION_DENIED")],
             f"the audit log names who did what: {audit}")
+    finally:
+        server.stop()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def check_mutual_tls():
+    """A server with mutual TLS: leadctl, the C client (under valgrind) and the Python client connect with
+    the test CA and client certificate, and are refused without a client certificate."""
+    tls = os.path.join(ROOT, "Tests", "Fixtures", "tls")
+    ca, cert, key = (os.path.join(tls, name) for name in ("ca.pem", "client.pem", "client.key"))
+    data = tempfile.mkdtemp(prefix="leadrouter-tls-")
+    config = os.path.join(data, "config.yaml")
+    with open(config, "w") as file:
+        file.write(f"tls:\n  certificate: {tls}/server.pem\n  key: {tls}/server.key\n  client_ca: {ca}\n")
+    port = free_port()
+    server = Server(os.path.join(data, "data"), port, config)
+    try:
+        code, _, err = leadctl(port, "reps", "import", os.path.join(ROOT, "examples", "reps.json"),
+                               "--tls-ca", ca, "--tls-cert", cert, "--tls-key", key)
+        check(code == 0, f"leadctl connects with mutual TLS {err.strip()}")
+        valgrind = ["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99", "-q"]
+        files = {"LEADROUTER_TLS_CA": ca, "LEADROUTER_TLS_CERT": cert, "LEADROUTER_TLS_KEY": key}
+        code, out, err = c_tool("lr-route", port, "m-1", "source=web", environment=files, wrapper=valgrind, timeout=120)
+        check(code == 0 and "lead m-1" in out, f"C client routes over mutual TLS, valgrind-clean ({code}) {err.strip()[-300:]}")
+        code, out, err = c_tool("lr-route", port, "m-2", environment={"LEADROUTER_TLS_CA": ca})
+        check(code == 1 and "error: UNAVAILABLE" in err, f"C client without a certificate is refused: ({code}) {out.strip()} {err.strip()}")
+        code, _, err = c_tool("lr-route", port, "m-3", environment={"LEADROUTER_TLS_CA": os.path.join(tls, "other-ca.pem"),
+                                                                  "LEADROUTER_TLS_CERT": cert, "LEADROUTER_TLS_KEY": key})
+        check(code == 1 and "TLS with the server failed" in err, f"C client refuses a server its CA did not sign: {err.strip()}")
+        with Client("127.0.0.1", port, tls_ca=ca, tls_cert=cert, tls_key=key) as py:
+            check(py.route(pb.Lead(id="m-4", source="web")).assignment.lead.id == "m-4", "Python client routes over mutual TLS")
+        try:
+            Client("127.0.0.1", port, tls_ca=ca).call("Health", pb.HealthRequest(), pb.HealthReply)
+            check(False, "Python client without a certificate is refused")
+        except RPCError as error:
+            check(error.code == StatusCode.UNAVAILABLE, f"Python client without a certificate is refused: {error.message}")
+        code, out, _ = leadctl(port, "get", "m-1", "--tls-ca", ca, "--tls-cert", cert, "--tls-key", key)
+        check(code == 0 and "m-1" in out, "the lead the C client routed over TLS is there for leadctl")
     finally:
         server.stop()
         shutil.rmtree(data, ignore_errors=True)

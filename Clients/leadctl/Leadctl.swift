@@ -18,9 +18,13 @@ struct Leadctl: AsyncParsableCommand {
         var moved: [String] = []
         while let first = arguments.first, first.hasPrefix("--") {
             let name = first.split(separator: "=").first.map(String.init) ?? first
-            guard ["--server", "--timeout", "--token", "--json"].contains(name) else { break }
+            let flags = ["--json", "--tls"]
+            let options = ["--server", "--timeout", "--token", "--tls-ca", "--tls-cert", "--tls-key"]
+            guard (flags + options).contains(name) else { break }
             moved.append(arguments.removeFirst())
-            if name != "--json", !first.contains("="), !arguments.isEmpty { moved.append(arguments.removeFirst()) }
+            if options.contains(name), !first.contains("="), !arguments.isEmpty {
+                moved.append(arguments.removeFirst())
+            }
         }
         await main(arguments + moved)
     }

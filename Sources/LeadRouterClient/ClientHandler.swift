@@ -1,5 +1,6 @@
 import LeadRouterWire
 import NIOCore
+import NIOSSL
 
 /// The client side of one connection: matches reply frames to waiting calls by call id.
 /// Lives on the connection's event loop; the public client reaches it only through that loop.
@@ -78,9 +79,14 @@ final class ClientHandler: ChannelInboundHandler {
         shutDown(RPCError(.unavailable, "connection to the server closed"))
     }
 
+    private static func isTLS(_ error: any Error) -> Bool {
+        error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let rpcError =
             (error as? ProtocolViolation).map { RPCError($0.code, "malformed reply from server: \($0.message)") }
+            ?? (Self.isTLS(error) ? RPCError(.unavailable, "TLS with the server failed: \(error)") : nil)
             ?? RPCError(.unavailable, "connection error: \(error)")
         shutDown(rpcError)
         context.close(promise: nil)

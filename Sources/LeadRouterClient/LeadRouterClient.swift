@@ -3,6 +3,7 @@ import Foundation
 import LeadRouterWire
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SwiftProtobuf
 
 /// An async/await client for LeadRouter. One connection carries any number of concurrent calls.
@@ -16,10 +17,12 @@ public final class LeadRouterClient: Sendable {
         public var connectTimeout: Duration
         /// Sent in HELLO, for a server that takes tokens; its roles decide which calls are allowed.
         public var token: String
+        /// For a server started with `tls:`; `nil` is plain TCP.
+        public var tls: ClientTLS?
 
         public init(
             host: String, port: Int, clientName: String = "swift-client", defaultTimeout: Duration? = .seconds(30),
-            connectTimeout: Duration = .seconds(5), token: String = ""
+            connectTimeout: Duration = .seconds(5), token: String = "", tls: ClientTLS? = nil
         ) {
             self.host = host
             self.port = port
@@ -27,6 +30,7 @@ public final class LeadRouterClient: Sendable {
             self.defaultTimeout = defaultTimeout
             self.connectTimeout = connectTimeout
             self.token = token
+            self.tls = tls
         }
     }
 
@@ -58,9 +62,18 @@ public final class LeadRouterClient: Sendable {
         } catch {
             throw RPCError(.unavailable, "cannot connect to \(configuration.host):\(configuration.port): \(error)")
         }
+        let (tls, host) = (configuration.tls, configuration.host)
         let handler = try await channel.eventLoop.submit {
             let handler = ClientHandler(greeting: channel.eventLoop.makePromise())
+            let tlsHandler: NIOSSLClientHandler?
             do {
+                tlsHandler = try tls?.makeHandler(host: host)
+            } catch {
+                channel.close(promise: nil)
+                throw error
+            }
+            do {
+                if let tlsHandler { try channel.pipeline.syncOperations.addHandler(tlsHandler) }
                 try channel.pipeline.syncOperations.addHandlers(
                     ByteToMessageHandler(FrameDecoder(maximumFrameSize: 64 << 20)),
                     MessageToByteHandler(FrameEncoder()),

@@ -6,6 +6,7 @@ import LeadRouterWire
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// The LeadRouter TCP server, as a `Service`: it serves until graceful shutdown, then stops
@@ -20,6 +21,7 @@ public final class LeadRouterServer: Service, Sendable {
     private let state: ServerState
     private let bound: EventLoopPromise<SocketAddress>
     private let metricsBound: EventLoopPromise<SocketAddress?>
+    private let tlsContext: NIOSSLContext?
     private let onListening: @Sendable (SocketAddress) -> Void
 
     /// Builds the server; with storage configured, first recovers the state from the data folder
@@ -44,7 +46,9 @@ public final class LeadRouterServer: Service, Sendable {
                     "replayed": "\(recovered.replayedEvents)", "last_seq": "\(recovered.state.lastSeq)",
                 ])
         }
-        // Opened before any thread starts: a path that cannot be written stops the server here.
+        // Loaded and opened before any thread starts: a file that cannot be read or written stops the
+        // server here, with its path.
+        tlsContext = try configuration.tls?.makeContext()
         let auditPath =
             configuration.auditLogPath
             ?? configuration.storage.map { ($0.directory as NSString).appendingPathComponent("audit.log") }
@@ -188,6 +192,7 @@ public final class LeadRouterServer: Service, Sendable {
     private func bootstrap() -> ServerBootstrap {
         let state = state
         let limits = configuration.limits
+        let tlsContext = tlsContext
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -195,6 +200,9 @@ public final class LeadRouterServer: Service, Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 << 10, high: 256 << 10))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    }
                     let output = FrameCoalescer()
                     // Idle means nothing read: with `allTimeout`, the handler also made a promise, a
                     // callback and a clock read for every write, to time its completion.

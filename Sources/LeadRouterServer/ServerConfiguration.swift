@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable {
     /// The tokens clients must present in HELLO, with their roles; `nil` (the default) lets every
     /// client call everything.
     public var access: AccessControl?
+    /// TLS on the client port (and mutual TLS with a client CA); `nil` (the default) is plain TCP.
+    public var tls: ServerTLS?
     /// The audit log's file; `nil` means `audit.log` in the data folder, or no file in memory (entries
     /// are still logged).
     public var auditLogPath: String?

@@ -17,6 +17,12 @@ public struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
             throw ProtocolViolation(.invalidArgument, "frame length \(length) is shorter than the 5-byte frame header")
         }
         guard Int(length) <= maximumFrameSize else {
+            if Self.startsATLSRecord(length) {
+                throw ProtocolViolation(
+                    .failedPrecondition,
+                    "received a TLS record where a frame was expected: one side speaks TLS and the other does not (a server started with tls: takes TLS connections only)"
+                )
+            }
             throw ProtocolViolation(
                 .resourceExhausted, "frame of \(length) bytes exceeds the maximum of \(maximumFrameSize) bytes")
         }
@@ -29,6 +35,12 @@ public struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
             throw ProtocolViolation(.invalidArgument, "unknown frame type 0x\(String(rawType, radix: 16))")
         }
         return Frame(type: type, callID: callID, payload: payload)
+    }
+
+    /// A TLS record starts with its content type (20–23: change cipher spec, alert, handshake,
+    /// application data) and major version 3; read as a length, far beyond any frame limit.
+    private static func startsATLSRecord(_ length: UInt32) -> Bool {
+        (20...23).contains(length >> 24) && (length >> 16) & 0xFF == 3
     }
 
     public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> Frame? {

@@ -30,6 +30,7 @@ struct ServerSettings {
             case "metrics_listen": try settings.setMetricsListen(text)
             case "tokens": settings.server.access = try tokens(value, file: file)
             case "audit_log": settings.server.auditLogPath = text
+            case "tls": settings.server.tls = try tls(value)
             case "data": settings.dataDirectory = text
             case "storage":
                 guard text == "sqlite" || text == "memory" else {
@@ -80,6 +81,21 @@ struct ServerSettings {
             throw SettingsError("\(flag) wants HOST:PORT, e.g. \(example); got '\(value)'")
         }
         return (String(value[..<colon]), port)
+    }
+
+    /// `tls:` — `certificate`, `key`, and `client_ca` for mutual TLS.
+    private static func tls(_ value: Any) throws -> ServerTLS {
+        guard let entry = value as? [String: Any] else {
+            throw SettingsError(
+                "config key 'tls' wants a mapping: certificate, key, client_ca (see docs/OPERATIONS.md)")
+        }
+        if let unknown = entry.keys.first(where: { !["certificate", "key", "client_ca"].contains($0) }) {
+            throw SettingsError("tls: unknown key '\(unknown)' (certificate, key, client_ca)")
+        }
+        guard let certificate = entry["certificate"].map({ "\($0)" }), let key = entry["key"].map({ "\($0)" }) else {
+            throw SettingsError("tls: both 'certificate' and 'key' are needed (PEM files)")
+        }
+        return ServerTLS(certificateChain: certificate, privateKey: key, clientCA: entry["client_ca"].map { "\($0)" })
     }
 
     /// `tokens:` — a list of `{name, token, roles}`; see docs/OPERATIONS.md, "Tokens and roles".

@@ -52,9 +52,10 @@ int main(int argc, char **argv) {
     long offers = 0;
     int failures = 0;
     int announced = 0;
+    lr_options options = env_options();
     while (failures < 100) {
-        lr_conn *control = lr_connect_with_token(host, port, "lr-dialer", env_token(), 5000, &status);
-        lr_conn *stream = control ? lr_connect_with_token(host, port, "lr-dialer-stream", env_token(), 5000, &status) : NULL;
+        lr_conn *control = lr_connect_with(host, port, "lr-dialer", &options, 5000, &status);
+        lr_conn *stream = control ? lr_connect_with(host, port, "lr-dialer-stream", &options, 5000, &status) : NULL;
         if (!stream) {
             lr_close(control);
             if (status.code != LR_UNAVAILABLE) break;

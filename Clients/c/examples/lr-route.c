@@ -37,7 +37,8 @@ int main(int argc, char **argv) {
         else fprintf(stderr, "ignoring unknown field %s\n", key);
     }
     lr_status status = {0};
-    lr_conn *conn = lr_connect_with_token(host, port, "lr-route", env_token(), 5000, &status);
+    lr_options options = env_options();
+    lr_conn *conn = lr_connect_with(host, port, "lr-route", &options, 5000, &status);
     if (!conn) {
         fprintf(stderr, "error: %s: %s\n", lr_code_name(status.code), status.message);
         return 1;

@@ -24,11 +24,23 @@ typedef struct lr_conn lr_conn;
 
 /* Connects and performs the HELLO handshake. Returns NULL (with status) on failure. */
 lr_conn *lr_connect(const char *host, int port, const char *client_name, int timeout_ms, lr_status *status);
-/* The same, presenting a token (NULL or "" for none) to a server that requires one: a missing or
- * unknown token fails with LR_UNAUTHENTICATED, a call outside the token's roles with
- * LR_PERMISSION_DENIED. */
-lr_conn *lr_connect_with_token(const char *host, int port, const char *client_name, const char *token,
-                               int timeout_ms, lr_status *status);
+/* What a connection may present; every field may be NULL (or 0). */
+typedef struct {
+    /* For a server with tokens: a missing or unknown one fails with LR_UNAUTHENTICATED, a call outside
+     * the token's roles with LR_PERMISSION_DENIED. */
+    const char *token;
+    /* TLS (OpenSSL): on when `tls` is set or any file is given. tls_ca: PEM of the CA to trust for the
+     * server's certificate (NULL: the system's); tls_cert, tls_key: this client's certificate and key
+     * for mutual TLS. The server's name (or IP address) is checked against its certificate. */
+    int tls;
+    const char *tls_ca;
+    const char *tls_cert;
+    const char *tls_key;
+} lr_options;
+
+/* lr_connect with a token and TLS; options may be NULL. */
+lr_conn *lr_connect_with(const char *host, int port, const char *client_name, const lr_options *options,
+                         int timeout_ms, lr_status *status);
 void lr_close(lr_conn *conn);
 
 /* One unary call. On success returns 0 and *reply holds the unpacked reply (free it with

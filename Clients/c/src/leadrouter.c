@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +16,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 enum { HELLO = 0x01, HELLO_OK = 0x02, REQUEST = 0x10, RESPONSE = 0x11, STREAM_MESSAGE = 0x12,
        STATUS = 0x13, CANCEL = 0x14, CREDIT = 0x15, GOAWAY = 0x1F };
 enum { MAX_FRAME = 64 << 20, STREAM_WINDOW = 256 };
 
 struct lr_conn {
     int fd;
+    SSL_CTX *tls_context; /* both NULL on a plain connection */
+    SSL *tls;
     uint32_t next_call;
     uint32_t stream_call;
     uint32_t outstanding;
@@ -56,9 +65,37 @@ static int64_t now_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* OpenSSL writes with write(2), which raises SIGPIPE on a connection the server has closed (a refused
+ * client certificate, say), killing the program. The signal is blocked around the call and a pending
+ * one taken back, as send(MSG_NOSIGNAL) does for plain connections. */
+typedef struct {
+    sigset_t pipe, previous;
+} pipe_guard;
+
+static void block_sigpipe(pipe_guard *guard) {
+    sigemptyset(&guard->pipe);
+    sigaddset(&guard->pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &guard->pipe, &guard->previous);
+}
+
+static void restore_sigpipe(pipe_guard *guard, int failed) {
+    struct timespec now = {0, 0};
+    if (failed && !sigismember(&guard->previous, SIGPIPE)) sigtimedwait(&guard->pipe, NULL, &now);
+    pthread_sigmask(SIG_SETMASK, &guard->previous, NULL);
+}
+
+static int tls_write(SSL *tls, const uint8_t *bytes, size_t length) {
+    pipe_guard guard;
+    block_sigpipe(&guard);
+    int sent = SSL_write(tls, bytes, length > INT32_MAX ? INT32_MAX : (int)length);
+    restore_sigpipe(&guard, sent <= 0);
+    return sent;
+}
+
 static int send_all(lr_conn *conn, const uint8_t *bytes, size_t length, lr_status *status) {
     while (length > 0) {
-        ssize_t sent = send(conn->fd, bytes, length, MSG_NOSIGNAL);
+        ssize_t sent = conn->tls ? tls_write(conn->tls, bytes, length) : send(conn->fd, bytes, length, MSG_NOSIGNAL);
+        if (conn->tls && sent <= 0) return fail(status, LR_UNAVAILABLE, "connection lost (TLS write failed)");
         if (sent < 0) {
             if (errno == EINTR) continue;
             return fail(status, LR_UNAVAILABLE, "connection lost: %s", strerror(errno));
@@ -100,11 +137,15 @@ static int read_exact(lr_conn *conn, uint8_t *into, size_t length, int64_t deadl
             if (left <= 0) return fail(status, LR_DEADLINE_EXCEEDED, "no reply before the deadline");
             wait = (int)left;
         }
-        struct pollfd poller = {.fd = conn->fd, .events = POLLIN};
-        int ready = poll(&poller, 1, wait);
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready == 0) return fail(status, LR_DEADLINE_EXCEEDED, "no reply before the deadline");
-        ssize_t got = recv(conn->fd, into, length, 0);
+        /* Bytes OpenSSL already decrypted are not on the socket for poll to see. */
+        if (!conn->tls || SSL_pending(conn->tls) == 0) {
+            struct pollfd poller = {.fd = conn->fd, .events = POLLIN};
+            int ready = poll(&poller, 1, wait);
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready == 0) return fail(status, LR_DEADLINE_EXCEEDED, "no reply before the deadline");
+        }
+        ssize_t got = conn->tls ? SSL_read(conn->tls, into, length > INT32_MAX ? INT32_MAX : (int)length)
+                                : recv(conn->fd, into, length, 0);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) return fail(status, LR_UNAVAILABLE, "connection closed by the server");
         into += got;
@@ -143,11 +184,64 @@ static int status_from(const frame *received, lr_status *status) {
 }
 
 lr_conn *lr_connect(const char *host, int port, const char *client_name, int timeout_ms, lr_status *status) {
-    return lr_connect_with_token(host, port, client_name, NULL, timeout_ms, status);
+    return lr_connect_with(host, port, client_name, NULL, timeout_ms, status);
 }
 
-lr_conn *lr_connect_with_token(const char *host, int port, const char *client_name, const char *token,
-                               int timeout_ms, lr_status *status) {
+/* OpenSSL's reason for the last failure, for a status message. */
+static const char *tls_reason(void) {
+    static __thread char reason[256];
+    unsigned long error = ERR_get_error();
+    if (!error) return "the connection closed during the handshake";
+    ERR_error_string_n(error, reason, sizeof reason);
+    return reason;
+}
+
+/* Wraps the connected socket in TLS and runs the handshake (blocking). */
+static int start_tls(lr_conn *conn, const char *host, const lr_options *options, lr_status *status) {
+    conn->tls_context = SSL_CTX_new(TLS_client_method());
+    if (!conn->tls_context) return fail(status, LR_INTERNAL, "TLS: %s", tls_reason());
+    SSL_CTX_set_min_proto_version(conn->tls_context, TLS1_2_VERSION);
+    SSL_CTX_set_verify(conn->tls_context, SSL_VERIFY_PEER, NULL);
+    int roots = options->tls_ca ? SSL_CTX_load_verify_locations(conn->tls_context, options->tls_ca, NULL)
+                                : SSL_CTX_set_default_verify_paths(conn->tls_context);
+    if (roots != 1) return fail(status, LR_INVALID_ARGUMENT, "cannot load the TLS CA %s: %s",
+                                options->tls_ca ? options->tls_ca : "(system)", tls_reason());
+    if (options->tls_cert) {
+        if (SSL_CTX_use_certificate_chain_file(conn->tls_context, options->tls_cert) != 1 ||
+            SSL_CTX_use_PrivateKey_file(conn->tls_context, options->tls_key ? options->tls_key : options->tls_cert,
+                                        SSL_FILETYPE_PEM) != 1)
+            return fail(status, LR_INVALID_ARGUMENT, "cannot load the client's TLS certificate %s: %s",
+                        options->tls_cert, tls_reason());
+    }
+    conn->tls = SSL_new(conn->tls_context);
+    if (!conn->tls || SSL_set_fd(conn->tls, conn->fd) != 1) return fail(status, LR_INTERNAL, "TLS: %s", tls_reason());
+    /* An address is checked against the certificate's IP entries, a name against its DNS names (and
+     * sent as SNI). */
+    unsigned char address[16];
+    int is_address = inet_pton(AF_INET, host, address) == 1 || inet_pton(AF_INET6, host, address) == 1;
+    if (is_address) {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(conn->tls), host);
+    } else {
+        SSL_set_tlsext_host_name(conn->tls, host);
+        SSL_set1_host(conn->tls, host);
+    }
+    pipe_guard guard;
+    block_sigpipe(&guard);
+    int connected = SSL_connect(conn->tls);
+    restore_sigpipe(&guard, connected != 1);
+    if (connected != 1) {
+        long verified = SSL_get_verify_result(conn->tls);
+        if (verified != X509_V_OK)
+            return fail(status, LR_UNAVAILABLE, "TLS with the server failed: %s", X509_verify_cert_error_string(verified));
+        return fail(status, LR_UNAVAILABLE, "TLS with the server failed: %s", tls_reason());
+    }
+    return 0;
+}
+
+lr_conn *lr_connect_with(const char *host, int port, const char *client_name, const lr_options *options,
+                         int timeout_ms, lr_status *status) {
+    static const lr_options none = {0};
+    if (!options) options = &none;
     char service[16];
     snprintf(service, sizeof service, "%d", port);
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *found = NULL;
@@ -173,10 +267,14 @@ lr_conn *lr_connect_with_token(const char *host, int port, const char *client_na
     }
     conn->fd = fd;
     conn->next_call = 1;
+    if ((options->tls || options->tls_ca || options->tls_cert) && start_tls(conn, host, options, status) < 0) {
+        lr_close(conn);
+        return NULL;
+    }
     Leadrouter__V1__Hello hello = LEADROUTER__V1__HELLO__INIT;
     hello.protocol_version = 1;
     hello.client_name = (char *)(client_name ? client_name : "c-client");
-    hello.token = (char *)(token ? token : "");
+    hello.token = (char *)(options->token ? options->token : "");
     frame reply = {0};
     int64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
     if (send_message(conn, HELLO, 0, &hello.base, status) < 0 || read_frame(conn, &reply, deadline, status) < 0) {
@@ -196,6 +294,8 @@ lr_conn *lr_connect_with_token(const char *host, int port, const char *client_na
 
 void lr_close(lr_conn *conn) {
     if (!conn) return;
+    if (conn->tls) SSL_free(conn->tls);
+    if (conn->tls_context) SSL_CTX_free(conn->tls_context);
     close(conn->fd);
     free(conn);
 }

@@ -17,6 +17,28 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Token for a server that requires one (default: $LEADROUTER_TOKEN).")
     var token: String?
 
+    @Flag(help: "Connect with TLS, trusting the system's CAs (implied by --tls-ca, --tls-cert).")
+    var tls = false
+
+    @Option(help: "PEM file of the CA that signed the server's certificate (default: $LEADROUTER_TLS_CA).")
+    var tlsCA: String?
+
+    @Option(help: "PEM certificate for a server that asks clients for one (default: $LEADROUTER_TLS_CERT).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert (default: $LEADROUTER_TLS_KEY).")
+    var tlsKey: String?
+
+    /// TLS settings from the flags, then the environment; `nil` for plain TCP.
+    private var clientTLS: ClientTLS? {
+        let environment = ProcessInfo.processInfo.environment
+        let ca = tlsCA ?? environment["LEADROUTER_TLS_CA"]
+        let certificate = tlsCert ?? environment["LEADROUTER_TLS_CERT"]
+        let key = tlsKey ?? environment["LEADROUTER_TLS_KEY"]
+        guard tls || ca != nil || certificate != nil else { return nil }
+        return ClientTLS(trustRoots: ca, certificateChain: certificate, privateKey: key)
+    }
+
     func connect() async throws -> LeadRouterClient {
         let address = server ?? ProcessInfo.processInfo.environment["LEADROUTER_SERVER"] ?? "127.0.0.1:7411"
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
@@ -26,7 +48,7 @@ struct ConnectionOptions: ParsableArguments {
             .init(
                 host: String(address[..<colon]), port: port, clientName: "leadctl",
                 defaultTimeout: .milliseconds(Int64(timeout * 1000)),
-                token: token ?? ProcessInfo.processInfo.environment["LEADROUTER_TOKEN"] ?? ""))
+                token: token ?? ProcessInfo.processInfo.environment["LEADROUTER_TOKEN"] ?? "", tls: clientTLS))
     }
 }
 
@@ -61,6 +83,8 @@ struct Failure: Error, CustomStringConvertible {
         switch error.code {
         case .unavailable where error.message.contains("journal cannot be written"):
             "the server cannot write its journal (disk full?); `leadctl health` says why, and changes are accepted again once it can"
+        case .unavailable where error.message.contains("TLS"):
+            "check --tls-ca (the CA that signed the server's certificate) and, if the server asks for one, --tls-cert and --tls-key"
         case .unavailable: "is the server running? start it with `swift run leadrouter`, or pass --server HOST:PORT"
         case .notFound: "check the id; `leadctl reps list` and `leadctl assignments` show what exists"
         case .invalidArgument: "fix the input named above and retry"

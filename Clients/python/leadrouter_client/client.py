@@ -2,6 +2,7 @@
 
 import enum
 import socket
+import ssl
 import struct
 import time
 
@@ -46,8 +47,11 @@ class RPCError(Exception):
 class Client:
     """One connection. Calls are made one at a time; use one client per thread."""
 
-    def __init__(self, host="127.0.0.1", port=7411, name="python-client", timeout=10.0, token=""):
-        """token: for a server that requires one (its roles decide which calls are allowed)."""
+    def __init__(self, host="127.0.0.1", port=7411, name="python-client", timeout=10.0, token="",
+                 tls=False, tls_ca=None, tls_cert=None, tls_key=None):
+        """token: for a server that requires one (its roles decide which calls are allowed).
+        tls: connect with TLS trusting the system's CAs; tls_ca: a PEM file of the CA to trust instead;
+        tls_cert and tls_key: this client's certificate, for a server that asks for one (mutual TLS)."""
         self.host, self.port, self.name, self.timeout = host, port, name, timeout
         self._next_call = 1
         try:
@@ -55,6 +59,16 @@ class Client:
         except OSError as error:
             raise RPCError(StatusCode.UNAVAILABLE, f"cannot connect to {host}:{port}: {error}") from None
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if tls or tls_ca or tls_cert:
+            try:
+                context = ssl.create_default_context(cafile=tls_ca)
+                context.minimum_version = ssl.TLSVersion.TLSv1_2
+                if tls_cert:
+                    context.load_cert_chain(tls_cert, tls_key)
+                self._sock = context.wrap_socket(self._sock, server_hostname=host)
+            except (ssl.SSLError, ssl.CertificateError, OSError) as error:
+                self._sock.close()
+                raise RPCError(StatusCode.UNAVAILABLE, f"TLS with the server failed: {error}") from None
         self._buffer = b""
         self._send(HELLO, 0, pb.Hello(protocol_version=PROTOCOL_VERSION, client_name=name, token=token).SerializeToString())
         kind, _, payload = self._read_frame(time.monotonic() + timeout)
