@@ -35,6 +35,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
+    @Option(help: "Log lines as text (the default) or json (one object per line, for log shippers).")
+    var logFormat: String?
+
     func run() async throws {
         HeapGrowth.padHeapTops()
         // A file-size limit (`ulimit -f`) reached by the journal gives its write an error, which the
@@ -46,9 +49,13 @@ struct Serve: AsyncParsableCommand {
         if let data { settings.dataDirectory = data }
         if memory { settings.inMemory = true }
 
+        if let logFormat { try settings.setLogFormat(logFormat) }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let json = settings.jsonLogs
         LoggingSystem.bootstrap { label in
+            if json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "leadrouter")

@@ -10,6 +10,8 @@ struct ServerSettings {
     var storage = StorageConfiguration(directory: "data")
     /// `storage: memory`: no journal, no snapshots; everything is lost when the process ends.
     var inMemory = false
+    /// `log_format: json`: one JSON object per log line.
+    var jsonLogs = false
 
     static func load(file: String?) throws -> ServerSettings {
         var settings = ServerSettings()
@@ -30,6 +32,7 @@ struct ServerSettings {
             case "metrics_listen": try settings.setMetricsListen(text)
             case "tokens": settings.server.access = try tokens(value, file: file)
             case "audit_log": settings.server.auditLogPath = text
+            case "log_format": try settings.setLogFormat(text)
             case "tls": settings.server.tls = try tls(value)
             case "data": settings.dataDirectory = text
             case "storage":
@@ -67,6 +70,13 @@ struct ServerSettings {
 
     mutating func setListen(_ value: String) throws {
         (server.host, server.port) = try Self.address(value, "--listen", example: "127.0.0.1:7411 or 0.0.0.0:0")
+    }
+
+    mutating func setLogFormat(_ value: String) throws {
+        guard value == "text" || value == "json" else {
+            throw SettingsError("the log format is text or json, got '\(value)'")
+        }
+        jsonLogs = value == "json"
     }
 
     mutating func setMetricsListen(_ value: String) throws {

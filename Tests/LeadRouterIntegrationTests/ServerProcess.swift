@@ -27,7 +27,10 @@ final class ServerProcess: Sendable {
     /// Starts the server on a free port and waits for its `listening on` line (and its `metrics on`
     /// line, with `--metrics`). Every wait here and below leaves the cooperative pool's threads to the
     /// other tests (see ``onOwnThread(_:)``).
-    static func start(data: String, config: String? = nil, arguments: [String] = []) async throws -> ServerProcess {
+    /// - Parameter errorLog: a file for the server's standard error (its log); discarded if `nil`.
+    static func start(data: String, config: String? = nil, arguments: [String] = [], errorLog: String? = nil)
+        async throws -> ServerProcess
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments =
@@ -35,7 +38,12 @@ final class ServerProcess: Sendable {
             + (config.map { ["--config", $0] } ?? []) + arguments
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if let errorLog {
+            _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: errorLog)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         let seen = Mutex("")
         output.fileHandleForReading.readabilityHandler = { handle in
             let chunk = String(decoding: handle.availableData, as: UTF8.self)
