@@ -4,6 +4,7 @@ import LeadRouterCore
 import LeadRouterStorage
 import LeadRouterWire
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -21,7 +22,8 @@ public final class LeadRouterServer: Service, Sendable {
     private let state: ServerState
     private let bound: EventLoopPromise<SocketAddress>
     private let metricsBound: EventLoopPromise<SocketAddress?>
-    private let tlsContext: NIOSSLContext?
+    /// The TLS context new connections get; a reload may replace it (certificates rotate).
+    private let tlsContext: NIOLockedValueBox<NIOSSLContext?>
     private let onListening: @Sendable (SocketAddress) -> Void
 
     /// Builds the server; with storage configured, first recovers the state from the data folder
@@ -48,7 +50,7 @@ public final class LeadRouterServer: Service, Sendable {
         }
         // Loaded and opened before any thread starts: a file that cannot be read or written stops the
         // server here, with its path.
-        tlsContext = try configuration.tls?.makeContext()
+        tlsContext = NIOLockedValueBox(try configuration.tls?.makeContext())
         let auditPath =
             configuration.auditLogPath
             ?? configuration.storage.map { ($0.directory as NSString).appendingPathComponent("audit.log") }
@@ -112,6 +114,24 @@ public final class LeadRouterServer: Service, Sendable {
         for connection in state.connections.all where connection.clientName.withLockedValue({ $0 }) == clientName {
             connection.drain()
         }
+    }
+
+    /// Replaces the tokens and the TLS files (SIGHUP in `leadrouter serve`), without a restart: new
+    /// connections get the new certificate; every open connection keeps its place if its token is
+    /// still accepted (with the token's roles as now configured) and is ended with UNAUTHENTICATED if
+    /// not. Throws, changing nothing, if a TLS file cannot be loaded or TLS would be turned on or off
+    /// (which takes a restart: clients must change with it).
+    public func reload(access: AccessControl?, tls: ServerTLS?) throws {
+        guard (tls == nil) == (configuration.tls == nil) else {
+            throw AccessError("TLS cannot be turned \(tls == nil ? "off" : "on") by a reload; restart the server")
+        }
+        let context = try tls?.makeContext()
+        if let context { tlsContext.withLockedValue { $0 = context } }
+        state.access.withLockedValue { $0 = access }
+        for connection in state.connections.all { connection.reauthorize(access) }
+        logger.notice(
+            "reloaded tokens and TLS files",
+            metadata: ["tokens": "\(access?.count ?? 0)", "tls": "\(tls != nil)"])
     }
 
     /// The address the server listens on, once it does (the real port when configured with port 0).
@@ -200,8 +220,8 @@ public final class LeadRouterServer: Service, Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 << 10, high: 256 << 10))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tlsContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    if let context = tlsContext.withLockedValue({ $0 }) {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
                     }
                     let output = FrameCoalescer()
                     // Idle means nothing read: with `allTimeout`, the handler also made a promise, a

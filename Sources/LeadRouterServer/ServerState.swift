@@ -22,6 +22,8 @@ final class ServerState: Sendable {
     let gate: DurabilityGate?
     let metrics: ServerMetrics
     let audit: AuditLog
+    /// The tokens accepted now: the configuration's, until a reload replaces them. Read once per HELLO.
+    let access: NIOLockedValueBox<AccessControl?>
 
     init(
         engine: RoutingEngine, configuration: ServerConfiguration, logger: Logger, streams: StreamHub,
@@ -36,6 +38,7 @@ final class ServerState: Sendable {
         self.gate = gate
         self.metrics = metrics
         self.audit = audit
+        self.access = NIOLockedValueBox(configuration.access)
         self.connections = ConnectionRegistry(limit: configuration.limits.maximumConnections)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import LeadRouterServer
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 @main
 struct LeadRouterCommand: AsyncParsableCommand {
@@ -82,9 +83,26 @@ struct Serve: AsyncParsableCommand {
                     Data("metrics on http://\(address.ipAddress ?? host):\(address.port ?? 0)/metrics\n".utf8))
             }
         }
+        reloadOnHangUp(server, configFile: config, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// SIGHUP re-reads the config file's `tokens:` and `tls:` and hands them to the running server
+    /// (``LeadRouterServer/reload(access:tls:)``); everything else in the file takes a restart. A file
+    /// that no longer reads, or files that do not load, leave the server as it was, with an error logged.
+    private func reloadOnHangUp(_ server: LeadRouterServer, configFile: String?, logger: Logger) {
+        Task {
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                do {
+                    let settings = try ServerSettings.load(file: configFile)
+                    try server.reload(access: settings.server.access, tls: settings.server.tls)
+                } catch {
+                    logger.error("reload refused, nothing changed: \(error)")
+                }
+            }
+        }
     }
 }

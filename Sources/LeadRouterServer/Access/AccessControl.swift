@@ -41,6 +41,9 @@ public struct AccessControl: Sendable {
         self.grants = grants
     }
 
+    /// How many tokens are accepted.
+    public var count: Int { grants.count }
+
     /// The grant a HELLO's token carries, or why the connection is refused.
     func authenticate(_ token: String) -> Result<Grant, RPCError> {
         if token.isEmpty {

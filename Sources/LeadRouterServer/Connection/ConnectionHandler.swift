@@ -36,6 +36,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// What the HELLO's token allows, when the server takes tokens (``AccessControl``).
     private var grant: AccessControl.Grant?
+    /// The HELLO's token, for holding the connection to the tokens accepted after a reload.
+    private var token = ""
     private var clientName = ""
     private var peer = "?"
 
@@ -56,6 +58,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let handle = ConnectionHandle(channel: channel) {
             channel.eventLoop.execute { loopBound.value.drain(channel: channel) }
+        } reauthorize: { access in
+            channel.eventLoop.execute { loopBound.value.reauthorize(channel: channel, access) }
         }
         peer = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         logger[metadataKey: "peer"] = "\(peer)"
@@ -168,7 +172,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     // MARK: handshake
 
     private func greet(context: ChannelHandlerContext, _ frame: Frame) {
-        switch Handshake.answer(frame, configuration: server.configuration) {
+        switch Handshake.answer(
+            frame, configuration: server.configuration, access: server.access.withLockedValue { $0 })
+        {
         case .failure(let refused):
             if let name = refused.clientName {
                 clientName = name
@@ -179,6 +185,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             greeted = true
             clientName = accepted.clientName
             grant = accepted.grant
+            token = accepted.token
             logger[metadataKey: "client"] = "\(accepted.clientName)"
             handle?.clientName.withLockedValue { $0 = accepted.clientName }
             output.append(accepted.reply)
@@ -445,6 +452,29 @@ final class ConnectionHandler: ChannelInboundHandler {
         for stream in streams.values { stream.finish(rpcError) }
         context.writeAndFlush(wrapOutboundOut(Frame(type: .goAway, callID: 0, payload: rpcError.status.payload())))
             .assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// After the server's tokens were reloaded: the connection's token keeps its place with its new
+    /// roles, or the connection ends with UNAUTHENTICATED (its streams too) if the token is gone.
+    private func reauthorize(channel: any Channel, _ access: AccessControl?) {
+        guard greeted, !closing,
+            let context = try? channel.pipeline.syncOperations.context(handlerType: ConnectionHandler.self)
+        else { return }
+        guard let access else {
+            grant = nil
+            return
+        }
+        switch access.authenticate(token) {
+        case .success(let renewed): grant = renewed
+        case .failure(let refusal):
+            let revoked = RPCError(
+                .unauthenticated,
+                token.isEmpty
+                    ? refusal.message
+                    : "this connection's token is no longer accepted (the server's tokens were reloaded)")
+            audit("HELLO", outcome: revoked.code, detail: revoked.message)
+            goAway(context: context, revoked)
+        }
     }
 
     /// Graceful shutdown: end every stream with UNAVAILABLE, say GOAWAY, close.

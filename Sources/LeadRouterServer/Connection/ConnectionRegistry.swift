@@ -36,9 +36,15 @@ final class ConnectionHandle: Sendable {
     let drain: @Sendable () -> Void
     /// The name the client gave in its HELLO.
     let clientName = NIOLockedValueBox("")
+    /// Runs on the connection's loop: holds the connection to the tokens now accepted (after a reload).
+    let reauthorize: @Sendable (AccessControl?) -> Void
 
-    init(channel: any Channel, drain: @escaping @Sendable () -> Void) {
+    init(
+        channel: any Channel, drain: @escaping @Sendable () -> Void,
+        reauthorize: @escaping @Sendable (AccessControl?) -> Void
+    ) {
         self.channel = channel
         self.drain = drain
+        self.reauthorize = reauthorize
     }
 }

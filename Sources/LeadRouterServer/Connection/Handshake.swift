@@ -4,6 +4,7 @@ import LeadRouterWire
 enum Handshake {
     struct Accepted {
         let clientName: String
+        let token: String
         /// What the token allows; `nil` on a server without tokens.
         let grant: AccessControl.Grant?
         let reply: Frame
@@ -15,7 +16,10 @@ enum Handshake {
         let clientName: String?
     }
 
-    static func answer(_ frame: Frame, configuration: ServerConfiguration) -> Result<Accepted, Refused> {
+    /// - Parameter access: the tokens accepted now (``ServerState/access``), `nil` for none asked.
+    static func answer(_ frame: Frame, configuration: ServerConfiguration, access: AccessControl?)
+        -> Result<Accepted, Refused>
+    {
         guard frame.type == .hello else {
             return .failure(
                 Refused(
@@ -38,7 +42,7 @@ enum Handshake {
                     ), clientName: nil))
         }
         var grant: AccessControl.Grant?
-        if let access = configuration.access {
+        if let access {
             switch access.authenticate(hello.token) {
             case .success(let granted): grant = granted
             case .failure(let refusal): return .failure(Refused(error: refusal, clientName: hello.clientName))
@@ -51,7 +55,7 @@ enum Handshake {
         reply.maxConcurrentCalls = UInt32(configuration.limits.maximumConcurrentCalls)
         return .success(
             Accepted(
-                clientName: hello.clientName, grant: grant,
+                clientName: hello.clientName, token: hello.token, grant: grant,
                 reply: Frame(type: .helloOK, callID: 0, payload: reply.payload())))
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the test certificates (valid for a hundred years): a CA that signs the server's
-# certificate (localhost, 127.0.0.1) and a client's, and another CA that signs a stranger's. The CAs'
+# certificate (localhost, 127.0.0.1) and a client's, and another CA that signs a stranger's and a
+# second server certificate (for certificate rotation). The CAs'
 # keys are thrown away. Run from this folder; the tests only read the files.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -38,3 +39,4 @@ ca other-ca "Some other CA"
 certificate server ca server localhost
 certificate client ca client dialer-7
 certificate stranger other-ca client stranger
+certificate server-other other-ca server localhost
