@@ -13,8 +13,6 @@ final class ServerState: Sendable {
     let streams: StreamHub
     let calls: CallQueues
     let connections: ConnectionRegistry
-    /// The text of the applied policy, for `GetPolicy` (admin path only).
-    let policyText = NIOLockedValueBox<String>("")
     let draining = ManagedAtomic<Bool>(false)
     /// Present with durable storage.
     let journal: JournalWriter?

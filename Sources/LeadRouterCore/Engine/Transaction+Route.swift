@@ -48,6 +48,19 @@ extension Transaction {
     ) -> AssignmentTable.Box? {
         let rule = compiled.rule
         let priority = (lead.score ?? 0) + rule.priority
+        if let hours = state.policy.policy.callingHours {
+            if let hold = hours.hold(lead, at: now) {
+                guard queueIfUnplaced else { return nil }
+                explanation.outcome = .queued
+                explanation.notes.append(hold)
+                return emitQueued(
+                    QueuedLead(lead: lead, rule: rule.name, priority: priority, explanation: explanation),
+                    key: newLeadKey ?? AssignmentTable.Key(lead.id), isNew: newLeadKey != nil)
+            }
+            if let zone = hours.unknownZone(of: lead) {
+                explanation.notes.append("time zone '\(zone)' is unknown: the calling hours were not applied")
+            }
+        }
         // The decider's copy of the state must be gone before `emit` changes it, or every change copies.
         let pick = RouteDecider(state: state, now: now, detailed: detailed)
             .decide(lead, rule: compiled, escalated: escalated, excluded: excluded, into: &explanation)

@@ -15,12 +15,21 @@ public struct Policy: Hashable, Sendable, Codable {
     public var rules: [Rule]
     public var defaultRule: Rule
     public var performance: PerformanceBounds
+    /// When leads may be offered, in each lead's own time zone; `nil` (the default) at any time.
+    public var callingHours: CallingHours?
+    /// The YAML this policy was applied from, as written (comments and all), for `GetPolicy`; it
+    /// travels with the policy into the journal and snapshots, so a restarted server still has it.
+    public var text: String?
 
-    public init(version: String, rules: [Rule], defaultRule: Rule, performance: PerformanceBounds = .init()) {
+    public init(
+        version: String, rules: [Rule], defaultRule: Rule, performance: PerformanceBounds = .init(),
+        callingHours: CallingHours? = nil
+    ) {
         self.version = version
         self.rules = rules
         self.defaultRule = defaultRule
         self.performance = performance
+        self.callingHours = callingHours
     }
 
     /// Until a policy is applied every lead goes round-robin to everyone.

@@ -33,7 +33,10 @@ public struct PolicyParser {
             fail("policy", nil, "not valid YAML: \(error)")
             return nil
         }
-        guard let mapping = mapping(root, "policy", allowed: ["version", "rules", "default", "performance"]) else {
+        guard
+            let mapping = mapping(
+                root, "policy", allowed: ["version", "rules", "default", "performance", "calling_hours"])
+        else {
             return nil
         }
         let version = string(mapping["version"], "version") ?? ""
@@ -57,8 +60,35 @@ public struct PolicyParser {
             performance.floor = number(bounds["floor"], "performance.floor") ?? performance.floor
             performance.cap = number(bounds["cap"], "performance.cap") ?? performance.cap
         }
+        let callingHours = mapping["calling_hours"].flatMap { parseCallingHours($0) }
         guard let defaultRule else { return nil }
-        return Policy(version: version, rules: rules, defaultRule: defaultRule, performance: performance)
+        return Policy(
+            version: version, rules: rules, defaultRule: defaultRule, performance: performance,
+            callingHours: callingHours)
+    }
+
+    /// `calling_hours: {start: "08:00", end: "21:00", time_zone_field: time_zone}`.
+    private mutating func parseCallingHours(_ node: Node) -> CallingHours? {
+        guard let map = mapping(node, "calling_hours", allowed: ["start", "end", "time_zone_field"]) else { return nil }
+        var bounds: [Int] = []
+        for key in ["start", "end"] {
+            let path = "calling_hours.\(key)"
+            guard let text = string(map[key], path) else {
+                if map[key] == nil { fail(path, node.mark?.line, "calling hours need a start and an end, as HH:MM") }
+                return nil
+            }
+            guard let minute = CallingHours.minute(of: text) else {
+                fail(path, map[key]?.mark?.line, "'\(text)' is not a time of day as HH:MM (e.g. 08:00, 21:30)")
+                return nil
+            }
+            bounds.append(minute)
+        }
+        guard bounds[0] != bounds[1] else {
+            fail("calling_hours", node.mark?.line, "start and end are the same: leads could never be offered")
+            return nil
+        }
+        let field = map["time_zone_field"].flatMap { string($0, "calling_hours.time_zone_field") } ?? "time_zone"
+        return CallingHours(startMinute: bounds[0], endMinute: bounds[1], timeZoneField: field)
     }
 
     private static let ruleKeys: Set<String> = [

@@ -18,9 +18,9 @@ enum PolicyCalls {
 
     static let apply: UnaryMethod = { call in
         let text = try Leadrouter_V1_PolicyText(payload: call.payload)
-        let policy = try PolicyParser.parse(text.yaml)
+        var policy = try PolicyParser.parse(text.yaml)
+        policy.text = text.yaml
         let warnings = try call.engine.applyPolicy(policy)
-        call.server.policyText.withLockedValue { $0 = text.yaml }
         var reply = Leadrouter_V1_PolicyReply()
         reply.version = policy.version
         reply.applied = true
@@ -30,9 +30,9 @@ enum PolicyCalls {
 
     static let get: UnaryMethod = { call in
         var reply = Leadrouter_V1_PolicyReply()
-        reply.version = call.engine.state.policy.policy.version
+        reply.version = call.engine.read { $0.policy.policy.version }
         reply.applied = true
-        reply.yaml = call.server.policyText.withLockedValue { $0 }
+        reply.yaml = call.engine.read { $0.policy.policy.text } ?? ""
         return reply.payload()
     }
 
