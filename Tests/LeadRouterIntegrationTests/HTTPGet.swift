@@ -10,20 +10,18 @@ struct HTTPReply: Sendable {
     /// `GET` by default; the connection is closed after the reply.
     static func fetch(port: Int, path: String, method: String = "GET") async throws -> HTTPReply {
         let raw = try await onOwnThread { () -> Result<String, POSIXError> in
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(descriptor) }
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            let descriptor: Int32
+            do {
+                descriptor = try LoopbackSocket.connect(port: port) { descriptor in
+                    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+                    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 }
+            } catch let error as POSIXError {
+                return .failure(error)
+            } catch {
+                return .failure(POSIXError(.ECONNREFUSED))
             }
-            guard connected == 0 else { return .failure(POSIXError(POSIXErrorCode(rawValue: errno) ?? .ECONNREFUSED)) }
+            defer { close(descriptor) }
             let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
             _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             var received: [UInt8] = []
