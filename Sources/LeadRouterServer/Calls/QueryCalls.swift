@@ -105,38 +105,20 @@ enum QueryCalls {
         return (at(0.5), at(0.99))
     }
 
-    /// Each rep's load and share of the leads given through the pools they belong to, against the
-    /// share their weight entitles them to.
+    /// Each rep's load, and their share of the leads given through the pools they belong to against
+    /// the share their weight entitles them to.
     private static func repStats(_ state: EngineState) -> [Leadrouter_V1_RepStats] {
-        var received: [RepID: Int] = [:]
-        var poolTotals: [RepID: Int] = [:]
-        var weightShare: [RepID: Double] = [:]
-        var poolsOfRep: [RepID: Int] = [:]
-        for poolKey in state.pools.keys {
-            let ledger = state.ledger(pool: poolKey.name)
-            let total = ledger.values.reduce(0) { $0 + $1.received }
-            let totalWeight = ledger.keys.reduce(0.0) { $0 + (state.roster.reps[$1]?.weight ?? 0) }
-            for (rep, entry) in ledger {
-                received[rep, default: 0] += entry.received
-                poolTotals[rep, default: 0] += total
-                if totalWeight > 0 {
-                    weightShare[rep, default: 0] += (state.roster.reps[rep]?.weight ?? 0) / totalWeight
-                }
-                poolsOfRep[rep, default: 0] += 1
-            }
-        }
-        return state.roster.reps.keys.sorted().map { id in
+        FairnessShares.of(state).map { fairness in
             var stats = Leadrouter_V1_RepStats()
-            stats.rep = id
-            if let live = state.presence[id], let profile = state.roster.reps[id] {
+            stats.rep = fairness.rep
+            if let live = state.presence[fairness.rep], let profile = state.roster.reps[fairness.rep] {
                 stats.status = live.status.rawValue
                 stats.openAssignments = Int32(live.openAssignments)
                 stats.capacity = Int32(live.capacity(of: profile))
             }
-            stats.received = Int32(received[id] ?? 0)
-            let total = poolTotals[id] ?? 0
-            stats.share = total > 0 ? Double(stats.received) / Double(total) : 0
-            stats.target = poolsOfRep[id].map { (weightShare[id] ?? 0) / Double($0) } ?? 0
+            stats.received = Int32(fairness.received)
+            stats.share = fairness.share
+            stats.target = fairness.target
             return stats
         }
     }
