@@ -105,6 +105,14 @@ extension LeadRouterClient {
         return try await call("DryRun", request, as: Leadrouter_V1_DryRunReply.self).explanation
     }
 
+    /// Replays recorded traffic against a candidate policy (`policy_yaml` in the request); nothing
+    /// changes. A long window takes seconds: give it a timeout to match.
+    public func replayPolicy(_ request: Leadrouter_V1_ReplayRequest, timeout: Duration? = nil) async throws
+        -> Leadrouter_V1_ReplayReply
+    {
+        try await call("ReplayPolicy", request, timeout: timeout)
+    }
+
     public func getAssignment(_ leadID: String) async throws -> Leadrouter_V1_Assignment {
         var request = Leadrouter_V1_GetAssignmentRequest()
         request.leadID = leadID

@@ -13,7 +13,7 @@ import Synchronization
 /// out of the folder (``DataFolderLock``).
 public final class JournalStore: Sendable {
     public let path: String
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     private let logger: Logger
     private let lock: DataFolderLock
     let checkpointer: WALCheckpointer

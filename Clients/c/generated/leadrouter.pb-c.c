@@ -1696,6 +1696,186 @@ void   leadrouter__v1__dry_run_reply__free_unpacked
   assert(message->base.descriptor == &leadrouter__v1__dry_run_reply__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   leadrouter__v1__replay_request__init
+                     (Leadrouter__V1__ReplayRequest         *message)
+{
+  static const Leadrouter__V1__ReplayRequest init_value = LEADROUTER__V1__REPLAY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t leadrouter__v1__replay_request__get_packed_size
+                     (const Leadrouter__V1__ReplayRequest *message)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t leadrouter__v1__replay_request__pack
+                     (const Leadrouter__V1__ReplayRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t leadrouter__v1__replay_request__pack_to_buffer
+                     (const Leadrouter__V1__ReplayRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Leadrouter__V1__ReplayRequest *
+       leadrouter__v1__replay_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Leadrouter__V1__ReplayRequest *)
+     protobuf_c_message_unpack (&leadrouter__v1__replay_request__descriptor,
+                                allocator, len, data);
+}
+void   leadrouter__v1__replay_request__free_unpacked
+                     (Leadrouter__V1__ReplayRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &leadrouter__v1__replay_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   leadrouter__v1__replay_outcome__init
+                     (Leadrouter__V1__ReplayOutcome         *message)
+{
+  static const Leadrouter__V1__ReplayOutcome init_value = LEADROUTER__V1__REPLAY_OUTCOME__INIT;
+  *message = init_value;
+}
+size_t leadrouter__v1__replay_outcome__get_packed_size
+                     (const Leadrouter__V1__ReplayOutcome *message)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_outcome__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t leadrouter__v1__replay_outcome__pack
+                     (const Leadrouter__V1__ReplayOutcome *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_outcome__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t leadrouter__v1__replay_outcome__pack_to_buffer
+                     (const Leadrouter__V1__ReplayOutcome *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_outcome__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Leadrouter__V1__ReplayOutcome *
+       leadrouter__v1__replay_outcome__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Leadrouter__V1__ReplayOutcome *)
+     protobuf_c_message_unpack (&leadrouter__v1__replay_outcome__descriptor,
+                                allocator, len, data);
+}
+void   leadrouter__v1__replay_outcome__free_unpacked
+                     (Leadrouter__V1__ReplayOutcome *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &leadrouter__v1__replay_outcome__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   leadrouter__v1__replay_change__init
+                     (Leadrouter__V1__ReplayChange         *message)
+{
+  static const Leadrouter__V1__ReplayChange init_value = LEADROUTER__V1__REPLAY_CHANGE__INIT;
+  *message = init_value;
+}
+size_t leadrouter__v1__replay_change__get_packed_size
+                     (const Leadrouter__V1__ReplayChange *message)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_change__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t leadrouter__v1__replay_change__pack
+                     (const Leadrouter__V1__ReplayChange *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_change__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t leadrouter__v1__replay_change__pack_to_buffer
+                     (const Leadrouter__V1__ReplayChange *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_change__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Leadrouter__V1__ReplayChange *
+       leadrouter__v1__replay_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Leadrouter__V1__ReplayChange *)
+     protobuf_c_message_unpack (&leadrouter__v1__replay_change__descriptor,
+                                allocator, len, data);
+}
+void   leadrouter__v1__replay_change__free_unpacked
+                     (Leadrouter__V1__ReplayChange *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &leadrouter__v1__replay_change__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   leadrouter__v1__replay_reply__init
+                     (Leadrouter__V1__ReplayReply         *message)
+{
+  static const Leadrouter__V1__ReplayReply init_value = LEADROUTER__V1__REPLAY_REPLY__INIT;
+  *message = init_value;
+}
+size_t leadrouter__v1__replay_reply__get_packed_size
+                     (const Leadrouter__V1__ReplayReply *message)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t leadrouter__v1__replay_reply__pack
+                     (const Leadrouter__V1__ReplayReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t leadrouter__v1__replay_reply__pack_to_buffer
+                     (const Leadrouter__V1__ReplayReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &leadrouter__v1__replay_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Leadrouter__V1__ReplayReply *
+       leadrouter__v1__replay_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Leadrouter__V1__ReplayReply *)
+     protobuf_c_message_unpack (&leadrouter__v1__replay_reply__descriptor,
+                                allocator, len, data);
+}
+void   leadrouter__v1__replay_reply__free_unpacked
+                     (Leadrouter__V1__ReplayReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &leadrouter__v1__replay_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   leadrouter__v1__get_assignment_request__init
                      (Leadrouter__V1__GetAssignmentRequest         *message)
 {
@@ -5042,6 +5222,535 @@ const ProtobufCMessageDescriptor leadrouter__v1__dry_run_reply__descriptor =
   (ProtobufCMessageInit) leadrouter__v1__dry_run_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor leadrouter__v1__replay_request__field_descriptors[5] =
+{
+  {
+    "policy_yaml",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayRequest, policy_yaml),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from_seq",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayRequest, from_seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "since_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayRequest, since_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_events",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayRequest, max_events),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changes_listed",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayRequest, changes_listed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned leadrouter__v1__replay_request__field_indices_by_name[] = {
+  4,   /* field[4] = changes_listed */
+  1,   /* field[1] = from_seq */
+  3,   /* field[3] = max_events */
+  0,   /* field[0] = policy_yaml */
+  2,   /* field[2] = since_ms */
+};
+static const ProtobufCIntRange leadrouter__v1__replay_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor leadrouter__v1__replay_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "leadrouter.v1.ReplayRequest",
+  "ReplayRequest",
+  "Leadrouter__V1__ReplayRequest",
+  "leadrouter.v1",
+  sizeof(Leadrouter__V1__ReplayRequest),
+  5,
+  leadrouter__v1__replay_request__field_descriptors,
+  leadrouter__v1__replay_request__field_indices_by_name,
+  1,  leadrouter__v1__replay_request__number_ranges,
+  (ProtobufCMessageInit) leadrouter__v1__replay_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor leadrouter__v1__replay_outcome__field_descriptors[15] =
+{
+  {
+    "leads",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, leads),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offered_on_arrival",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, offered_on_arrival),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "queued_on_arrival",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, queued_on_arrival),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "never_offered",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, never_offered),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offers",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, offers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accepted",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, accepted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sla_misses",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, sla_misses),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "escalations",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, escalations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_to_assign_p50_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, time_to_assign_p50_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_to_assign_p90_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, time_to_assign_p90_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_to_accept_p50_ms",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, time_to_accept_p50_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_to_accept_p90_ms",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, time_to_accept_p90_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fairness_gap_mean",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, fairness_gap_mean),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fairness_gap_max",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayOutcome, fairness_gap_max),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reps",
+    15,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Leadrouter__V1__ReplayOutcome, n_reps),
+    offsetof(Leadrouter__V1__ReplayOutcome, reps),
+    &leadrouter__v1__rep_stats__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned leadrouter__v1__replay_outcome__field_indices_by_name[] = {
+  5,   /* field[5] = accepted */
+  7,   /* field[7] = escalations */
+  13,   /* field[13] = fairness_gap_max */
+  12,   /* field[12] = fairness_gap_mean */
+  0,   /* field[0] = leads */
+  3,   /* field[3] = never_offered */
+  1,   /* field[1] = offered_on_arrival */
+  4,   /* field[4] = offers */
+  2,   /* field[2] = queued_on_arrival */
+  14,   /* field[14] = reps */
+  6,   /* field[6] = sla_misses */
+  10,   /* field[10] = time_to_accept_p50_ms */
+  11,   /* field[11] = time_to_accept_p90_ms */
+  8,   /* field[8] = time_to_assign_p50_ms */
+  9,   /* field[9] = time_to_assign_p90_ms */
+};
+static const ProtobufCIntRange leadrouter__v1__replay_outcome__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 15 }
+};
+const ProtobufCMessageDescriptor leadrouter__v1__replay_outcome__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "leadrouter.v1.ReplayOutcome",
+  "ReplayOutcome",
+  "Leadrouter__V1__ReplayOutcome",
+  "leadrouter.v1",
+  sizeof(Leadrouter__V1__ReplayOutcome),
+  15,
+  leadrouter__v1__replay_outcome__field_descriptors,
+  leadrouter__v1__replay_outcome__field_indices_by_name,
+  1,  leadrouter__v1__replay_outcome__number_ranges,
+  (ProtobufCMessageInit) leadrouter__v1__replay_outcome__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor leadrouter__v1__replay_change__field_descriptors[3] =
+{
+  {
+    "lead_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayChange, lead_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "live_rep",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayChange, live_rep),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "candidate_rep",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayChange, candidate_rep),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned leadrouter__v1__replay_change__field_indices_by_name[] = {
+  2,   /* field[2] = candidate_rep */
+  0,   /* field[0] = lead_id */
+  1,   /* field[1] = live_rep */
+};
+static const ProtobufCIntRange leadrouter__v1__replay_change__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor leadrouter__v1__replay_change__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "leadrouter.v1.ReplayChange",
+  "ReplayChange",
+  "Leadrouter__V1__ReplayChange",
+  "leadrouter.v1",
+  sizeof(Leadrouter__V1__ReplayChange),
+  3,
+  leadrouter__v1__replay_change__field_descriptors,
+  leadrouter__v1__replay_change__field_indices_by_name,
+  1,  leadrouter__v1__replay_change__number_ranges,
+  (ProtobufCMessageInit) leadrouter__v1__replay_change__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor leadrouter__v1__replay_reply__field_descriptors[10] =
+{
+  {
+    "first_seq",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayReply, first_seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_seq",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayReply, last_seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayReply, from_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayReply, to_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "candidate_version",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayReply, candidate_version),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayReply, recorded),
+    &leadrouter__v1__replay_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "live",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayReply, live),
+    &leadrouter__v1__replay_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "candidate",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayReply, candidate),
+    &leadrouter__v1__replay_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changed_leads",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayReply, changed_leads),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changes",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Leadrouter__V1__ReplayReply, n_changes),
+    offsetof(Leadrouter__V1__ReplayReply, changes),
+    &leadrouter__v1__replay_change__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned leadrouter__v1__replay_reply__field_indices_by_name[] = {
+  7,   /* field[7] = candidate */
+  4,   /* field[4] = candidate_version */
+  8,   /* field[8] = changed_leads */
+  9,   /* field[9] = changes */
+  0,   /* field[0] = first_seq */
+  2,   /* field[2] = from_ms */
+  1,   /* field[1] = last_seq */
+  6,   /* field[6] = live */
+  5,   /* field[5] = recorded */
+  3,   /* field[3] = to_ms */
+};
+static const ProtobufCIntRange leadrouter__v1__replay_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor leadrouter__v1__replay_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "leadrouter.v1.ReplayReply",
+  "ReplayReply",
+  "Leadrouter__V1__ReplayReply",
+  "leadrouter.v1",
+  sizeof(Leadrouter__V1__ReplayReply),
+  10,
+  leadrouter__v1__replay_reply__field_descriptors,
+  leadrouter__v1__replay_reply__field_indices_by_name,
+  1,  leadrouter__v1__replay_reply__number_ranges,
+  (ProtobufCMessageInit) leadrouter__v1__replay_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor leadrouter__v1__get_assignment_request__field_descriptors[1] =
 {
   {
@@ -5917,7 +6626,7 @@ const ProtobufCEnumDescriptor leadrouter__v1__rep_status__descriptor =
   leadrouter__v1__rep_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor leadrouter__v1__lead_router__method_descriptors[20] =
+static const ProtobufCMethodDescriptor leadrouter__v1__lead_router__method_descriptors[21] =
 {
   { "Route", &leadrouter__v1__route_request__descriptor, &leadrouter__v1__route_reply__descriptor },
   { "Reassign", &leadrouter__v1__reassign_request__descriptor, &leadrouter__v1__route_reply__descriptor },
@@ -5934,6 +6643,7 @@ static const ProtobufCMethodDescriptor leadrouter__v1__lead_router__method_descr
   { "ApplyPolicy", &leadrouter__v1__policy_text__descriptor, &leadrouter__v1__policy_reply__descriptor },
   { "GetPolicy", &leadrouter__v1__get_policy_request__descriptor, &leadrouter__v1__policy_reply__descriptor },
   { "DryRun", &leadrouter__v1__dry_run_request__descriptor, &leadrouter__v1__dry_run_reply__descriptor },
+  { "ReplayPolicy", &leadrouter__v1__replay_request__descriptor, &leadrouter__v1__replay_reply__descriptor },
   { "GetAssignment", &leadrouter__v1__get_assignment_request__descriptor, &leadrouter__v1__assignment_reply__descriptor },
   { "ListAssignments", &leadrouter__v1__list_assignments_request__descriptor, &leadrouter__v1__list_assignments_reply__descriptor },
   { "GetStats", &leadrouter__v1__stats_request__descriptor, &leadrouter__v1__stats_reply__descriptor },
@@ -5945,19 +6655,20 @@ const unsigned leadrouter__v1__lead_router__method_indices_by_name[] = {
   12,        /* ApplyPolicy */
   5,        /* Complete */
   14,        /* DryRun */
-  15,        /* GetAssignment */
+  16,        /* GetAssignment */
   13,        /* GetPolicy */
-  17,        /* GetStats */
-  18,        /* Health */
-  16,        /* ListAssignments */
+  18,        /* GetStats */
+  19,        /* Health */
+  17,        /* ListAssignments */
   8,        /* ListReps */
   1,        /* Reassign */
   7,        /* RemoveRep */
+  15,        /* ReplayPolicy */
   0,        /* Route */
   10,        /* SetAccountOwners */
   2,        /* SetAvailability */
   9,        /* SetTerritories */
-  19,        /* Snapshot */
+  20,        /* Snapshot */
   3,        /* StreamAssignments */
   6,        /* UpsertReps */
   11         /* ValidatePolicy */
@@ -5969,7 +6680,7 @@ const ProtobufCServiceDescriptor leadrouter__v1__lead_router__descriptor =
   "LeadRouter",
   "Leadrouter__V1__LeadRouter",
   "leadrouter.v1",
-  20,
+  21,
   leadrouter__v1__lead_router__method_descriptors,
   leadrouter__v1__lead_router__method_indices_by_name
 };
@@ -6093,13 +6804,21 @@ void leadrouter__v1__lead_router__dry_run(ProtobufCService *service,
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
   service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void leadrouter__v1__lead_router__replay_policy(ProtobufCService *service,
+                                                const Leadrouter__V1__ReplayRequest *input,
+                                                Leadrouter__V1__ReplayReply_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void leadrouter__v1__lead_router__get_assignment(ProtobufCService *service,
                                                  const Leadrouter__V1__GetAssignmentRequest *input,
                                                  Leadrouter__V1__AssignmentReply_Closure closure,
                                                  void *closure_data)
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__list_assignments(ProtobufCService *service,
                                                    const Leadrouter__V1__ListAssignmentsRequest *input,
@@ -6107,7 +6826,7 @@ void leadrouter__v1__lead_router__list_assignments(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__get_stats(ProtobufCService *service,
                                             const Leadrouter__V1__StatsRequest *input,
@@ -6115,7 +6834,7 @@ void leadrouter__v1__lead_router__get_stats(ProtobufCService *service,
                                             void *closure_data)
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__health(ProtobufCService *service,
                                          const Leadrouter__V1__HealthRequest *input,
@@ -6123,7 +6842,7 @@ void leadrouter__v1__lead_router__health(ProtobufCService *service,
                                          void *closure_data)
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__snapshot(ProtobufCService *service,
                                            const Leadrouter__V1__SnapshotRequest *input,
@@ -6131,7 +6850,7 @@ void leadrouter__v1__lead_router__snapshot(ProtobufCService *service,
                                            void *closure_data)
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__init (Leadrouter__V1__LeadRouter_Service *service,
                                         Leadrouter__V1__LeadRouter_ServiceDestroy destroy)

@@ -56,6 +56,10 @@ typedef struct Leadrouter__V1__PolicyReply Leadrouter__V1__PolicyReply;
 typedef struct Leadrouter__V1__GetPolicyRequest Leadrouter__V1__GetPolicyRequest;
 typedef struct Leadrouter__V1__DryRunRequest Leadrouter__V1__DryRunRequest;
 typedef struct Leadrouter__V1__DryRunReply Leadrouter__V1__DryRunReply;
+typedef struct Leadrouter__V1__ReplayRequest Leadrouter__V1__ReplayRequest;
+typedef struct Leadrouter__V1__ReplayOutcome Leadrouter__V1__ReplayOutcome;
+typedef struct Leadrouter__V1__ReplayChange Leadrouter__V1__ReplayChange;
+typedef struct Leadrouter__V1__ReplayReply Leadrouter__V1__ReplayReply;
 typedef struct Leadrouter__V1__GetAssignmentRequest Leadrouter__V1__GetAssignmentRequest;
 typedef struct Leadrouter__V1__ListAssignmentsRequest Leadrouter__V1__ListAssignmentsRequest;
 typedef struct Leadrouter__V1__ListAssignmentsReply Leadrouter__V1__ListAssignmentsReply;
@@ -706,6 +710,131 @@ struct  Leadrouter__V1__DryRunReply
 #define LEADROUTER__V1__DRY_RUN_REPLY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__dry_run_reply__descriptor) \
     , NULL }
+
+
+/*
+ * Replays recorded traffic against a candidate policy without changing anything (see docs/POLICY.md).
+ */
+struct  Leadrouter__V1__ReplayRequest
+{
+  ProtobufCMessage base;
+  /*
+   * the candidate policy
+   */
+  char *policy_yaml;
+  /*
+   * replay the events after this one; 0: see since_ms
+   */
+  uint64_t from_seq;
+  /*
+   * or the events from this time on; neither: every event still kept
+   */
+  int64_t since_ms;
+  /*
+   * refuse a longer window (default 1,000,000)
+   */
+  uint32_t max_events;
+  /*
+   * leads routed differently to list (default 20)
+   */
+  uint32_t changes_listed;
+};
+#define LEADROUTER__V1__REPLAY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__replay_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+
+
+struct  Leadrouter__V1__ReplayOutcome
+{
+  ProtobufCMessage base;
+  /*
+   * arrivals in the window
+   */
+  uint32_t leads;
+  uint32_t offered_on_arrival;
+  uint32_t queued_on_arrival;
+  /*
+   * arrivals still waiting at the window's end
+   */
+  uint32_t never_offered;
+  /*
+   * first offers and re-offers
+   */
+  uint32_t offers;
+  uint32_t accepted;
+  /*
+   * offers that expired
+   */
+  uint32_t sla_misses;
+  uint32_t escalations;
+  double time_to_assign_p50_ms;
+  double time_to_assign_p90_ms;
+  /*
+   * speed-to-lead
+   */
+  double time_to_accept_p50_ms;
+  double time_to_accept_p90_ms;
+  /*
+   * |share - target| over reps with a target
+   */
+  double fairness_gap_mean;
+  double fairness_gap_max;
+  /*
+   * rep, received, share, target within the window
+   */
+  size_t n_reps;
+  Leadrouter__V1__RepStats **reps;
+};
+#define LEADROUTER__V1__REPLAY_OUTCOME__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__replay_outcome__descriptor) \
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
+
+
+struct  Leadrouter__V1__ReplayChange
+{
+  ProtobufCMessage base;
+  char *lead_id;
+  /*
+   * empty: not offered
+   */
+  char *live_rep;
+  char *candidate_rep;
+};
+#define LEADROUTER__V1__REPLAY_CHANGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__replay_change__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Leadrouter__V1__ReplayReply
+{
+  ProtobufCMessage base;
+  uint64_t first_seq;
+  uint64_t last_seq;
+  int64_t from_ms;
+  int64_t to_ms;
+  char *candidate_version;
+  /*
+   * what happened
+   */
+  Leadrouter__V1__ReplayOutcome *recorded;
+  /*
+   * the inputs again under the live policies, with the replay's model of reps
+   */
+  Leadrouter__V1__ReplayOutcome *live;
+  /*
+   * the same under the candidate
+   */
+  Leadrouter__V1__ReplayOutcome *candidate;
+  /*
+   * arrivals first offered to someone else under the candidate
+   */
+  uint32_t changed_leads;
+  size_t n_changes;
+  Leadrouter__V1__ReplayChange **changes;
+};
+#define LEADROUTER__V1__REPLAY_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__replay_reply__descriptor) \
+    , 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, NULL, 0, 0,NULL }
 
 
 struct  Leadrouter__V1__GetAssignmentRequest
@@ -1611,6 +1740,82 @@ Leadrouter__V1__DryRunReply *
 void   leadrouter__v1__dry_run_reply__free_unpacked
                      (Leadrouter__V1__DryRunReply *message,
                       ProtobufCAllocator *allocator);
+/* Leadrouter__V1__ReplayRequest methods */
+void   leadrouter__v1__replay_request__init
+                     (Leadrouter__V1__ReplayRequest         *message);
+size_t leadrouter__v1__replay_request__get_packed_size
+                     (const Leadrouter__V1__ReplayRequest   *message);
+size_t leadrouter__v1__replay_request__pack
+                     (const Leadrouter__V1__ReplayRequest   *message,
+                      uint8_t             *out);
+size_t leadrouter__v1__replay_request__pack_to_buffer
+                     (const Leadrouter__V1__ReplayRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Leadrouter__V1__ReplayRequest *
+       leadrouter__v1__replay_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   leadrouter__v1__replay_request__free_unpacked
+                     (Leadrouter__V1__ReplayRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Leadrouter__V1__ReplayOutcome methods */
+void   leadrouter__v1__replay_outcome__init
+                     (Leadrouter__V1__ReplayOutcome         *message);
+size_t leadrouter__v1__replay_outcome__get_packed_size
+                     (const Leadrouter__V1__ReplayOutcome   *message);
+size_t leadrouter__v1__replay_outcome__pack
+                     (const Leadrouter__V1__ReplayOutcome   *message,
+                      uint8_t             *out);
+size_t leadrouter__v1__replay_outcome__pack_to_buffer
+                     (const Leadrouter__V1__ReplayOutcome   *message,
+                      ProtobufCBuffer     *buffer);
+Leadrouter__V1__ReplayOutcome *
+       leadrouter__v1__replay_outcome__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   leadrouter__v1__replay_outcome__free_unpacked
+                     (Leadrouter__V1__ReplayOutcome *message,
+                      ProtobufCAllocator *allocator);
+/* Leadrouter__V1__ReplayChange methods */
+void   leadrouter__v1__replay_change__init
+                     (Leadrouter__V1__ReplayChange         *message);
+size_t leadrouter__v1__replay_change__get_packed_size
+                     (const Leadrouter__V1__ReplayChange   *message);
+size_t leadrouter__v1__replay_change__pack
+                     (const Leadrouter__V1__ReplayChange   *message,
+                      uint8_t             *out);
+size_t leadrouter__v1__replay_change__pack_to_buffer
+                     (const Leadrouter__V1__ReplayChange   *message,
+                      ProtobufCBuffer     *buffer);
+Leadrouter__V1__ReplayChange *
+       leadrouter__v1__replay_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   leadrouter__v1__replay_change__free_unpacked
+                     (Leadrouter__V1__ReplayChange *message,
+                      ProtobufCAllocator *allocator);
+/* Leadrouter__V1__ReplayReply methods */
+void   leadrouter__v1__replay_reply__init
+                     (Leadrouter__V1__ReplayReply         *message);
+size_t leadrouter__v1__replay_reply__get_packed_size
+                     (const Leadrouter__V1__ReplayReply   *message);
+size_t leadrouter__v1__replay_reply__pack
+                     (const Leadrouter__V1__ReplayReply   *message,
+                      uint8_t             *out);
+size_t leadrouter__v1__replay_reply__pack_to_buffer
+                     (const Leadrouter__V1__ReplayReply   *message,
+                      ProtobufCBuffer     *buffer);
+Leadrouter__V1__ReplayReply *
+       leadrouter__v1__replay_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   leadrouter__v1__replay_reply__free_unpacked
+                     (Leadrouter__V1__ReplayReply *message,
+                      ProtobufCAllocator *allocator);
 /* Leadrouter__V1__GetAssignmentRequest methods */
 void   leadrouter__v1__get_assignment_request__init
                      (Leadrouter__V1__GetAssignmentRequest         *message);
@@ -1945,6 +2150,18 @@ typedef void (*Leadrouter__V1__DryRunRequest_Closure)
 typedef void (*Leadrouter__V1__DryRunReply_Closure)
                  (const Leadrouter__V1__DryRunReply *message,
                   void *closure_data);
+typedef void (*Leadrouter__V1__ReplayRequest_Closure)
+                 (const Leadrouter__V1__ReplayRequest *message,
+                  void *closure_data);
+typedef void (*Leadrouter__V1__ReplayOutcome_Closure)
+                 (const Leadrouter__V1__ReplayOutcome *message,
+                  void *closure_data);
+typedef void (*Leadrouter__V1__ReplayChange_Closure)
+                 (const Leadrouter__V1__ReplayChange *message,
+                  void *closure_data);
+typedef void (*Leadrouter__V1__ReplayReply_Closure)
+                 (const Leadrouter__V1__ReplayReply *message,
+                  void *closure_data);
 typedef void (*Leadrouter__V1__GetAssignmentRequest_Closure)
                  (const Leadrouter__V1__GetAssignmentRequest *message,
                   void *closure_data);
@@ -2045,6 +2262,10 @@ struct Leadrouter__V1__LeadRouter_Service
                   const Leadrouter__V1__DryRunRequest *input,
                   Leadrouter__V1__DryRunReply_Closure closure,
                   void *closure_data);
+  void (*replay_policy)(Leadrouter__V1__LeadRouter_Service *service,
+                        const Leadrouter__V1__ReplayRequest *input,
+                        Leadrouter__V1__ReplayReply_Closure closure,
+                        void *closure_data);
   void (*get_assignment)(Leadrouter__V1__LeadRouter_Service *service,
                          const Leadrouter__V1__GetAssignmentRequest *input,
                          Leadrouter__V1__AssignmentReply_Closure closure,
@@ -2088,6 +2309,7 @@ void leadrouter__v1__lead_router__init (Leadrouter__V1__LeadRouter_Service *serv
       function_prefix__ ## apply_policy,\
       function_prefix__ ## get_policy,\
       function_prefix__ ## dry_run,\
+      function_prefix__ ## replay_policy,\
       function_prefix__ ## get_assignment,\
       function_prefix__ ## list_assignments,\
       function_prefix__ ## get_stats,\
@@ -2153,6 +2375,10 @@ void leadrouter__v1__lead_router__dry_run(ProtobufCService *service,
                                           const Leadrouter__V1__DryRunRequest *input,
                                           Leadrouter__V1__DryRunReply_Closure closure,
                                           void *closure_data);
+void leadrouter__v1__lead_router__replay_policy(ProtobufCService *service,
+                                                const Leadrouter__V1__ReplayRequest *input,
+                                                Leadrouter__V1__ReplayReply_Closure closure,
+                                                void *closure_data);
 void leadrouter__v1__lead_router__get_assignment(ProtobufCService *service,
                                                  const Leadrouter__V1__GetAssignmentRequest *input,
                                                  Leadrouter__V1__AssignmentReply_Closure closure,
@@ -2218,6 +2444,10 @@ extern const ProtobufCMessageDescriptor leadrouter__v1__policy_reply__descriptor
 extern const ProtobufCMessageDescriptor leadrouter__v1__get_policy_request__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__dry_run_request__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__dry_run_reply__descriptor;
+extern const ProtobufCMessageDescriptor leadrouter__v1__replay_request__descriptor;
+extern const ProtobufCMessageDescriptor leadrouter__v1__replay_outcome__descriptor;
+extern const ProtobufCMessageDescriptor leadrouter__v1__replay_change__descriptor;
+extern const ProtobufCMessageDescriptor leadrouter__v1__replay_reply__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__get_assignment_request__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__list_assignments_request__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__list_assignments_reply__descriptor;

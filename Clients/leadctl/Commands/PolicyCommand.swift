@@ -5,7 +5,7 @@ import LeadRouterWire
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy", abstract: "Validate, apply, show and test routing policies (docs/POLICY.md).",
-        subcommands: [Validate.self, Apply.self, Show.self, TestPolicy.self])
+        subcommands: [Validate.self, Apply.self, Show.self, TestPolicy.self, ReplayCommand.self])
 
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check a policy file without applying it.")

@@ -62,18 +62,19 @@ public struct PolicyReplay {
     public func run(changesListed: Int = 20) -> ReplayReport {
         var behaviour = behaviour
         behaviour.settle()
+        let begin = firstEvent?.time ?? start.lastTime
         let end = recordedEnd.lastTime
         // Explanations are not part of the comparison; counting rejections is cheaper than listing them.
         let configuration = EngineConfiguration(detailedExplanations: false, historyCapacity: 1024)
         let live = ReplaySimulation(start: start, candidate: nil, behaviour: behaviour, configuration: configuration)
-            .run(inputs, until: end)
+            .run(inputs, from: begin, until: end)
         let trial = ReplaySimulation(
             start: start, candidate: candidate, behaviour: behaviour, configuration: configuration
-        ).run(inputs, until: end)
+        ).run(inputs, from: begin, until: end)
         let changed = live.tally.arrivedAt.keys.filter { live.tally.firstRep[$0] != trial.tally.firstRep[$0] }.sorted()
         return ReplayReport(
             firstSeq: firstEvent?.seq ?? start.lastSeq, lastSeq: recordedEnd.lastSeq,
-            from: firstEvent?.time ?? start.lastTime, to: end, candidateVersion: candidate.version,
+            from: begin, to: end, candidateVersion: candidate.version,
             recorded: recorded.finish(end: recordedEnd), live: live.tally.finish(end: live.end),
             candidate: trial.tally.finish(end: trial.end), changedLeads: changed.count,
             changes: changed.prefix(changesListed).map {

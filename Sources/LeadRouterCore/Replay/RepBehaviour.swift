@@ -2,7 +2,9 @@
 ///
 /// An offer of a lead to a rep who was offered that same lead in the recording gets the answer they
 /// gave then: accepted after the same delay (and completed after the same handling time, with the
-/// same outcome), or left to expire. An offer the recording never made is answered from the rep's
+/// same outcome), or left to expire; an offer they had not answered by the window's end (or that was
+/// taken back first) stays unanswered, which the SLA ends like an expiry. An offer the recording
+/// never made is answered from the rep's
 /// own record: left to expire for the same share of offers they let expire (which offers is decided by
 /// a hash of lead and rep, so a replay is reproducible), otherwise accepted after their median delay
 /// and completed after their median handling time. A rep with no answers recorded behaves like all
@@ -54,7 +56,10 @@ public struct RepBehaviour: Sendable {
     public mutating func observe(_ event: EngineEvent) {
         switch event.kind {
         case .offered(let offer):
-            offeredAt[Pair(lead: offer.lead.id, rep: offer.rep)] = event.time
+            let pair = Pair(lead: offer.lead.id, rep: offer.rep)
+            offeredAt[pair] = event.time
+            // Unanswered until the recording says otherwise; not counted in the rep's record.
+            if answers[pair] == nil { answers[pair] = .letsExpire }
         case .accepted(let lead, let rep):
             let pair = Pair(lead: lead, rep: rep)
             acceptedAt[pair] = event.time

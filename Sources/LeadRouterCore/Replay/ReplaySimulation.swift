@@ -53,9 +53,13 @@ struct ReplaySimulation {
         }
     }
 
-    /// Runs the inputs, in order, up to `end`; returns what happened and the state at `end`.
-    func run(_ inputs: [ReplayInput], until end: Timestamp) -> (tally: OutcomeTally, end: EngineState) {
-        let clock = ManualClock(start.lastTime)
+    /// Runs the inputs, in order, from `begin` (the window's first event: the start state may be
+    /// older, the empty state of a fresh journal is from 1970) up to `end`; returns what happened and
+    /// the state at `end`.
+    func run(_ inputs: [ReplayInput], from begin: Timestamp, until end: Timestamp) -> (
+        tally: OutcomeTally, end: EngineState
+    ) {
+        let clock = ManualClock(max(start.lastTime, begin))
         let inbox = Inbox()
         let engine = RoutingEngine(configuration: configuration, clock: clock, state: start) { inbox.add($0) }
         var tally = OutcomeTally(start: start)
@@ -70,7 +74,9 @@ struct ReplaySimulation {
                 tally.add(event)
                 switch event.kind {
                 case .offered(let offer):
-                    schedule(offer.slaDeadline.millis, .tick)
+                    // The engine expires offers by the whole second (its SLA buckets): the first tick
+                    // that finds this one due is at the second after its deadline.
+                    schedule(offer.slaDeadline.secondsRoundedUp * 1000, .tick)
                     if case .accepts(let delay) = behaviour.answer(lead: offer.lead.id, rep: offer.rep) {
                         schedule(event.time.millis + delay, .accept(offer.lead.id, offer.rep))
                     }
@@ -93,7 +99,7 @@ struct ReplaySimulation {
             _ = inbox.take()
         }
         var next = 0
-        var nextTick = start.lastTime.millis + Self.tickMillis
+        var nextTick = clock.now().millis + Self.tickMillis
         while true {
             let inputAt = next < inputs.count ? inputs[next].time.millis : .max
             let dueAt = agenda.min?.millis ?? .max

@@ -27,11 +27,19 @@ enum ServerMethods {
     static let scans: [String: ScanMethod] = [
         "ListAssignments": QueryCalls.listAssignments,
         "GetStats": QueryCalls.stats,
+        "ReplayPolicy": ReplayCalls.replay,
     ]
 
     /// Where scans run, one at a time: off the event loops, and a client asking for many at once
     /// takes one core at most.
     static let scanQueue = DispatchQueue(label: "leadrouter.scans", qos: .utility)
+
+    /// Where policy replays run, one at a time: seconds each, which other scans should not wait for.
+    static let replayQueue = DispatchQueue(label: "leadrouter.replays", qos: .utility)
+
+    static func queue(forScan method: String) -> DispatchQueue {
+        method == "ReplayPolicy" ? replayQueue : scanQueue
+    }
 
     /// Methods whose reply must wait for the journal under `durability: sync`.
     static let changesState: Set<String> = [

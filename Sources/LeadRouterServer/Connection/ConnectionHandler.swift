@@ -304,7 +304,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         let here = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let channel = context.channel
         let timeoutMs = request.timeoutMs
-        ServerMethods.scanQueue.async {
+        ServerMethods.queue(forScan: request.method).async {
             // A connection that closed meanwhile would not read the answer: no walk for it.
             guard channel.isActive else { return }
             let outcome = Result { try walk() }

@@ -1040,6 +1040,174 @@ public nonisolated struct Leadrouter_V1_DryRunReply: Sendable {
   fileprivate var _explanation: Leadrouter_V1_Explanation? = nil
 }
 
+/// Replays recorded traffic against a candidate policy without changing anything (see docs/POLICY.md).
+public nonisolated struct Leadrouter_V1_ReplayRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// the candidate policy
+  public var policyYaml: String = String()
+
+  /// replay the events after this one; 0: see since_ms
+  public var fromSeq: UInt64 = 0
+
+  /// or the events from this time on; neither: every event still kept
+  public var sinceMs: Int64 = 0
+
+  /// refuse a longer window (default 1,000,000)
+  public var maxEvents: UInt32 = 0
+
+  /// leads routed differently to list (default 20)
+  public var changesListed: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Leadrouter_V1_ReplayOutcome: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// arrivals in the window
+  public var leads: UInt32 = 0
+
+  public var offeredOnArrival: UInt32 = 0
+
+  public var queuedOnArrival: UInt32 = 0
+
+  /// arrivals still waiting at the window's end
+  public var neverOffered: UInt32 = 0
+
+  /// first offers and re-offers
+  public var offers: UInt32 = 0
+
+  public var accepted: UInt32 = 0
+
+  /// offers that expired
+  public var slaMisses: UInt32 = 0
+
+  public var escalations: UInt32 = 0
+
+  public var timeToAssignP50Ms: Double = 0
+
+  public var timeToAssignP90Ms: Double = 0
+
+  /// speed-to-lead
+  public var timeToAcceptP50Ms: Double = 0
+
+  public var timeToAcceptP90Ms: Double = 0
+
+  /// |share - target| over reps with a target
+  public var fairnessGapMean: Double = 0
+
+  public var fairnessGapMax: Double = 0
+
+  /// rep, received, share, target within the window
+  public var reps: [Leadrouter_V1_RepStats] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Leadrouter_V1_ReplayChange: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var leadID: String = String()
+
+  /// empty: not offered
+  public var liveRep: String = String()
+
+  public var candidateRep: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Leadrouter_V1_ReplayReply: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var firstSeq: UInt64 {
+    get {_storage._firstSeq}
+    set {_uniqueStorage()._firstSeq = newValue}
+  }
+
+  public var lastSeq: UInt64 {
+    get {_storage._lastSeq}
+    set {_uniqueStorage()._lastSeq = newValue}
+  }
+
+  public var fromMs: Int64 {
+    get {_storage._fromMs}
+    set {_uniqueStorage()._fromMs = newValue}
+  }
+
+  public var toMs: Int64 {
+    get {_storage._toMs}
+    set {_uniqueStorage()._toMs = newValue}
+  }
+
+  public var candidateVersion: String {
+    get {_storage._candidateVersion}
+    set {_uniqueStorage()._candidateVersion = newValue}
+  }
+
+  /// what happened
+  public var recorded: Leadrouter_V1_ReplayOutcome {
+    get {_storage._recorded ?? Leadrouter_V1_ReplayOutcome()}
+    set {_uniqueStorage()._recorded = newValue}
+  }
+  /// Returns true if `recorded` has been explicitly set.
+  public var hasRecorded: Bool {_storage._recorded != nil}
+  /// Clears the value of `recorded`. Subsequent reads from it will return its default value.
+  public mutating func clearRecorded() {_uniqueStorage()._recorded = nil}
+
+  /// the inputs again under the live policies, with the replay's model of reps
+  public var live: Leadrouter_V1_ReplayOutcome {
+    get {_storage._live ?? Leadrouter_V1_ReplayOutcome()}
+    set {_uniqueStorage()._live = newValue}
+  }
+  /// Returns true if `live` has been explicitly set.
+  public var hasLive: Bool {_storage._live != nil}
+  /// Clears the value of `live`. Subsequent reads from it will return its default value.
+  public mutating func clearLive() {_uniqueStorage()._live = nil}
+
+  /// the same under the candidate
+  public var candidate: Leadrouter_V1_ReplayOutcome {
+    get {_storage._candidate ?? Leadrouter_V1_ReplayOutcome()}
+    set {_uniqueStorage()._candidate = newValue}
+  }
+  /// Returns true if `candidate` has been explicitly set.
+  public var hasCandidate: Bool {_storage._candidate != nil}
+  /// Clears the value of `candidate`. Subsequent reads from it will return its default value.
+  public mutating func clearCandidate() {_uniqueStorage()._candidate = nil}
+
+  /// arrivals first offered to someone else under the candidate
+  public var changedLeads: UInt32 {
+    get {_storage._changedLeads}
+    set {_uniqueStorage()._changedLeads = newValue}
+  }
+
+  public var changes: [Leadrouter_V1_ReplayChange] {
+    get {_storage._changes}
+    set {_uniqueStorage()._changes = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
 public nonisolated struct Leadrouter_V1_GetAssignmentRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -3076,6 +3244,329 @@ nonisolated extension Leadrouter_V1_DryRunReply: SwiftProtobuf.Message, SwiftPro
 
   public static func ==(lhs: Leadrouter_V1_DryRunReply, rhs: Leadrouter_V1_DryRunReply) -> Bool {
     if lhs._explanation != rhs._explanation {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Leadrouter_V1_ReplayRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReplayRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}policy_yaml\0\u{3}from_seq\0\u{3}since_ms\0\u{3}max_events\0\u{3}changes_listed\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.policyYaml) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.fromSeq) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.sinceMs) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.maxEvents) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.changesListed) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.policyYaml.isEmpty {
+      try visitor.visitSingularStringField(value: self.policyYaml, fieldNumber: 1)
+    }
+    if self.fromSeq != 0 {
+      try visitor.visitSingularUInt64Field(value: self.fromSeq, fieldNumber: 2)
+    }
+    if self.sinceMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.sinceMs, fieldNumber: 3)
+    }
+    if self.maxEvents != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxEvents, fieldNumber: 4)
+    }
+    if self.changesListed != 0 {
+      try visitor.visitSingularUInt32Field(value: self.changesListed, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Leadrouter_V1_ReplayRequest, rhs: Leadrouter_V1_ReplayRequest) -> Bool {
+    if lhs.policyYaml != rhs.policyYaml {return false}
+    if lhs.fromSeq != rhs.fromSeq {return false}
+    if lhs.sinceMs != rhs.sinceMs {return false}
+    if lhs.maxEvents != rhs.maxEvents {return false}
+    if lhs.changesListed != rhs.changesListed {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Leadrouter_V1_ReplayOutcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReplayOutcome"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}leads\0\u{3}offered_on_arrival\0\u{3}queued_on_arrival\0\u{3}never_offered\0\u{1}offers\0\u{1}accepted\0\u{3}sla_misses\0\u{1}escalations\0\u{3}time_to_assign_p50_ms\0\u{3}time_to_assign_p90_ms\0\u{3}time_to_accept_p50_ms\0\u{3}time_to_accept_p90_ms\0\u{3}fairness_gap_mean\0\u{3}fairness_gap_max\0\u{1}reps\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.leads) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.offeredOnArrival) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.queuedOnArrival) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.neverOffered) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.offers) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.accepted) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.slaMisses) }()
+      case 8: try { try decoder.decodeSingularUInt32Field(value: &self.escalations) }()
+      case 9: try { try decoder.decodeSingularDoubleField(value: &self.timeToAssignP50Ms) }()
+      case 10: try { try decoder.decodeSingularDoubleField(value: &self.timeToAssignP90Ms) }()
+      case 11: try { try decoder.decodeSingularDoubleField(value: &self.timeToAcceptP50Ms) }()
+      case 12: try { try decoder.decodeSingularDoubleField(value: &self.timeToAcceptP90Ms) }()
+      case 13: try { try decoder.decodeSingularDoubleField(value: &self.fairnessGapMean) }()
+      case 14: try { try decoder.decodeSingularDoubleField(value: &self.fairnessGapMax) }()
+      case 15: try { try decoder.decodeRepeatedMessageField(value: &self.reps) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.leads != 0 {
+      try visitor.visitSingularUInt32Field(value: self.leads, fieldNumber: 1)
+    }
+    if self.offeredOnArrival != 0 {
+      try visitor.visitSingularUInt32Field(value: self.offeredOnArrival, fieldNumber: 2)
+    }
+    if self.queuedOnArrival != 0 {
+      try visitor.visitSingularUInt32Field(value: self.queuedOnArrival, fieldNumber: 3)
+    }
+    if self.neverOffered != 0 {
+      try visitor.visitSingularUInt32Field(value: self.neverOffered, fieldNumber: 4)
+    }
+    if self.offers != 0 {
+      try visitor.visitSingularUInt32Field(value: self.offers, fieldNumber: 5)
+    }
+    if self.accepted != 0 {
+      try visitor.visitSingularUInt32Field(value: self.accepted, fieldNumber: 6)
+    }
+    if self.slaMisses != 0 {
+      try visitor.visitSingularUInt32Field(value: self.slaMisses, fieldNumber: 7)
+    }
+    if self.escalations != 0 {
+      try visitor.visitSingularUInt32Field(value: self.escalations, fieldNumber: 8)
+    }
+    if self.timeToAssignP50Ms.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.timeToAssignP50Ms, fieldNumber: 9)
+    }
+    if self.timeToAssignP90Ms.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.timeToAssignP90Ms, fieldNumber: 10)
+    }
+    if self.timeToAcceptP50Ms.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.timeToAcceptP50Ms, fieldNumber: 11)
+    }
+    if self.timeToAcceptP90Ms.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.timeToAcceptP90Ms, fieldNumber: 12)
+    }
+    if self.fairnessGapMean.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.fairnessGapMean, fieldNumber: 13)
+    }
+    if self.fairnessGapMax.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.fairnessGapMax, fieldNumber: 14)
+    }
+    if !self.reps.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.reps, fieldNumber: 15)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Leadrouter_V1_ReplayOutcome, rhs: Leadrouter_V1_ReplayOutcome) -> Bool {
+    if lhs.leads != rhs.leads {return false}
+    if lhs.offeredOnArrival != rhs.offeredOnArrival {return false}
+    if lhs.queuedOnArrival != rhs.queuedOnArrival {return false}
+    if lhs.neverOffered != rhs.neverOffered {return false}
+    if lhs.offers != rhs.offers {return false}
+    if lhs.accepted != rhs.accepted {return false}
+    if lhs.slaMisses != rhs.slaMisses {return false}
+    if lhs.escalations != rhs.escalations {return false}
+    if lhs.timeToAssignP50Ms != rhs.timeToAssignP50Ms {return false}
+    if lhs.timeToAssignP90Ms != rhs.timeToAssignP90Ms {return false}
+    if lhs.timeToAcceptP50Ms != rhs.timeToAcceptP50Ms {return false}
+    if lhs.timeToAcceptP90Ms != rhs.timeToAcceptP90Ms {return false}
+    if lhs.fairnessGapMean != rhs.fairnessGapMean {return false}
+    if lhs.fairnessGapMax != rhs.fairnessGapMax {return false}
+    if lhs.reps != rhs.reps {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Leadrouter_V1_ReplayChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReplayChange"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{3}live_rep\0\u{3}candidate_rep\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.liveRep) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.candidateRep) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.leadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 1)
+    }
+    if !self.liveRep.isEmpty {
+      try visitor.visitSingularStringField(value: self.liveRep, fieldNumber: 2)
+    }
+    if !self.candidateRep.isEmpty {
+      try visitor.visitSingularStringField(value: self.candidateRep, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Leadrouter_V1_ReplayChange, rhs: Leadrouter_V1_ReplayChange) -> Bool {
+    if lhs.leadID != rhs.leadID {return false}
+    if lhs.liveRep != rhs.liveRep {return false}
+    if lhs.candidateRep != rhs.candidateRep {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Leadrouter_V1_ReplayReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReplayReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}first_seq\0\u{3}last_seq\0\u{3}from_ms\0\u{3}to_ms\0\u{3}candidate_version\0\u{1}recorded\0\u{1}live\0\u{1}candidate\0\u{3}changed_leads\0\u{1}changes\0")
+
+  fileprivate class _StorageClass {
+    var _firstSeq: UInt64 = 0
+    var _lastSeq: UInt64 = 0
+    var _fromMs: Int64 = 0
+    var _toMs: Int64 = 0
+    var _candidateVersion: String = String()
+    var _recorded: Leadrouter_V1_ReplayOutcome? = nil
+    var _live: Leadrouter_V1_ReplayOutcome? = nil
+    var _candidate: Leadrouter_V1_ReplayOutcome? = nil
+    var _changedLeads: UInt32 = 0
+    var _changes: [Leadrouter_V1_ReplayChange] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _firstSeq = source._firstSeq
+      _lastSeq = source._lastSeq
+      _fromMs = source._fromMs
+      _toMs = source._toMs
+      _candidateVersion = source._candidateVersion
+      _recorded = source._recorded
+      _live = source._live
+      _candidate = source._candidate
+      _changedLeads = source._changedLeads
+      _changes = source._changes
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularUInt64Field(value: &_storage._firstSeq) }()
+        case 2: try { try decoder.decodeSingularUInt64Field(value: &_storage._lastSeq) }()
+        case 3: try { try decoder.decodeSingularInt64Field(value: &_storage._fromMs) }()
+        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._toMs) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._candidateVersion) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._recorded) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._live) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._candidate) }()
+        case 9: try { try decoder.decodeSingularUInt32Field(value: &_storage._changedLeads) }()
+        case 10: try { try decoder.decodeRepeatedMessageField(value: &_storage._changes) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._firstSeq != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._firstSeq, fieldNumber: 1)
+      }
+      if _storage._lastSeq != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._lastSeq, fieldNumber: 2)
+      }
+      if _storage._fromMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._fromMs, fieldNumber: 3)
+      }
+      if _storage._toMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._toMs, fieldNumber: 4)
+      }
+      if !_storage._candidateVersion.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._candidateVersion, fieldNumber: 5)
+      }
+      try { if let v = _storage._recorded {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      try { if let v = _storage._live {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
+      try { if let v = _storage._candidate {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      if _storage._changedLeads != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._changedLeads, fieldNumber: 9)
+      }
+      if !_storage._changes.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._changes, fieldNumber: 10)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Leadrouter_V1_ReplayReply, rhs: Leadrouter_V1_ReplayReply) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._firstSeq != rhs_storage._firstSeq {return false}
+        if _storage._lastSeq != rhs_storage._lastSeq {return false}
+        if _storage._fromMs != rhs_storage._fromMs {return false}
+        if _storage._toMs != rhs_storage._toMs {return false}
+        if _storage._candidateVersion != rhs_storage._candidateVersion {return false}
+        if _storage._recorded != rhs_storage._recorded {return false}
+        if _storage._live != rhs_storage._live {return false}
+        if _storage._candidate != rhs_storage._candidate {return false}
+        if _storage._changedLeads != rhs_storage._changedLeads {return false}
+        if _storage._changes != rhs_storage._changes {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,171 @@
+import LeadRouterCore
+import LeadRouterStorage
+import LeadRouterWire
+import NIOCore
+
+/// `ReplayPolicy`: recorded traffic against a candidate policy. A scan, on a queue of its own: a
+/// window of a million events takes seconds, and other scans should not wait for it.
+enum ReplayCalls {
+    static let defaultMaxEvents = 1_000_000
+    static let defaultChangesListed = 20
+    /// Events read from the journal (or the in-memory history) at a time.
+    static let batch = 4096
+
+    static let replay: ScanMethod = { call in
+        let request = try Leadrouter_V1_ReplayRequest(payload: call.payload)
+        guard !request.policyYaml.isEmpty else {
+            throw RPCError(.invalidArgument, "policy_yaml is required: the candidate policy to replay against")
+        }
+        let candidate = try PolicyParser.parse(request.policyYaml)
+        let problems = PolicyValidator.validate(candidate)
+        guard problems.isEmpty else {
+            throw RPCError(
+                .invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
+        }
+        // The window ends with the last event committed before the call's turn.
+        let through = call.engine.lastSeq
+        let window = Window(request: request, through: through)
+        let source = History(engine: call.engine, store: call.server.journal?.store)
+        return {
+            var replay = try window.start(from: source, candidate: candidate)
+            try window.record(into: &replay, from: source)
+            let listed = request.changesListed == 0 ? defaultChangesListed : Int(request.changesListed)
+            let report = replay.run(changesListed: listed)
+            return wire(report).payload()
+        }
+    }
+
+    /// Where the recorded events come from: the journal, or (a server without a data folder) the
+    /// in-memory history while it still reaches back to the first event.
+    struct History: Sendable {
+        let engine: RoutingEngine
+        let store: JournalStore?
+
+        func base(before start: PastState.Start) throws -> EngineState {
+            if let store {
+                do {
+                    return try PastState.base(store, before: start)
+                } catch let error as StorageError {
+                    throw RPCError(.failedPrecondition, error.description)
+                }
+            }
+            guard engine.events(after: 0, limit: 1) != nil else {
+                throw RPCError(
+                    .failedPrecondition,
+                    "this server runs without a data folder and its in-memory history (the last \(engine.configuration.historyCapacity) events) no longer reaches back to its first event; a replay needs the journal of a server run with --data"
+                )
+            }
+            return EngineState()
+        }
+
+        func events(after seq: UInt64, limit: Int) throws -> [EngineEvent] {
+            if let store { return try store.events(after: seq, limit: limit) }
+            guard let events = engine.events(after: seq, limit: limit) else {
+                throw RPCError(
+                    .aborted, "the in-memory history moved past seq \(seq) during the replay; replay a shorter window")
+            }
+            return events
+        }
+    }
+
+    /// The window a request asks for, up to `through`.
+    struct Window: Sendable {
+        let fromSeq: UInt64
+        let since: Timestamp?
+        let through: UInt64
+        let maxEvents: Int
+
+        init(request: Leadrouter_V1_ReplayRequest, through: UInt64) {
+            fromSeq = request.fromSeq
+            since = request.sinceMs == 0 ? nil : Timestamp(millis: request.sinceMs)
+            self.through = through
+            maxEvents = request.maxEvents == 0 ? defaultMaxEvents : Int(request.maxEvents)
+        }
+
+        private func isBefore(_ event: EngineEvent) -> Bool {
+            event.seq <= fromSeq || since.map { event.time < $0 } ?? false
+        }
+
+        /// The state the window begins from: the nearest kept state at or before it, with the
+        /// journal's events up to the window applied.
+        func start(from history: History, candidate: Policy) throws -> PolicyReplay {
+            var state = try history.base(before: since.map { .at($0) } ?? .after(seq: fromSeq))
+            while state.lastSeq < through {
+                let events = try history.events(after: state.lastSeq, limit: batch)
+                guard let first = events.first, first.seq == state.lastSeq + 1 else { break }
+                for event in events {
+                    guard event.seq <= through, isBefore(event) else {
+                        return PolicyReplay(start: state, candidate: candidate)
+                    }
+                    try state.apply(event)
+                }
+            }
+            return PolicyReplay(start: state, candidate: candidate)
+        }
+
+        func record(into replay: inout PolicyReplay, from history: History) throws {
+            var last = replay.start.lastSeq
+            while last < through {
+                let events = try history.events(after: last, limit: batch)
+                guard !events.isEmpty else { break }
+                for event in events where event.seq <= through {
+                    guard replay.events < maxEvents else {
+                        throw RPCError(
+                            .outOfRange,
+                            "the window holds more than \(maxEvents) events (from seq \(replay.start.lastSeq + 1) to \(through)); replay a later start (since_ms, from_seq) or raise max_events"
+                        )
+                    }
+                    try replay.record(event)
+                }
+                last = events.last!.seq
+            }
+        }
+    }
+
+    static func wire(_ report: ReplayReport) -> Leadrouter_V1_ReplayReply {
+        var reply = Leadrouter_V1_ReplayReply()
+        reply.firstSeq = report.firstSeq
+        reply.lastSeq = report.lastSeq
+        reply.fromMs = report.from.millis
+        reply.toMs = report.to.millis
+        reply.candidateVersion = report.candidateVersion
+        reply.recorded = wire(report.recorded)
+        reply.live = wire(report.live)
+        reply.candidate = wire(report.candidate)
+        reply.changedLeads = UInt32(report.changedLeads)
+        reply.changes = report.changes.map { change in
+            var wire = Leadrouter_V1_ReplayChange()
+            wire.leadID = change.lead
+            wire.liveRep = change.live ?? ""
+            wire.candidateRep = change.candidate ?? ""
+            return wire
+        }
+        return reply
+    }
+
+    static func wire(_ outcome: ReplayOutcome) -> Leadrouter_V1_ReplayOutcome {
+        var wire = Leadrouter_V1_ReplayOutcome()
+        wire.leads = UInt32(outcome.leads)
+        wire.offeredOnArrival = UInt32(outcome.offeredOnArrival)
+        wire.queuedOnArrival = UInt32(outcome.queuedOnArrival)
+        wire.neverOffered = UInt32(outcome.neverOffered)
+        wire.offers = UInt32(outcome.offers)
+        wire.accepted = UInt32(outcome.accepted)
+        wire.slaMisses = UInt32(outcome.slaMisses)
+        wire.escalations = UInt32(outcome.escalations)
+        wire.timeToAssignP50Ms = Double(outcome.timeToAssign.p50)
+        wire.timeToAssignP90Ms = Double(outcome.timeToAssign.p90)
+        wire.timeToAcceptP50Ms = Double(outcome.timeToAccept.p50)
+        wire.timeToAcceptP90Ms = Double(outcome.timeToAccept.p90)
+        (wire.fairnessGapMean, wire.fairnessGapMax) = outcome.fairnessGap
+        wire.reps = outcome.shares.map { share in
+            var stats = Leadrouter_V1_RepStats()
+            stats.rep = share.rep
+            stats.received = Int32(share.received)
+            stats.share = share.share
+            stats.target = share.target
+            return stats
+        }
+        return wire
+    }
+}
