@@ -10,6 +10,8 @@ import LeadRouterCore
 ///                                         dispatch per completion (PUBLISH=1: a read of `state`
 ///                                         before each, so each change copies what it shares)
 ///     EngineProbe sla [offers]            ticks while offers wait on a day-long SLA
+///     EngineProbe replay [leads]          a recorded day replayed against a candidate policy
+///                                         (`ReplayProbe.swift`)
 ///     EngineProbe server [count] [batch]  leadbench's shape: 100 reps in one pool, leads piling up,
 ///                                         routed in batches as the server does per socket read
 /// The process's resident memory in bytes (its heap only grows while leads pile up).
@@ -19,6 +21,10 @@ func heapInUse() -> Int {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "replay" {
+    try replayProbe(leads: arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000)
+    exit(0)
+}
 if arguments.first == "queue" {
     // A backlog: every lead queued while the team is offline, then one rep working through it.
     let backlog = arguments.count > 1 ? Int(arguments[1]) ?? 50_000 : 50_000

@@ -65,6 +65,9 @@ struct ReplaySimulation {
         var tally = OutcomeTally(start: start)
         var agenda = Heap<Due>()
         var order = 0
+        // One tick per second however many deadlines fall in it: a tick is a commit and a look at
+        // the queue.
+        var tickSeconds = Set<Int64>()
         func schedule(_ millis: Int64, _ action: Due.Action) {
             agenda.insert(Due(millis: millis, order: order, action: action))
             order += 1
@@ -76,7 +79,8 @@ struct ReplaySimulation {
                 case .offered(let offer):
                     // The engine expires offers by the whole second (its SLA buckets): the first tick
                     // that finds this one due is at the second after its deadline.
-                    schedule(offer.slaDeadline.secondsRoundedUp * 1000, .tick)
+                    let second = offer.slaDeadline.secondsRoundedUp
+                    if tickSeconds.insert(second).inserted { schedule(second * 1000, .tick) }
                     if case .accepts(let delay) = behaviour.answer(lead: offer.lead.id, rep: offer.rep) {
                         schedule(event.time.millis + delay, .accept(offer.lead.id, offer.rep))
                     }
@@ -117,7 +121,9 @@ struct ReplaySimulation {
                 case .accept(let lead, let rep): _ = try? engine.accept(lead, by: rep)
                 case .complete(let lead, let rep, let outcome):
                     _ = try? engine.complete(lead, outcome: outcome, by: rep)
-                case .tick: tick()
+                case .tick:
+                    tick()
+                    tickSeconds.remove(clock.now().seconds)
                 }
             }
             settle()
