@@ -52,6 +52,41 @@ struct QueueTests {
         #expect(engine.state.queueInOrder.map(\.lead) == ["older-high", "old-low"])
     }
 
+    /// A freed rep's dispatch passes over waiting leads they cannot take (here: other team's, ranked
+    /// higher) without touching them, and takes the best one they can.
+    @Test func aFreedRepPassesOverLeadsOnlyOthersCanTake() throws {
+        let policy = try PolicyParser.parse(
+            """
+            version: teams
+            rules:
+              - name: spanish
+                when: { field: language, equals: es }
+                pool: { teams: [es] }
+            default:
+              pool: { teams: [en] }
+            """)
+        let engine = try Fixtures.engine(
+            policy: policy, reps: Fixtures.team("es", ["lola"], capacity: 1) + Fixtures.team("en", ["ann"], capacity: 1)
+        )
+        try engine.route(Fixtures.lead("es-busy") { $0.language = "es" })
+        try engine.route(Fixtures.lead("en-busy"))
+        for index in 0..<3 {
+            try engine.route(
+                Fixtures.lead("es-\(index)") {
+                    $0.language = "es"; $0.score = 90
+                })
+        }
+        try engine.route(Fixtures.lead("en-waiting") { $0.score = 10 })
+        let before = engine.lastSeq
+        try engine.complete("en-busy", outcome: "done")
+        #expect(engine.state.assignments["en-waiting"]?.rep == "ann")
+        let touched = Set((engine.events(after: before, limit: .max) ?? []).compactMap(\.lead))
+        #expect(touched == ["en-busy", "en-waiting"])
+        try engine.complete("es-busy", outcome: "done")
+        #expect(engine.state.assignments["es-0"]?.rep == "lola")
+        #expect(engine.state.queueInOrder.map(\.lead) == ["es-1", "es-2"])
+    }
+
     @Test func availabilityCapacityAndNewRepsDispatch() throws {
         let engine = try Fixtures.engine(reps: [Rep(id: "a", capacity: 1)])
         try engine.setAvailability("a", status: .onCall, activeCalls: 1)

@@ -115,6 +115,10 @@ extension Transaction {
             taken.append(entry)
             if let rep, !isFree(rep) { return }
             guard state.assignments[entry.lead]?.state == .queued else { continue }
+            // Only the freed rep's eligibility changed: a lead they cannot take stays where it is,
+            // without scoring its pools (a long queue nobody free can serve made every completion
+            // and expiry score 256 leads' pools in vain). Time-driven changes are the tick's.
+            if let rep, !couldTake(entry.lead, rep: rep) { continue }
             placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)
         }
     }

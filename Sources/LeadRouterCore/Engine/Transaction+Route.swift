@@ -106,6 +106,17 @@ extension Transaction {
     }
 }
 
+extension Transaction {
+    /// Whether ``placeAgain(_:detailed:alsoExcluding:queueIfUnplaced:)`` could offer this waiting lead
+    /// to `rep` now (see ``RouteDecider/couldTake(_:rule:escalated:excluded:rep:)``).
+    func couldTake(_ leadID: LeadID, rep: RepID) -> Bool {
+        guard let record = state.assignments[leadID], let index = state.roster.indexOf[rep] else { return false }
+        let rule = state.policy.rule(named: record.rule) ?? state.policy.match(record.lead, exhaustive: false).rule
+        return RouteDecider(state: state, now: now, detailed: false)
+            .couldTake(record.lead, rule: rule, escalated: record.escalated, excluded: record.expiredReps, rep: index)
+    }
+}
+
 /// What `route` and `reassign` answer.
 public struct RouteResult: Sendable {
     /// The record as the engine stored it, shared rather than copied: a copy retained each of its

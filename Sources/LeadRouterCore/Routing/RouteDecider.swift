@@ -55,6 +55,19 @@ struct RouteDecider {
         return nil
     }
 
+    /// Whether the rep at `index` may take the lead now in some pool of the chain ``decide`` would
+    /// try. One eligibility check and a look at each stage's members, where deciding scores a whole
+    /// pool: a freed rep's dispatch asks this first, since a lead that rep cannot take would only be
+    /// queued again (nobody else's eligibility changed).
+    func couldTake(_ lead: Lead, rule: CompiledRule, escalated: Bool, excluded: [RepID], rep index: Int32) -> Bool {
+        let eligibility = Eligibility(roster: roster, now: now, lead: lead, rule: rule, excluded: excluded)
+        guard eligibility.rejection(of: index, in: roster, presence) == nil else { return false }
+        if escalated, let stage = rule.escalation {
+            return ResolvedPool(stage, for: lead, in: roster).members.contains(index)
+        }
+        return rule.chain.contains { ResolvedPool($0, for: lead, in: roster).members.contains(index) }
+    }
+
     private func attempt(
         _ compiled: CompiledRule.Stage, _ lead: Lead, _ eligibility: Eligibility, _ explanation: inout Explanation
     ) -> Pick? {
