@@ -154,6 +154,20 @@ def main():
             check(len(offered) == 2 and all(py.get_assignment(fields[2]).state == "accepted" for fields in offered),
                   "the C dialer's accepts are visible to Python")
 
+            # Replay: Python and Swift ask the same question and get the same answer; nothing moves.
+            candidate = os.path.join(data, "only-ana.yaml")
+            with open(candidate, "w") as file:
+                file.write("version: only-ana\ndefault:\n  pool: { reps: [ana] }\n")
+            before = py.health().last_seq
+            replay = py.replay_policy(open(candidate).read())
+            code, out, _ = leadctl(port, "policy", "replay", candidate, "--json")
+            swift_replay = json.loads(out)
+            check(code == 0 and replay.recorded.leads >= 17
+                  and swift_replay["recorded"]["leads"] == replay.recorded.leads
+                  and swift_replay.get("changed_leads", 0) == replay.changed_leads > 0
+                  and py.health().last_seq == before,
+                  f"Python and Swift replays agree ({replay.recorded.leads} leads, {replay.changed_leads} moved)")
+
         # A Python stream resumes across a server restart with no gap and no duplicate.
         with Client("127.0.0.1", port) as py:
             start = py.health().last_seq

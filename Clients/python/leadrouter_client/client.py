@@ -195,6 +195,12 @@ class Client:
     def health(self):
         return self.call("Health", pb.HealthRequest(), pb.HealthReply)
 
+    def replay_policy(self, policy_yaml, since_ms=0, from_seq=0, max_events=0, timeout=600.0):
+        """Replays recorded traffic against a candidate policy (docs/POLICY.md); assigns nothing."""
+        request = pb.ReplayRequest(policy_yaml=policy_yaml, since_ms=since_ms, from_seq=from_seq,
+                                   max_events=max_events)
+        return self.call("ReplayPolicy", request, pb.ReplayReply, timeout=timeout)
+
     def assignments(self, rep="", team="", from_seq=0, window=256):
         """Yields AssignmentEvents on this connection with credit-based flow control."""
         call_id = self._open("StreamAssignments",
