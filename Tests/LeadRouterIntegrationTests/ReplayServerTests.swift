@@ -29,9 +29,11 @@ struct ReplayServerTests {
         let client = try await LeadRouterClient.connect(host: "127.0.0.1", port: server.port)
         try await WireFixtures.seed(client, reps: ["ana", "bo", "cy"])
         var atBo = 0
+        var sixth: UInt64 = 0
         for index in 0..<12 {
-            let rep = try await client.route(WireFixtures.lead("lead-\(index)")).assignment.rep
-            if rep == "bo" { atBo += 1 } else { _ = try await client.accept("lead-\(index)") }
+            let assignment = try await client.route(WireFixtures.lead("lead-\(index)")).assignment
+            if index == 5 { sixth = assignment.seq }
+            if assignment.rep == "bo" { atBo += 1 } else { _ = try await client.accept("lead-\(index)") }
         }
         await client.close()
         await server.kill9()
@@ -63,6 +65,10 @@ struct ReplayServerTests {
                 "leads first offered to someone else under the candidate: \(reply["changed_leads"]!) of 12"))
         #expect(text.out.contains("LEAD     LIVE POLICY  CANDIDATE\nlead-"), "\(text.out)")
 
+        let firstHalf = try Self.object(
+            try await run(["--json", "policy", "replay", file, "--to-seq", "\(sixth)"]).out)
+        #expect((firstHalf["recorded"] as? [String: Any])?["leads"] as? Int == 6)
+        #expect(firstHalf["last_seq"] as? String == "\(sixth)")
         let later = try await run(["policy", "replay", file, "--since", "0s"])
         #expect(later.out.contains("no lead arrived in this window"), "\(later.out)")
         let short = try await run(["policy", "replay", file, "--max-events", "5"])

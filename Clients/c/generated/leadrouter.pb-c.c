@@ -5222,7 +5222,7 @@ const ProtobufCMessageDescriptor leadrouter__v1__dry_run_reply__descriptor =
   (ProtobufCMessageInit) leadrouter__v1__dry_run_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor leadrouter__v1__replay_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor leadrouter__v1__replay_request__field_descriptors[7] =
 {
   {
     "policy_yaml",
@@ -5284,6 +5284,30 @@ static const ProtobufCFieldDescriptor leadrouter__v1__replay_request__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "to_seq",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayRequest, to_seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "until_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__ReplayRequest, until_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned leadrouter__v1__replay_request__field_indices_by_name[] = {
   4,   /* field[4] = changes_listed */
@@ -5291,11 +5315,13 @@ static const unsigned leadrouter__v1__replay_request__field_indices_by_name[] = 
   3,   /* field[3] = max_events */
   0,   /* field[0] = policy_yaml */
   2,   /* field[2] = since_ms */
+  5,   /* field[5] = to_seq */
+  6,   /* field[6] = until_ms */
 };
 static const ProtobufCIntRange leadrouter__v1__replay_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor leadrouter__v1__replay_request__descriptor =
 {
@@ -5305,7 +5331,7 @@ const ProtobufCMessageDescriptor leadrouter__v1__replay_request__descriptor =
   "Leadrouter__V1__ReplayRequest",
   "leadrouter.v1",
   sizeof(Leadrouter__V1__ReplayRequest),
-  5,
+  7,
   leadrouter__v1__replay_request__field_descriptors,
   leadrouter__v1__replay_request__field_indices_by_name,
   1,  leadrouter__v1__replay_request__number_ranges,

@@ -738,10 +738,18 @@ struct  Leadrouter__V1__ReplayRequest
    * leads routed differently to list (default 20)
    */
   uint32_t changes_listed;
+  /*
+   * end the window with this event (0: the last one)
+   */
+  uint64_t to_seq;
+  /*
+   * or before this time (0: now)
+   */
+  int64_t until_ms;
 };
 #define LEADROUTER__V1__REPLAY_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__replay_request__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0 }
 
 
 struct  Leadrouter__V1__ReplayOutcome

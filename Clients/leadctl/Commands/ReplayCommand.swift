@@ -20,6 +20,9 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Replay from this long ago (30m, 24h, 7d) or this time (ISO 8601); default: every event kept.")
     var since: String?
     @Option(help: "Replay the events after this sequence number.") var fromSeq: UInt64 = 0
+    @Option(help: "End the window this long ago (1h, 1d) or at this time (ISO 8601); default: now.")
+    var until: String?
+    @Option(help: "End the window with this sequence number.") var toSeq: UInt64 = 0
     @Option(help: "Refuse a window of more events than this.") var maxEvents: UInt32 = 1_000_000
     @Option(help: "Leads routed differently to list.") var changes: UInt32 = 20
 
@@ -29,7 +32,10 @@ struct ReplayCommand: AsyncParsableCommand {
         request.fromSeq = fromSeq
         request.maxEvents = maxEvents
         request.changesListed = changes
-        if let since { request.sinceMs = try Self.millis(since, now: Date()) }
+        request.toSeq = toSeq
+        let now = Date()
+        if let since { request.sinceMs = try Self.millis(since, option: "since", now: now) }
+        if let until { request.untilMs = try Self.millis(until, option: "until", now: now) }
         try await withClient(options) { client in
             // A long window takes seconds to replay; --timeout still applies when it is longer.
             let reply = try await client.replayPolicy(request, timeout: .seconds(max(options.timeout, 600)))
@@ -39,13 +45,13 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     /// `30m`, `24h`, `7d` before `now`, or an ISO 8601 time.
-    static func millis(_ text: String, now: Date) throws -> Int64 {
+    static func millis(_ text: String, option: String, now: Date) throws -> Int64 {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
         if let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count >= 0 {
             return Int64((now.timeIntervalSince1970 - count * unit) * 1000)
         }
         if let date = try? Date(text, strategy: .iso8601) { return Int64(date.timeIntervalSince1970 * 1000) }
-        throw ValidationError("--since '\(text)' is neither a duration (30m, 24h, 7d) nor an ISO 8601 time")
+        throw ValidationError("--\(option) '\(text)' is neither a duration (30m, 24h, 7d) nor an ISO 8601 time")
     }
 
     static func print(_ reply: Leadrouter_V1_ReplayReply) {

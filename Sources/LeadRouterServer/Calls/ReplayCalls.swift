@@ -22,8 +22,9 @@ enum ReplayCalls {
             throw RPCError(
                 .invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
         }
-        // The window ends with the last event committed before the call's turn.
-        let through = call.engine.lastSeq
+        // The window ends with the last event committed before the call's turn, or earlier if asked.
+        let last = call.engine.lastSeq
+        let through = request.toSeq == 0 ? last : min(request.toSeq, last)
         let window = Window(request: request, through: through)
         let source = History(engine: call.engine, store: call.server.journal?.store)
         return {
@@ -72,12 +73,14 @@ enum ReplayCalls {
     struct Window: Sendable {
         let fromSeq: UInt64
         let since: Timestamp?
+        let until: Timestamp?
         let through: UInt64
         let maxEvents: Int
 
         init(request: Leadrouter_V1_ReplayRequest, through: UInt64) {
             fromSeq = request.fromSeq
             since = request.sinceMs == 0 ? nil : Timestamp(millis: request.sinceMs)
+            until = request.untilMs == 0 ? nil : Timestamp(millis: request.untilMs)
             self.through = through
             maxEvents = request.maxEvents == 0 ? defaultMaxEvents : Int(request.maxEvents)
         }
@@ -109,6 +112,7 @@ enum ReplayCalls {
                 let events = try history.events(after: last, limit: batch)
                 guard !events.isEmpty else { break }
                 for event in events where event.seq <= through {
+                    if let until, event.time >= until { return }
                     guard replay.events < maxEvents else {
                         throw RPCError(
                             .outOfRange,

@@ -1061,6 +1061,12 @@ public nonisolated struct Leadrouter_V1_ReplayRequest: Sendable {
   /// leads routed differently to list (default 20)
   public var changesListed: UInt32 = 0
 
+  /// end the window with this event (0: the last one)
+  public var toSeq: UInt64 = 0
+
+  /// or before this time (0: now)
+  public var untilMs: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -3251,7 +3257,7 @@ nonisolated extension Leadrouter_V1_DryRunReply: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Leadrouter_V1_ReplayRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReplayRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}policy_yaml\0\u{3}from_seq\0\u{3}since_ms\0\u{3}max_events\0\u{3}changes_listed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}policy_yaml\0\u{3}from_seq\0\u{3}since_ms\0\u{3}max_events\0\u{3}changes_listed\0\u{3}to_seq\0\u{3}until_ms\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3264,6 +3270,8 @@ nonisolated extension Leadrouter_V1_ReplayRequest: SwiftProtobuf.Message, SwiftP
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.sinceMs) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.maxEvents) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.changesListed) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.toSeq) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.untilMs) }()
       default: break
       }
     }
@@ -3285,6 +3293,12 @@ nonisolated extension Leadrouter_V1_ReplayRequest: SwiftProtobuf.Message, SwiftP
     if self.changesListed != 0 {
       try visitor.visitSingularUInt32Field(value: self.changesListed, fieldNumber: 5)
     }
+    if self.toSeq != 0 {
+      try visitor.visitSingularUInt64Field(value: self.toSeq, fieldNumber: 6)
+    }
+    if self.untilMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.untilMs, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3294,6 +3308,8 @@ nonisolated extension Leadrouter_V1_ReplayRequest: SwiftProtobuf.Message, SwiftP
     if lhs.sinceMs != rhs.sinceMs {return false}
     if lhs.maxEvents != rhs.maxEvents {return false}
     if lhs.changesListed != rhs.changesListed {return false}
+    if lhs.toSeq != rhs.toSeq {return false}
+    if lhs.untilMs != rhs.untilMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
