@@ -9,7 +9,8 @@ import LeadRouterCore
 func replayProbe(leads count: Int) throws {
     let workload = try Workload.make(detailed: false)
     let start = workload.engine.state
-    let clock = ManualClock(Timestamp(millis: max(start.lastTime.millis, 1_767_225_600_000)))
+    // On a whole second: offers expire by the second, so the phase of the start would change the run.
+    let clock = ManualClock(Timestamp(millis: (start.lastTime.millis / 1000 + 1) * 1000))
     let engine = RoutingEngine(
         configuration: EngineConfiguration(detailedExplanations: false, historyCapacity: 1 << 23), clock: clock,
         state: start)
@@ -50,12 +51,15 @@ func replayProbe(leads count: Int) throws {
     let recorded = Date().timeIntervalSince(replayStarted)
     let report = replay.run()
     let total = Date().timeIntervalSince(replayStarted)
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     print(
         String(
             format:
-                "replay of %d events (%d leads, 10,000 reps, 500 rules; recorded in %.2f s, %d leads left waiting): read %.2f s, two runs %.2f s, %.0f events/s in all; %d leads moved, SLA misses %d live / %d candidate",
+                "replay of %d events (%d leads, 10,000 reps, 500 rules; recorded in %.2f s, %d leads left waiting): read %.2f s, two runs %.2f s, %.0f events/s in all; %d leads moved, SLA misses %d live / %d candidate; peak memory %d MB (the recording's engine included)",
             window.count, report.recorded.leads, recording, engine.state.queue.count, recorded, total - recorded,
-            Double(window.count) / total, report.changedLeads, report.live.slaMisses, report.candidate.slaMisses))
+            Double(window.count) / total, report.changedLeads, report.live.slaMisses, report.candidate.slaMisses,
+            usage.ru_maxrss / 1024))
 }
 
 private func require<T>(_ value: T?) throws -> T {
