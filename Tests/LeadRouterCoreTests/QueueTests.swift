@@ -87,6 +87,26 @@ struct QueueTests {
         #expect(engine.state.queueInOrder.map(\.lead) == ["es-1", "es-2"])
     }
 
+    /// Territories and account owners decide pools, so setting them dispatches at once; a tick, when
+    /// time alone cannot make anyone eligible (no working hours, leave, daily caps or calling hours),
+    /// leaves the queue alone.
+    @Test func territoriesAndOwnersDispatchInTheirOwnCall() throws {
+        let engine = try Fixtures.engine(
+            policy: Fixtures.policy(default: .init(pool: Pool(territory: true))),
+            reps: [Rep(id: "berlin", territories: ["de"]), Rep(id: "owner")])
+        try engine.route(Fixtures.lead("de-1") { $0.country = "DE" })
+        #expect(engine.state.assignments["de-1"]?.state == .queued)
+        #expect(engine.tick().isEmpty)
+        try engine.setTerritories([Territory(id: "de", countries: ["DE"])])
+        #expect(engine.state.assignments["de-1"]?.rep == "berlin")
+
+        try engine.applyPolicy(Fixtures.policy(default: .init(pool: Pool(accountOwner: true))))
+        try engine.route(Fixtures.lead("acme-1") { $0.accountID = "acme" })
+        #expect(engine.state.assignments["acme-1"]?.state == .queued)
+        try engine.setAccountOwners([AccountOwner(accountID: "acme", rep: "owner")])
+        #expect(engine.state.assignments["acme-1"]?.rep == "owner")
+    }
+
     @Test func availabilityCapacityAndNewRepsDispatch() throws {
         let engine = try Fixtures.engine(reps: [Rep(id: "a", capacity: 1)])
         try engine.setAvailability("a", status: .onCall, activeCalls: 1)

@@ -38,6 +38,8 @@ extension Transaction {
             }
         }
         emit(.territoriesSet(territories))
+        // Territory pools changed: a waiting lead may have someone now.
+        dispatchQueue()
     }
 
     mutating func setAccountOwners(_ owners: [AccountOwner], replace: Bool) throws {
@@ -52,6 +54,7 @@ extension Transaction {
             }
         }
         emit(.accountOwnersSet(owners, replace: replace))
+        dispatchQueue()
     }
 
     mutating func applyPolicy(_ policy: Policy) throws {

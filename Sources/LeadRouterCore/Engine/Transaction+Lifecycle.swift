@@ -123,6 +123,16 @@ extension Transaction {
         }
     }
 
+    /// Whether the passing of time alone can make a waiting lead placeable: a rep has working hours,
+    /// leave or a daily cap, or the policy has calling hours. Otherwise every change that could place
+    /// a waiting lead dispatches in its own call, and a tick's look at the queue (the best 256 leads'
+    /// pools scored, four times a second) would find nothing to do.
+    var timeCanPlaceWaitingLeads: Bool {
+        guard !state.queue.isEmpty else { return false }
+        return state.policy.policy.callingHours != nil
+            || state.roster.traits.contains { $0.hasWorkingHours || $0.hasLeave || $0.hasDailyCap }
+    }
+
     /// Moves the oldest completed assignments beyond `completedInMemory` out of memory, 1,000 per tick.
     mutating func archiveCompleted() {
         guard let keep = configuration.completedInMemory else { return }
