@@ -10,10 +10,11 @@ struct ReplayCommand: AsyncParsableCommand {
         abstract:
             "Replay recorded traffic against a policy file and compare it with what happened; nothing is assigned.",
         discussion: """
-            Every lead that arrived in the window is routed again, at its recorded time, twice: under the
-            policies that were live and under the candidate. Reps answer offers as they did in the
-            recording (docs/POLICY.md, "Replay"). Prints arrivals, offers, SLA misses, speed-to-lead and
-            fairness for the recording and both runs, and the leads the candidate sends elsewhere.
+            Every lead that arrived in the window is routed again, at its recorded time, twice: \
+            under the policies that were live and under the candidate. Reps answer offers as they did \
+            in the recording (docs/POLICY.md, "Replay recorded traffic against a candidate"). Prints \
+            arrivals, offers, SLA misses, speed-to-lead and fairness for the recording and both runs, \
+            and the leads the candidate sends elsewhere.
             """)
     @OptionGroup var options: ConnectionOptions
     @Argument(help: "Candidate policy file.") var file: String
