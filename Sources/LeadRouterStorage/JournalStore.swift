@@ -7,13 +7,17 @@ import Synchronization
 /// The SQLite file: the event journal and the snapshots. With ``WALCheckpointer`` and ``JournalRow``
 /// (the journal's insert, bound in place), the only types that talk to GRDB.
 ///
-/// One `DatabaseQueue` serialises the journal's access: writes come from whoever commits the journal,
-/// reads (recovery, stream resume, history) are short. A second connection belongs to the
-/// checkpointer and only copies the write-ahead log back. `leadrouter.lock` keeps a second process
+/// One `DatabaseQueue` serialises the journal's writes, from whoever commits the journal. Reads
+/// (recovery, stream resume, history, a policy replay's window and snapshots) go through a second,
+/// read-only connection, so a long one never holds a commit up: in WAL mode a reader sees every
+/// transaction committed before its own began. A third connection belongs to the checkpointer and
+/// only copies the write-ahead log back. `leadrouter.lock` keeps a second process
 /// out of the folder (``DataFolderLock``).
 public final class JournalStore: Sendable {
     public let path: String
-    let database: DatabaseQueue
+    private let database: DatabaseQueue
+    /// Read-only; see above.
+    let reader: DatabaseQueue
     private let logger: Logger
     private let lock: DataFolderLock
     let checkpointer: WALCheckpointer
@@ -40,6 +44,10 @@ public final class JournalStore: Sendable {
             let location = Self.location(of: path)
             database = try DatabaseQueue(path: location, configuration: options)
             try Self.migrate(database, path: path)
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            readOnly.busyMode = .timeout(5)
+            reader = try DatabaseQueue(path: location, configuration: readOnly)
             checkpointer = WALCheckpointer(
                 connection: try DatabaseQueue(path: location, configuration: options),
                 thresholdPages: configuration.checkpointEveryPages, logger: logger)
@@ -165,7 +173,7 @@ public final class JournalStore: Sendable {
 
     public var lastJournalSeq: UInt64 {
         get throws {
-            try database.read { db in
+            try reader.read { db in
                 UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(last_seq) FROM event_batches") ?? 0)
             }
         }
@@ -178,7 +186,7 @@ public final class JournalStore: Sendable {
 
     /// An archived (completed, moved out of memory) assignment.
     public func history(lead: LeadID) throws -> Assignment? {
-        try database.read { db in
+        try reader.read { db in
             guard let body = try Data.fetchOne(db, sql: "SELECT body FROM history WHERE lead = ?", arguments: [lead])
             else {
                 return nil
@@ -190,7 +198,7 @@ public final class JournalStore: Sendable {
 
     /// Archived assignments with lead ids after `after`, in lead id order, optionally for one rep.
     public func history(after: LeadID, rep: RepID?, limit: Int) throws -> [Assignment] {
-        try database.read { db in
+        try reader.read { db in
             let bodies =
                 if let rep {
                     try Data.fetchAll(
@@ -233,7 +241,7 @@ public final class JournalStore: Sendable {
     /// events) for every call, and a filter on `last_seq` alone scanned the table from its start, so
     /// replaying a million events after a crash took ten seconds.
     func rows(after seq: UInt64, limit: Int) throws -> [(seq: UInt64, body: Data)] {
-        try database.read { db in
+        try reader.read { db in
             var rows: [(seq: UInt64, body: Data)] = []
             let batches = try Row.fetchCursor(
                 db,
@@ -263,7 +271,7 @@ public final class JournalStore: Sendable {
     /// The oldest event still in the journal (1 when nothing was compacted).
     public var oldestJournalSeq: UInt64 {
         get throws {
-            try database.read { db in
+            try reader.read { db in
                 UInt64(try Int64.fetchOne(db, sql: "SELECT MIN(first_seq) FROM event_batches") ?? 0)
             }
         }
@@ -336,7 +344,7 @@ public final class JournalStore: Sendable {
 
     /// Sequence numbers of the stored snapshots, newest first.
     func snapshotSeqs() throws -> [UInt64] {
-        try database.read { db in
+        try reader.read { db in
             try Int64.fetchAll(db, sql: "SELECT seq FROM snapshots ORDER BY seq DESC").map(UInt64.init)
         }
     }
@@ -344,7 +352,7 @@ public final class JournalStore: Sendable {
     /// One snapshot's body and whether it matches its checksum. Loaded one at a time: a body can be
     /// a hundred megabytes, and recovery usually needs only the newest.
     func snapshot(seq: UInt64) throws -> (body: Data, valid: Bool)? {
-        try database.read { db in
+        try reader.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT checksum, body, parts FROM snapshots WHERE seq = ?", arguments: [Int64(seq)]
             )

@@ -47,7 +47,7 @@ public enum PastState {
 extension JournalStore {
     /// The stored snapshots' sequence numbers and creation times (milliseconds), newest first.
     func snapshotTimes() throws -> [(seq: UInt64, created: Int64)] {
-        try database.read { db in
+        try reader.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, created_ms FROM snapshots ORDER BY seq DESC").map {
                 (UInt64($0["seq"] as Int64), $0["created_ms"] as Int64)
             }
