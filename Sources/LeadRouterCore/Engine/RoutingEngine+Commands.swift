@@ -100,11 +100,7 @@ extension RoutingEngine {
     public func dryRun(_ lead: Lead, policy: Policy? = nil) throws -> RouteResult {
         var base = state
         if let policy {
-            let problems = PolicyValidator.validate(policy)
-            if !problems.isEmpty {
-                throw RoutingError(
-                    .invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
-            }
+            try PolicyValidator.requireValid(policy)
             base.policy = CompiledPolicy(policy)
         }
         base.assignments[lead.id] = nil

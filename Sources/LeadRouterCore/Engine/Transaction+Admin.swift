@@ -58,11 +58,7 @@ extension Transaction {
     }
 
     mutating func applyPolicy(_ policy: Policy) throws {
-        let problems = PolicyValidator.validate(policy)
-        if !problems.isEmpty {
-            throw RoutingError(
-                .invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
-        }
+        try PolicyValidator.requireValid(policy)
         emit(.policyApplied(policy))
         dispatchQueue()
     }

@@ -1,5 +1,14 @@
 /// Structural checks a policy must pass before it can be applied.
 public enum PolicyValidator {
+    /// Throws `INVALID_ARGUMENT` listing every problem, for callers that apply or route against it.
+    public static func requireValid(_ policy: Policy) throws(RoutingError) {
+        let problems = validate(policy)
+        guard problems.isEmpty else {
+            throw RoutingError(
+                .invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
+        }
+    }
+
     public static func validate(_ policy: Policy) -> [PolicyProblem] {
         var problems: [PolicyProblem] = []
         if policy.version.isEmpty { problems.append(.init(path: "version", message: "a policy needs a version")) }

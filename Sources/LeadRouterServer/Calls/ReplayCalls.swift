@@ -17,11 +17,7 @@ enum ReplayCalls {
             throw RPCError(.invalidArgument, "policy_yaml is required: the candidate policy to replay against")
         }
         let candidate = try PolicyParser.parse(request.policyYaml)
-        let problems = PolicyValidator.validate(candidate)
-        guard problems.isEmpty else {
-            throw RPCError(
-                .invalidArgument, "policy is invalid: " + problems.map(\.description).joined(separator: "; "))
-        }
+        try PolicyValidator.requireValid(candidate)
         // The window ends with the last event committed before the call's turn, or earlier if asked.
         let last = call.engine.lastSeq
         let through = request.toSeq == 0 ? last : min(request.toSeq, last)
