@@ -91,7 +91,7 @@ extension Transaction {
         _ leadID: LeadID, detailed: Bool, alsoExcluding: RepID? = nil, queueIfUnplaced: Bool = true
     ) -> AssignmentTable.Box? {
         guard let record = state.assignments[leadID] else { return nil }
-        let rule = state.policy.rule(named: record.rule) ?? state.policy.match(record.lead, exhaustive: false).rule
+        let rule = rule(of: record)
         var explanation = Explanation(
             policyVersion: state.policy.policy.version, rule: rule.rule.name, rulesNotMatched: [])
         if record.escalated { explanation.notes.append("escalated after \(record.misses) missed SLAs") }
@@ -107,11 +107,17 @@ extension Transaction {
 }
 
 extension Transaction {
+    /// The rule a waiting or re-placed lead goes by: the one it was routed under, or (when a new policy
+    /// no longer has it) the one that matches it now.
+    func rule(of record: Assignment) -> CompiledRule {
+        state.policy.rule(named: record.rule) ?? state.policy.match(record.lead, exhaustive: false).rule
+    }
+
     /// Whether ``placeAgain(_:detailed:alsoExcluding:queueIfUnplaced:)`` could offer this waiting lead
     /// to `rep` now (see ``RouteDecider/couldTake(_:rule:escalated:excluded:rep:)``).
     func couldTake(_ leadID: LeadID, rep: RepID) -> Bool {
         guard let record = state.assignments[leadID], let index = state.roster.indexOf[rep] else { return false }
-        let rule = state.policy.rule(named: record.rule) ?? state.policy.match(record.lead, exhaustive: false).rule
+        let rule = rule(of: record)
         return RouteDecider(state: state, now: now, detailed: false)
             .couldTake(record.lead, rule: rule, escalated: record.escalated, excluded: record.expiredReps, rep: index)
     }

@@ -7,6 +7,8 @@
 /// simulations run those inputs from the same start, one under the live policies, one under the
 /// candidate, and the report sets both beside the recording itself.
 public struct PolicyReplay {
+    /// Leads routed differently that a report lists by default.
+    public static let changesListed = 20
     public let start: EngineState
     public let candidate: Policy
     private var inputs: [ReplayInput] = []
@@ -14,8 +16,6 @@ public struct PolicyReplay {
     private var recorded: OutcomeTally
     private var recordedEnd: EngineState
     private var firstEvent: (seq: UInt64, time: Timestamp)?
-    /// Leads seen arriving, so a lead's later offers are not taken for new arrivals.
-    private var arrived: Set<LeadID> = []
 
     public init(start: EngineState, candidate: Policy) {
         self.start = start
@@ -31,15 +31,18 @@ public struct PolicyReplay {
     public mutating func record(_ event: EngineEvent) throws {
         try recordedEnd.apply(event)
         if firstEvent == nil { firstEvent = (event.seq, event.time) }
-        recorded.add(event)
+        let arrival = recorded.add(event)
         behaviour.observe(event)
-        if let action = input(of: event) { inputs.append(ReplayInput(time: event.time, action: action)) }
+        if let action = Self.input(of: event, arrival: arrival) {
+            inputs.append(ReplayInput(time: event.time, action: action))
+        }
     }
 
-    private mutating func input(of event: EngineEvent) -> ReplayInput.Action? {
+    /// What the outside world did in `event`, if anything; `arrival`: the lead it offers or queues
+    /// arrived with it (its first appearance in the window, and not open at its start).
+    private static func input(of event: EngineEvent, arrival: Lead?) -> ReplayInput.Action? {
         switch event.kind {
-        case .offered(let offer): return arrival(offer.lead)
-        case .queued(let queued): return arrival(queued.lead)
+        case .offered, .queued: return arrival.map { .route($0) }
         case .availabilityChanged(let change): return .availability(change)
         case .repsUpserted(let reps): return .upsertReps(reps)
         case .repRemoved(let rep): return .removeRep(rep)
@@ -52,14 +55,9 @@ public struct PolicyReplay {
         }
     }
 
-    private mutating func arrival(_ lead: Lead) -> ReplayInput.Action? {
-        guard start.assignments[lead.id] == nil, arrived.insert(lead.id).inserted else { return nil }
-        return .route(lead)
-    }
-
     /// Runs both simulations and compares them. Takes about as long as routing the window's leads
     /// twice, on the caller's thread.
-    public func run(changesListed: Int = 20) -> ReplayReport {
+    public func run(changesListed: Int = Self.changesListed) -> ReplayReport {
         var behaviour = behaviour
         behaviour.settle()
         let begin = firstEvent?.time ?? start.lastTime

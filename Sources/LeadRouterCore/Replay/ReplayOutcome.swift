@@ -63,18 +63,24 @@ struct OutcomeTally {
     /// - Parameter start: the state the window begins from; its leads are not arrivals.
     init(start: EngineState) { self.start = start }
 
-    mutating func add(_ event: EngineEvent) {
+    /// Counts one event; answers the lead it brought into the window, if it was that lead's arrival.
+    @discardableResult
+    mutating func add(_ event: EngineEvent) -> Lead? {
         switch event.kind {
         case .offered(let offer):
             outcome.offers += 1
             let lead = offer.lead.id
-            if arrive(offer.lead) { outcome.offeredOnArrival += 1 }
+            let arrived = arrive(offer.lead)
+            if arrived { outcome.offeredOnArrival += 1 }
             if let created = arrivedAt[lead], firstRep[lead] == nil {
                 firstRep[lead] = offer.rep
                 assignMillis.append(event.time.millis - created.millis)
             }
+            return arrived ? offer.lead : nil
         case .queued(let queued):
-            if arrive(queued.lead) { outcome.queuedOnArrival += 1 }
+            guard arrive(queued.lead) else { return nil }
+            outcome.queuedOnArrival += 1
+            return queued.lead
         case .accepted(let lead, _):
             outcome.accepted += 1
             if let created = arrivedAt[lead], accepted.insert(lead).inserted {
@@ -87,6 +93,7 @@ struct OutcomeTally {
         default:
             break
         }
+        return nil
     }
 
     /// Counts a lead's first appearance in the window as its arrival; `true` if this was it.

@@ -7,7 +7,6 @@ import NIOCore
 /// window of a million events takes seconds, and other scans should not wait for it.
 enum ReplayCalls {
     static let defaultMaxEvents = 1_000_000
-    static let defaultChangesListed = 20
     /// Events read from the journal (or the in-memory history) at a time.
     static let batch = 4096
 
@@ -24,9 +23,8 @@ enum ReplayCalls {
         let window = Window(request: request, through: through)
         let source = History(engine: call.engine, store: call.server.journal?.store)
         return {
-            var replay = try window.start(from: source, candidate: candidate)
-            try window.record(into: &replay, from: source)
-            let listed = request.changesListed == 0 ? defaultChangesListed : Int(request.changesListed)
+            let replay = try window.replay(from: source, candidate: candidate)
+            let listed = request.changesListed == 0 ? PolicyReplay.changesListed : Int(request.changesListed)
             let report = replay.run(changesListed: listed)
             return wire(report).payload()
         }
@@ -85,40 +83,36 @@ enum ReplayCalls {
             event.seq <= fromSeq || since.map { event.time < $0 } ?? false
         }
 
-        /// The state the window begins from: the nearest kept state at or before it, with the
-        /// journal's events up to the window applied.
-        func start(from history: History, candidate: Policy) throws -> PolicyReplay {
+        /// Reads the window in one pass: from the nearest kept state at or before it, the events
+        /// before the window move that state forward; the first one inside starts the replay, which
+        /// takes the rest.
+        func replay(from history: History, candidate: Policy) throws -> PolicyReplay {
             var state = try history.base(before: since.map { .at($0) } ?? .after(seq: fromSeq))
-            while state.lastSeq < through {
-                let events = try history.events(after: state.lastSeq, limit: batch)
-                guard let first = events.first, first.seq == state.lastSeq + 1 else { break }
-                for event in events {
-                    guard event.seq <= through, isBefore(event) else {
-                        return PolicyReplay(start: state, candidate: candidate)
-                    }
-                    try state.apply(event)
-                }
-            }
-            return PolicyReplay(start: state, candidate: candidate)
-        }
-
-        func record(into replay: inout PolicyReplay, from history: History) throws {
-            var last = replay.start.lastSeq
-            while last < through {
+            var replay: PolicyReplay?
+            var last = state.lastSeq
+            reading: while last < through {
                 let events = try history.events(after: last, limit: batch)
-                guard !events.isEmpty else { break }
-                for event in events where event.seq <= through {
-                    if let until, event.time >= until { return }
-                    guard replay.events < maxEvents else {
+                guard let first = events.first, first.seq == last + 1 else { break }
+                for event in events {
+                    guard event.seq <= through, until.map({ event.time < $0 }) ?? true else { break reading }
+                    if replay == nil {
+                        if isBefore(event) {
+                            try state.apply(event)
+                            continue
+                        }
+                        replay = PolicyReplay(start: state, candidate: candidate)
+                    }
+                    guard replay!.events < maxEvents else {
                         throw RPCError(
                             .outOfRange,
-                            "the window holds more than \(maxEvents) events (from seq \(replay.start.lastSeq + 1) to \(through)); replay a later start (since_ms, from_seq) or raise max_events"
+                            "the window holds more than \(maxEvents) events (from seq \(state.lastSeq + 1) to \(through)); replay a later start (since_ms, from_seq) or raise max_events"
                         )
                     }
-                    try replay.record(event)
+                    try replay!.record(event)
                 }
                 last = events.last!.seq
             }
+            return replay ?? PolicyReplay(start: state, candidate: candidate)
         }
     }
 
