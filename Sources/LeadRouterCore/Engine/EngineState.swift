@@ -20,6 +20,9 @@ public struct EngineState: Hashable, Sendable {
     /// Leads in completion order; entries before `archivedThrough` have been archived.
     public internal(set) var completionLog = PersistentVector<LeadID>()
     public internal(set) var archivedThrough = 0
+    /// When the tick last looked at the queue for leads time made placeable (not part of a state's
+    /// identity).
+    var timeDrivenLook = TimeDrivenLook()
 
     /// Completed leads still in memory, oldest completion first (what archiving takes next).
     public var pendingCompletions: [LeadID] { (archivedThrough..<completionLog.count).map { completionLog[$0] } }

@@ -55,7 +55,8 @@ extension RoutingEngine {
     /// Expires offers past their SLA (at most `maxExpiriesPerTick`, earliest first) and reroutes them,
     /// then offers waiting leads to reps that the passing of time made eligible (working hours began,
     /// leave ended, a new day reset a daily cap, calling hours opened; only when some rep or the policy
-    /// has such times). The server calls this on a timer, and again soon while offers past their SLA
+    /// has such times, and only when a minute began or a leave ended since the last look: see
+    /// ``TimeDrivenLook``). The server calls this on a timer, and again soon while offers past their SLA
     /// are left; everything else dispatches in the call that freed the rep.
     @discardableResult
     public func tick() -> [EngineEvent] { tickReportingBacklog().events }
@@ -66,7 +67,7 @@ extension RoutingEngine {
     public func tickReportingBacklog() -> (events: [EngineEvent], offersStillDue: Bool) {
         let (stillDue, events) = commit { transaction in
             transaction.expireDue()
-            if transaction.timeCanPlaceWaitingLeads { transaction.dispatchQueue() }
+            transaction.dispatchQueueIfTimeMayPlace()
             transaction.archiveCompleted()
             return transaction.hasOffersDue
         }

@@ -102,18 +102,29 @@ extension Transaction {
         }
     }
 
+    /// The tick's look at the queue: dispatches it when time alone may have made a waiting lead
+    /// placeable since the last look (``timeCanPlaceWaitingLeads``, ``TimeDrivenLook``).
+    mutating func dispatchQueueIfTimeMayPlace() {
+        guard timeCanPlaceWaitingLeads, timeDrivenLookIsDue else { return }
+        recordTimeDrivenLook(placedSome: dispatchQueue())
+    }
+
     /// Gives waiting leads, best first (at most `maxQueueScan` of them), to whoever is free now.
     /// Called after every change that can free a rep, in the same transaction, so a freed rep never
-    /// sits idle while leads wait; with `freed`, it stops as soon as that rep is busy again.
-    mutating func dispatchQueue(freed rep: RepID? = nil) {
-        guard !state.queue.isEmpty else { return }
-        if let rep, !isFree(rep) { return }
+    /// sits idle while leads wait; with `freed`, it stops as soon as that rep is busy again. Returns
+    /// whether it offered any lead.
+    @discardableResult
+    mutating func dispatchQueue(freed rep: RepID? = nil) -> Bool {
+        guard !state.queue.isEmpty else { return false }
+        if let rep, !isFree(rep) { return false }
+        // A lead left unplaced emits nothing (`queueIfUnplaced: false`), so new events are offers.
+        let eventsBefore = events.count
         // Taken from the heap best first; whatever is still waiting afterwards goes back.
         var taken: [QueueEntry] = []
         defer { for entry in taken { putBackQueued(entry) } }
         while taken.count < configuration.maxQueueScan, let entry = takeBestQueued() {
             taken.append(entry)
-            if let rep, !isFree(rep) { return }
+            if let rep, !isFree(rep) { return true }
             guard state.assignments[entry.lead]?.state == .queued else { continue }
             // Only the freed rep's eligibility changed: a lead they cannot take stays where it is,
             // without scoring its pools (a long queue nobody free can serve made every completion
@@ -121,6 +132,7 @@ extension Transaction {
             if let rep, !couldTake(entry.lead, rep: rep) { continue }
             placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)
         }
+        return events.count > eventsBefore
     }
 
     /// Whether the passing of time alone can make a waiting lead placeable: a rep has working hours,

@@ -76,6 +76,15 @@ struct Transaction: ~Copyable {
         if state.queue[entry.lead]?.seq == entry.seq { state.queueOrder.putBack(entry) }
     }
 
+    /// Whether the tick should look at the queue for leads time made placeable (``TimeDrivenLook``).
+    var timeDrivenLookIsDue: Bool { state.timeDrivenLook.isDue(at: now, roster: state.roster) }
+
+    /// Records the tick's look at the queue in the derived ``TimeDrivenLook``.
+    mutating func recordTimeDrivenLook(placedSome: Bool) {
+        let roster = state.roster
+        state.timeDrivenLook.looked(at: now, roster: roster, placedSome: placedSome)
+    }
+
     /// Takes the offers whose SLA ran out from the derived SLA index.
     mutating func takeOffersDue(limit: Int) -> [LeadID] { state.takeOffersDue(by: now, limit: limit) }
     var hasOffersDue: Bool { state.hasOffersDue(by: now) }
