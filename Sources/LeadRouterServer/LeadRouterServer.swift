@@ -88,7 +88,9 @@ public final class LeadRouterServer: Service, Sendable {
             }
             if storage.durability == .sync {
                 gate = gateSlot.storeIfNilThenLoad(
-                    DurabilityGate(group: group, durable: writer.durableSeq, outage: writer.outage))
+                    DurabilityGate(
+                        group: group, durable: writer.durableSeq, outage: writer.outage,
+                        routeLatency: metrics.routeLatency))
             }
             _ = journalSlot.storeIfNilThenLoad(writer)
             journal = writer

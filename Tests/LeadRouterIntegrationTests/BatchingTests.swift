@@ -157,9 +157,15 @@ struct BatchingTests {
             let answers = AnswerRecorder()
             let now = server.engine.clock.now()
             try await loop.submit {
-                queue.add(callID: 1, caller: answers, lead: Lead(id: "late", createdAt: now), timeoutMs: 1)
-                queue.add(callID: 2, caller: answers, lead: Lead(id: "no-deadline", createdAt: now), timeoutMs: 0)
-                queue.add(callID: 3, caller: answers, lead: Lead(id: "in-time", createdAt: now), timeoutMs: 60_000)
+                let read = NIODeadline.now()
+                queue.add(
+                    callID: 1, caller: answers, lead: Lead(id: "late", createdAt: now), timeoutMs: 1, received: read)
+                queue.add(
+                    callID: 2, caller: answers, lead: Lead(id: "no-deadline", createdAt: now), timeoutMs: 0,
+                    received: read)
+                queue.add(
+                    callID: 3, caller: answers, lead: Lead(id: "in-time", createdAt: now), timeoutMs: 60_000,
+                    received: read)
                 usleep(20_000)
                 queue.commit()
             }.get()
@@ -184,9 +190,10 @@ struct BatchingTests {
 private final class AnswerRecorder: RouteCaller, @unchecked Sendable {
     var outcomes: [UInt32: Result<(payload: ByteBuffer, seq: UInt64), any Error>] = [:]
 
-    func answerRoute(_ callID: UInt32, _ outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>)
-        -> (any Channel)?
-    {
+    func answerRoute(
+        _ callID: UInt32, _ outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>, received: NIODeadline,
+        answered: NIODeadline
+    ) -> (any Channel)? {
         outcomes[callID] = outcome
         return nil
     }

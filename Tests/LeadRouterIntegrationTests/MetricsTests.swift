@@ -43,6 +43,17 @@ struct MetricsTests {
         #expect(scrape.sample("leadrouter_journal_lag_events") == 0)
         #expect(scrape.sample("leadrouter_journal_failing") == 0)
         #expect((scrape.sample("leadrouter_journal_commits_total") ?? 0) >= 1)
+        // The three routes decided (the one without a lead id failed to decode), each in one bucket;
+        // the buckets are cumulative, so the last holds them all.
+        let routeBuckets = Self.routeBucketBounds.map { bound in
+            scrape.sample(#"leadrouter_route_duration_seconds_bucket{le=""# + bound + #""}"#)
+        }
+        #expect(routeBuckets.allSatisfy { $0 != nil }, "\(routeBuckets)")
+        #expect(zip(routeBuckets, routeBuckets.dropFirst()).allSatisfy { ($0 ?? 0) <= ($1 ?? 0) })
+        #expect(scrape.sample(#"leadrouter_route_duration_seconds_bucket{le="+Inf"}"#) == 3)
+        #expect(scrape.sample("leadrouter_route_duration_seconds_count") == 3)
+        let routeSeconds = try #require(scrape.sample("leadrouter_route_duration_seconds_sum"))
+        #expect(routeSeconds > 0 && routeSeconds < 30, "\(routeSeconds) s")
         #expect((scrape.sample("process_resident_memory_bytes") ?? 0) > Double(1 << 20))
         #expect((scrape.sample("process_cpu_seconds_total") ?? 0) > 0)
         #expect((scrape.sample("process_open_fds") ?? 0) > 3)
@@ -57,6 +68,12 @@ struct MetricsTests {
         await server.stop()
     }
 
+    /// The route-latency histogram's upper bounds as Prometheus reads them, in seconds.
+    static let routeBucketBounds = [
+        "0.000025", "0.00005", "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
+        "0.1", "0.25", "0.5", "1", "2.5",
+    ]
+
     /// Metrics are served only when asked for; in memory there is no journal to report on.
     @Test func metricsAreOffUnlessConfiguredAndInMemoryHaveNoJournalFigures() async throws {
         try await TestServer.with { server in
@@ -67,9 +84,15 @@ struct MetricsTests {
             let address = try #require(try await server.server.metricsAddress)
             let client = try await server.client()
             _ = try await client.health()
+            try await WireFixtures.seed(client, reps: ["ada"])
+            // One route in a batch, one asking for the full explanation (which runs alone): both timed.
+            _ = try await client.route(WireFixtures.lead("batched"))
+            _ = try await client.route(WireFixtures.lead("explained"), explain: true)
             let scrape = try await HTTPReply.fetch(port: address.port!, path: "/metrics")
             #expect(scrape.sample(#"leadrouter_calls_total{method="Health"}"#) == 1)
-            #expect(scrape.sample("leadrouter_last_seq") == 0)
+            #expect(scrape.sample("leadrouter_route_duration_seconds_count") == 2)
+            #expect(scrape.sample(#"leadrouter_route_duration_seconds_bucket{le="+Inf"}"#) == 2)
+            #expect(scrape.sample("leadrouter_last_seq") == Double(try await client.health().lastSeq))
             #expect(!scrape.body.contains("leadrouter_journal_"))
             await client.close()
         }

@@ -8,7 +8,10 @@ import NIOCore
 protocol RouteCaller: AnyObject {
     /// Writes one call's reply (or error); returns the channel to flush once the batch is answered. A
     /// reply comes with the sequence number of the lead's record: what must be durable before it
-    /// leaves (`durability: sync`).
-    func answerRoute(_ callID: UInt32, _ outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>)
-        -> (any Channel)?
+    /// leaves (`durability: sync`). `received` and `answered` time the call for the metrics (the
+    /// time it was read, and the batch's answer; a reply held for the journal is timed when it leaves).
+    func answerRoute(
+        _ callID: UInt32, _ outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>, received: NIODeadline,
+        answered: NIODeadline
+    ) -> (any Channel)?
 }

@@ -32,6 +32,17 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var closing = false
     /// Route calls wait here, with those of the loop's other connections, to be committed together.
     private var calls: LoopCallQueue?
+    /// When the socket read being handled happened, read from the clock at its first Route (one
+    /// clock read per read, not per call).
+    private var readAt: NIODeadline?
+    private var readTime: NIODeadline {
+        get {
+            if let readAt { return readAt }
+            let now = NIODeadline.now()
+            readAt = now
+            return now
+        }
+    }
     /// While the handler is in its pipeline: batched Route calls are answered through it.
     private var context: ChannelHandlerContext?
     /// What the HELLO's token allows, when the server takes tokens (``AccessControl``).
@@ -92,6 +103,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
+        readAt = nil
         var bytes = unwrapInboundIn(data)
         if var carried = partial {
             partial = nil
@@ -272,19 +284,26 @@ final class ConnectionHandler: ChannelInboundHandler {
             audit(request.method, outcome: code, detail: AuditDetail.describe(request.method, request.payload))
         }
         guard context.channel.isActive else { return nil }
+        // A Route asking for the full explanation runs here rather than in a batch; it is timed too.
+        let routeReceived = request.method == "Route" ? arrived : nil
+        let written: Bool
         do {
             let payload = try outcome.get()
             if let late = CallDeadline.missed(request.timeoutMs, since: arrived) {
                 reply(context: context, callID, error: late)
-                return context.channel
+                written = true
+            } else {
+                // Everything the call did or saw is at or below the engine's last sequence number now.
+                let durableThrough = ServerMethods.changesState.contains(request.method) ? server.engine.lastSeq : nil
+                written = respond(
+                    context: context, callID, payload, durableThrough: durableThrough, received: routeReceived)
             }
-            // Everything the call did or saw is at or below the engine's last sequence number now.
-            let durableThrough = ServerMethods.changesState.contains(request.method) ? server.engine.lastSeq : nil
-            return respond(context: context, callID, payload, durableThrough: durableThrough) ? context.channel : nil
         } catch {
             reply(context: context, callID, error: error)
-            return context.channel
+            written = true
         }
+        if written, let routeReceived { server.metrics.routeLatency.record(from: routeReceived, to: .now()) }
+        return written ? context.channel : nil
     }
 
     /// Takes a scan's turn (its first part, here) and hands the walk to the scan queue; the answer comes
@@ -348,7 +367,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return true
         }
         guard !route.explain, let calls else { return false }
-        calls.add(callID: callID, caller: self, lead: route.lead, timeoutMs: request.timeoutMs)
+        calls.add(callID: callID, caller: self, lead: route.lead, timeoutMs: request.timeoutMs, received: readTime)
         return true
     }
 
@@ -356,11 +375,12 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// `durability: sync`); `true` if it was written now (and wants a flush).
     @discardableResult
     private func respond(
-        context: ChannelHandlerContext, _ callID: UInt32, _ payload: ByteBuffer, durableThrough seq: UInt64?
+        context: ChannelHandlerContext, _ callID: UInt32, _ payload: ByteBuffer, durableThrough seq: UInt64?,
+        received: NIODeadline? = nil
     ) -> Bool {
         let response = Frame(type: .response, callID: callID, payload: payload)
         if let gate = server.gate, let seq {
-            return gate.whenDurable(seq, on: context.eventLoop, write: response, to: self)
+            return gate.whenDurable(seq, on: context.eventLoop, write: response, to: self, received: received)
         }
         output.append(response)
         return true
@@ -488,17 +508,21 @@ final class ConnectionHandler: ChannelInboundHandler {
 }
 
 extension ConnectionHandler: RouteCaller {
-    func answerRoute(_ callID: UInt32, _ outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>)
-        -> (any Channel)?
-    {
+    func answerRoute(
+        _ callID: UInt32, _ outcome: Result<(payload: ByteBuffer, seq: UInt64), any Error>, received: NIODeadline,
+        answered: NIODeadline
+    ) -> (any Channel)? {
         guard let context, context.channel.isActive else { return nil }
         switch outcome {
         case .success(let reply):
-            return respond(context: context, callID, reply.payload, durableThrough: reply.seq) ? context.channel : nil
+            // A reply held for the journal is timed when it leaves (``LoopWaiters``).
+            guard respond(context: context, callID, reply.payload, durableThrough: reply.seq, received: received)
+            else { return nil }
         case .failure(let error):
             reply(context: context, callID, error: error)
-            return context.channel
         }
+        server.metrics.routeLatency.record(from: received, to: answered)
+        return context.channel
     }
 }
 

@@ -12,10 +12,14 @@ import NIOCore
 final class DurabilityGate: Sendable {
     private let loops: [ObjectIdentifier: LoopWaiters]
 
-    init(group: any EventLoopGroup, durable: ManagedAtomic<UInt64>, outage: JournalOutage) {
+    init(
+        group: any EventLoopGroup, durable: ManagedAtomic<UInt64>, outage: JournalOutage,
+        routeLatency: LatencyHistogram
+    ) {
         var loops: [ObjectIdentifier: LoopWaiters] = [:]
         for loop in group.makeIterator() {
-            loops[ObjectIdentifier(loop)] = LoopWaiters(eventLoop: loop, durable: durable, outage: outage)
+            loops[ObjectIdentifier(loop)] = LoopWaiters(
+                eventLoop: loop, durable: durable, outage: outage, routeLatency: routeLatency)
         }
         self.loops = loops
     }
@@ -24,11 +28,13 @@ final class DurabilityGate: Sendable {
     /// channel: once per channel per release, not once per reply. When `seq` is already committed (the
     /// journal commits inline when it is idle) the reply is written at once and the caller flushes, so
     /// a batch of replies still leaves in one write rather than one syscall and one TCP segment each.
+    /// `received`: when a Route call's request was read; a held reply is timed when it leaves.
     /// - Returns: `true` if the reply was written now and its channel awaits the caller's flush.
-    func whenDurable(_ seq: UInt64, on loop: any EventLoop, write reply: Frame, to writer: any HeldReplyWriter)
-        -> Bool
-    {
-        loops[ObjectIdentifier(loop)]!.add(HeldReply(seq: seq, reply: reply, writer: writer))
+    func whenDurable(
+        _ seq: UInt64, on loop: any EventLoop, write reply: Frame, to writer: any HeldReplyWriter,
+        received: NIODeadline?
+    ) -> Bool {
+        loops[ObjectIdentifier(loop)]!.add(HeldReply(seq: seq, reply: reply, writer: writer, received: received))
     }
 
     func advanced() {
@@ -44,14 +50,18 @@ final class LoopWaiters: @unchecked Sendable {
     private let outage: JournalOutage
     private let count = ManagedAtomic<Int>(0)
     private let wakeup: LoopWakeup
+    private let routeLatency: LatencyHistogram
     private var waiting: [HeldReply] = []
     /// The channels a release wrote to, kept between releases for its capacity.
     private var toFlush: [ObjectIdentifier: any Channel] = [:]
 
-    init(eventLoop: any EventLoop, durable: ManagedAtomic<UInt64>, outage: JournalOutage) {
+    init(
+        eventLoop: any EventLoop, durable: ManagedAtomic<UInt64>, outage: JournalOutage, routeLatency: LatencyHistogram
+    ) {
         self.eventLoop = eventLoop
         self.durable = durable
         self.outage = outage
+        self.routeLatency = routeLatency
         self.wakeup = LoopWakeup(eventLoop: eventLoop)
     }
 
@@ -84,17 +94,27 @@ final class LoopWaiters: @unchecked Sendable {
         let refusal = outage.problem.map(Self.notDurable)
         var kept = 0
         var released = 0
+        var now: NIODeadline?
         for index in waiting.indices {
             let waiter = waiting[index]
+            let channel: (any Channel)?
             if waiter.seq <= done {
-                if let channel = waiter.write() { toFlush[ObjectIdentifier(channel)] = channel }
-                released += 1
+                channel = waiter.write()
             } else if let refusal {
-                if let channel = waiter.refuse(refusal) { toFlush[ObjectIdentifier(channel)] = channel }
-                released += 1
+                channel = waiter.refuse(refusal)
             } else {
                 if kept != index { waiting[kept] = waiter }
                 kept += 1
+                continue
+            }
+            released += 1
+            guard let channel else { continue }
+            toFlush[ObjectIdentifier(channel)] = channel
+            if let received = waiter.received {
+                // One clock read per release, and only when it answers a Route.
+                let left = now ?? .now()
+                now = left
+                routeLatency.record(from: received, to: left)
             }
         }
         guard released > 0 else { return }

@@ -6,6 +6,8 @@ struct HeldReply {
     let seq: UInt64
     let reply: Frame
     let writer: any HeldReplyWriter
+    /// When a Route call's request was read (timed when its reply leaves); `nil` for other calls.
+    let received: NIODeadline?
 
     func write() -> (any Channel)? { writer.writeHeld(reply) }
 

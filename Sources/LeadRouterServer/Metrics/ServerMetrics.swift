@@ -16,6 +16,13 @@ final class ServerMetrics: Sendable {
     private let errorsByCode: [Counter]
     private let eventsByKind: [Counter]
     private let levels: ServerLevels
+    /// Route calls the engine decided, from the read of the request to the write of the answer (one
+    /// that fails to decode, or is refused before, is not timed).
+    let routeLatency = LatencyHistogram(
+        name: "leadrouter_route_duration_seconds",
+        help:
+            "Route calls the engine decided, from the read of the request to the write of the answer: the wait for the batch, the decision, and under durability: sync the wait for the journal."
+    )
 
     /// - Parameter journaled: whether the server keeps a journal (its metrics are left out if not).
     init(journaled: Bool) {
@@ -71,6 +78,8 @@ final class ServerMetrics: Sendable {
     /// The whole exposition, its levels read now.
     func render(_ server: ServerState) -> [UInt8] {
         levels.update(from: server)
-        return registry.emitToBuffer()
+        var text = registry.emitToBuffer()
+        routeLatency.render(into: &text)
+        return text
     }
 }
