@@ -1,5 +1,6 @@
-import LeadRouterCore
 import Testing
+
+@testable import LeadRouterCore
 
 /// Checks that must hold for any engine state and any event history.
 enum InvariantChecks {
@@ -36,9 +37,14 @@ enum InvariantChecks {
                     sourceLocation: sourceLocation)
             }
         }
+        var waitingByRule: [String: Int] = [:]
         for (lead, entry) in state.queue {
             #expect(state.assignments[lead]?.state == .queued && entry.lead == lead, sourceLocation: sourceLocation)
+            if let rule = state.assignments[lead]?.rule { waitingByRule[rule, default: 0] += 1 }
         }
+        #expect(
+            state.queueClasses.waitingByRule == waitingByRule, "waiting leads counted by rule",
+            sourceLocation: sourceLocation)
     }
 
     /// Replays the events one by one and checks every offer against the state just before it:

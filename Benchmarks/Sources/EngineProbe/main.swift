@@ -10,6 +10,8 @@ import LeadRouterCore
 ///                                         dispatch per completion (PUBLISH=1: a read of `state`
 ///                                         before each, so each change copies what it shares)
 ///     EngineProbe sla [offers]            ticks while offers wait on a day-long SLA
+///     EngineProbe busy [waiting]          completions elsewhere while leads wait for a busy team
+///                                         (`BusyTeamProbe.swift`)
 ///     EngineProbe hours [waiting]         ticks while leads wait for reps' working hours
 ///                                         (`HoursProbe.swift`)
 ///     EngineProbe replay [leads]          a recorded day replayed against a candidate policy
@@ -25,6 +27,10 @@ func heapInUse() -> Int {
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "replay" {
     try replayProbe(leads: arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000)
+    exit(0)
+}
+if arguments.first == "busy" {
+    try busyTeamProbe(waiting: arguments.count > 1 ? Int(arguments[1]) ?? 2_000 : 2_000)
     exit(0)
 }
 if arguments.first == "hours" {

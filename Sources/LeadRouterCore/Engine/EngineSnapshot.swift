@@ -107,6 +107,7 @@ extension EngineState {
         }
         for entry in snapshot.queue { queue[entry.lead] = entry }
         queueOrder.rebuild(from: queue)
+        queueClasses.rebuild(from: queue, assignments: assignments)
         for (key, pool) in snapshot.pools {
             var entries = Ledger()
             for (rep, entry) in pool.entries { entries[rep] = entry }

@@ -127,9 +127,12 @@ extension EngineState {
             record.explanation = waiting.explanation
         }
         // A lead keeps its place when re-queued, so age ordering survives failed dispatches.
-        let since = isNew ? time : queue[waiting.lead.id]?.since ?? time
+        let waitingSince = isNew ? nil : queue[waiting.lead.id]?.since
+        let since = waitingSince ?? time
         let entry = QueueEntry(lead: waiting.lead.id, priority: waiting.priority, since: since, seq: seq)
         queue[waiting.lead.id] = entry
+        // Queueing does not change the record's rule, so a lead queued again keeps its count.
+        if waitingSince == nil { queueClasses.add(rule: box.record.rule) }
         queueOrder.insert(entry, queue: queue)
         return box
     }
@@ -141,9 +144,10 @@ extension EngineState {
         let (offered, queued) = assignments.makeOrChange(
             keys?.lead ?? AssignmentTable.Key(offer.lead.id), isNew: isNew,
             make: { Self.offeredRecord(offer, seq: seq, at: time) }
-        ) { record in
+        ) { record -> String? in
             // Only a lead whose record says queued can be in the queue: a new lead skips that lookup.
-            let wasQueued = record.state == .queued
+            // The rule it waited under, for ``QueueClasses``, before the offer names its own.
+            let waitedUnder = record.state == .queued ? record.rule : nil
             record.lead = offer.lead
             record.rule = offer.rule
             record.priority = offer.priority
@@ -153,10 +157,13 @@ extension EngineState {
             record.offeredAt = record.offeredAt ?? time
             record.slaDeadline = offer.slaDeadline
             record.explanation = offer.explanation
-            return wasQueued
+            return waitedUnder
         }
-        let wasQueued = queued ?? false
-        if wasQueued, queue[offer.lead.id] != nil { queue[offer.lead.id] = nil }
+        let waitedUnder = queued ?? nil
+        if let waitedUnder, queue[offer.lead.id] != nil {
+            queue[offer.lead.id] = nil
+            queueClasses.remove(rule: waitedUnder)
+        }
         slaBuckets.add(offer.lead.id, dueAt: SLABuckets.second(of: offer.slaDeadline))
 
         guard let index = repIndex ?? roster.indexOf[offer.rep], var live = presence[dense: index] else {

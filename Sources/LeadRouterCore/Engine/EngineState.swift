@@ -13,6 +13,8 @@ public struct EngineState: Hashable, Sendable {
     public internal(set) var queue: TreeDictionary<LeadID, QueueEntry> = [:]
     /// The queue in dispatch order, derived from `queue` (not part of a state's identity).
     var queueOrder = QueueOrder()
+    /// Waiting leads counted by rule, derived from `queue` (not part of a state's identity).
+    var queueClasses = QueueClasses()
     /// Round-robin cursor and fairness ledger per pool key.
     public internal(set) var pools: TreeDictionary<HashedName, PoolState> = [:]
     /// Offered leads by the second their SLA runs out, so expiry never scans every assignment.

@@ -116,7 +116,14 @@ extension Transaction {
     @discardableResult
     mutating func dispatchQueue(freed rep: RepID? = nil) -> Bool {
         guard !state.queue.isEmpty else { return false }
-        if let rep, !isFree(rep) { return false }
+        // For a freed rep, which rules with leads waiting could offer them one (``QueueClasses``);
+        // when none could, no lead is looked at.
+        var possibleRules: [String: Bool] = [:]
+        if let rep {
+            guard isFree(rep) else { return false }
+            possibleRules = rulesThatMayOffer(to: rep)
+            guard possibleRules.values.contains(true) else { return false }
+        }
         // A lead left unplaced emits nothing (`queueIfUnplaced: false`), so new events are offers.
         let eventsBefore = events.count
         // Taken from the heap best first; whatever is still waiting afterwards goes back.
@@ -125,11 +132,11 @@ extension Transaction {
         while taken.count < configuration.maxQueueScan, let entry = takeBestQueued() {
             taken.append(entry)
             if let rep, !isFree(rep) { return true }
-            guard state.assignments[entry.lead]?.state == .queued else { continue }
+            guard let record = state.assignments[entry.lead], record.state == .queued else { continue }
             // Only the freed rep's eligibility changed: a lead they cannot take stays where it is,
             // without scoring its pools (a long queue nobody free can serve made every completion
             // and expiry score 256 leads' pools in vain). Time-driven changes are the tick's.
-            if let rep, !couldTake(entry.lead, rep: rep) { continue }
+            if let rep, possibleRules[record.rule] == false || !couldTake(record, rep: rep) { continue }
             placeAgain(entry.lead, detailed: configuration.detailedExplanations, queueIfUnplaced: false)
         }
         return events.count > eventsBefore
@@ -154,6 +161,20 @@ extension Transaction {
         let batch = (state.archivedThrough..<(state.archivedThrough + min(excess, 1000))).map { log[$0] }
         let records = batch.compactMap { state.assignments[$0] }.filter { $0.state == .completed }
         emit(.archived(records, logEntries: batch.count))
+    }
+
+    /// For each rule with leads waiting, whether it could offer one of them to `rep`
+    /// (``RouteDecider/couldTakeSomeLead(of:rep:)``); a rule the policy no longer has, whose leads go by
+    /// the rule they match now, counts as possible.
+    private func rulesThatMayOffer(to rep: RepID) -> [String: Bool] {
+        guard let index = state.roster.indexOf[rep] else { return [:] }
+        let decider = RouteDecider(state: state, now: now, detailed: false)
+        var possible: [String: Bool] = [:]
+        for name in state.queueClasses.waitingByRule.keys {
+            possible[name] =
+                state.policy.rule(named: name).map { decider.couldTakeSomeLead(of: $0, rep: index) } ?? true
+        }
+        return possible
     }
 
     private func isFree(_ rep: RepID) -> Bool {

@@ -115,8 +115,8 @@ extension Transaction {
 
     /// Whether ``placeAgain(_:detailed:alsoExcluding:queueIfUnplaced:)`` could offer this waiting lead
     /// to `rep` now (see ``RouteDecider/couldTake(_:rule:escalated:excluded:rep:)``).
-    func couldTake(_ leadID: LeadID, rep: RepID) -> Bool {
-        guard let record = state.assignments[leadID], let index = state.roster.indexOf[rep] else { return false }
+    func couldTake(_ record: borrowing Assignment, rep: RepID) -> Bool {
+        guard let index = state.roster.indexOf[rep] else { return false }
         let rule = rule(of: record)
         return RouteDecider(state: state, now: now, detailed: false)
             .couldTake(record.lead, rule: rule, escalated: record.escalated, excluded: record.expiredReps, rep: index)

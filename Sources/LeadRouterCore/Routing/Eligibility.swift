@@ -52,6 +52,18 @@ struct Eligibility {
             ? nil : Requirements(excluded: copy excluded, skills: skills, language: language)
     }
 
+    /// What no lead changes of `rule`'s eligibility: a rep it rejects could take no lead of the rule
+    /// (``RouteDecider/couldTakeSomeLead(of:rep:)``). Only the skills it names are asked for; a skill
+    /// named by a lead's field, the lead's language and the reps who let it expire depend on the lead.
+    init(roster: borrowing Roster, now: Timestamp, anyLeadOf compiled: borrowing CompiledRule) {
+        traits = roster.traits
+        self.now = now
+        let skills = compiled.rule.skills.compactMap { requirement in
+            requirement.skill.map { (roster.skillLevels[$0], SkillLevel(requirement.minLevel)) }
+        }
+        requirements = skills.isEmpty ? nil : Requirements(excluded: [], skills: skills, language: nil)
+    }
+
     /// Why the rep at `index` of `roster` may not take the lead now; `nil` when they may.
     func rejection(of index: Int32, in roster: Roster, _ presence: PresenceTable) -> Explanation.Rejection? {
         if let rejection = ruleRejection(of: index) { return rejection }

@@ -51,18 +51,8 @@ struct ResolvedPool {
             }
             return
         }
-        var base: [Int32]
-        if !pool.reps.isEmpty {
-            base = pool.reps.compactMap { roster.indexOf[$0] }
-            missing = pool.reps.filter { roster.indexOf[$0] == nil }
-        } else if stage.teams.count == 1 {
-            base = roster.members(ofTeam: stage.teams[0])
-        } else if !stage.teams.isEmpty {
-            var seen = Set<Int32>()
-            base = stage.teams.flatMap(roster.members(ofTeam:)).filter { seen.insert($0).inserted }
-        } else {
-            base = roster.allReps
-        }
+        var base = Self.baseMembers(stage, in: roster)
+        if !pool.reps.isEmpty { missing = pool.reps.filter { roster.indexOf[$0] == nil } }
         if let fixed = stage.key {
             // Teams or reps only: the key was hashed when the policy was compiled.
             key = fixed
@@ -88,6 +78,20 @@ struct ResolvedPool {
         }
         self.key = HashedName(key)
         self.members = base
+    }
+
+    /// The members a stage's pool has whatever the lead: its reps, else its teams' members, else
+    /// everyone (a territory pool narrows them by the lead's territory; an account-owner pool is not
+    /// asked).
+    static func baseMembers(_ stage: borrowing CompiledRule.Stage, in roster: borrowing Roster) -> [Int32] {
+        let pool = stage.target.pool
+        if !pool.reps.isEmpty { return pool.reps.compactMap { roster.indexOf[$0] } }
+        if stage.teams.count == 1 { return roster.members(ofTeam: stage.teams[0]) }
+        if !stage.teams.isEmpty {
+            var seen = Set<Int32>()
+            return stage.teams.flatMap(roster.members(ofTeam:)).filter { seen.insert($0).inserted }
+        }
+        return roster.allReps
     }
 
     /// Position of the member after `last` in cyclic order.

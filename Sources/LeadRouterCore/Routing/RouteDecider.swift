@@ -68,6 +68,25 @@ struct RouteDecider {
         return rule.chain.contains { ResolvedPool($0, for: lead, in: roster).members.contains(index) }
     }
 
+    /// Whether the rep at `index` could be offered some lead waiting under `rule`, whatever the
+    /// lead: `false` only when none could be, since they fail a check no lead changes (status, limits,
+    /// hours, a named skill) or no pool of the rule's chain or escalation ever includes them. A freed
+    /// rep's dispatch asks this of each rule with leads waiting (``QueueClasses``) before it looks at
+    /// any lead. A territory pool may include a member who covers some territory; an account-owner
+    /// pool may include anyone.
+    func couldTakeSomeLead(of rule: CompiledRule, rep index: Int32) -> Bool {
+        let eligibility = Eligibility(roster: roster, now: now, anyLeadOf: rule)
+        guard eligibility.rejection(of: index, in: roster, presence) == nil else { return false }
+        return rule.chain.contains { mayInclude($0, index) } || rule.escalation.map { mayInclude($0, index) } == true
+    }
+
+    private func mayInclude(_ stage: CompiledRule.Stage, _ index: Int32) -> Bool {
+        let pool = stage.target.pool
+        if pool.accountOwner { return true }
+        guard ResolvedPool.baseMembers(stage, in: roster).contains(index) else { return false }
+        return !pool.territory || roster.profile(index)?.rep.territories.isEmpty == false
+    }
+
     private func attempt(
         _ compiled: CompiledRule.Stage, _ lead: Lead, _ eligibility: Eligibility, _ explanation: inout Explanation
     ) -> Pick? {
