@@ -15,6 +15,32 @@ struct StrategyTests {
         #expect(cycle == ids + ids)
     }
 
+    /// A pool of several teams walks team by team, each member once, and follows the roster and the
+    /// policy as they change (its members are worked out when they do, not on every route).
+    @Test func aPoolOfSeveralTeamsFollowsTheRosterAndThePolicy() throws {
+        let twoTeams = Fixtures.policy(default: .init(pool: Pool(teams: ["a", "b"]), strategy: .roundRobin))
+        let engine = try Fixtures.engine(
+            policy: twoTeams,
+            reps: [Rep(id: "a1", teams: ["a"]), Rep(id: "ab", teams: ["a", "b"]), Rep(id: "b1", teams: ["b"])])
+        var number = 0
+        func next(_ count: Int) throws -> [RepID?] {
+            try (0..<count).map { _ in
+                number += 1
+                return try engine.route(Fixtures.lead("l\(number)")).assignment.rep
+            }
+        }
+        #expect(try next(6) == ["a1", "ab", "b1", "a1", "ab", "b1"])
+        try engine.upsertReps([Rep(id: "b2", teams: ["b"])])
+        try engine.setAvailability("b2", status: .available)
+        let joined = try next(4)
+        #expect(joined == ["b2", "a1", "ab", "b1"], "\(joined)")
+        try engine.removeRep("ab")
+        let left = try next(3)
+        #expect(left == ["b2", "a1", "b1"], "\(left)")
+        try engine.applyPolicy(Fixtures.policy(default: .init(pool: Pool(teams: ["b", "a"]), strategy: .roundRobin)))
+        #expect(try next(3) == ["b1", "b2", "a1"])
+    }
+
     @Test func roundRobinSkipsIneligibleRepsWithReasons() throws {
         let engine = try Fixtures.engine(reps: Fixtures.team("inbound", ["a", "b", "c", "d"]))
         try engine.setAvailability("a", status: .onCall)

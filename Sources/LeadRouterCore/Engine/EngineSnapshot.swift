@@ -107,6 +107,7 @@ extension EngineState {
         }
         for entry in snapshot.queue { queue[entry.lead] = entry }
         queueOrder.rebuild(from: queue)
+        teamUnions = TeamUnions(policy: self.policy, roster: roster)
         queueClasses.rebuild(from: queue, assignments: assignments)
         for (key, pool) in snapshot.pools {
             var entries = Ledger()

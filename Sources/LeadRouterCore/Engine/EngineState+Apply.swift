@@ -22,6 +22,7 @@ extension EngineState {
             for rep in reps where presence[rep.id] == nil {
                 presence.set(roster.indexOf[rep.id]!, RepPresence(status: .offline, lastActivity: time))
             }
+            teamUnions = TeamUnions(policy: policy, roster: roster)
         case .repRemoved(let rep):
             if let index = roster.indexOf[rep] {
                 presence.set(index, nil)
@@ -29,12 +30,14 @@ extension EngineState {
             }
             roster = roster.removing(rep)
             presence.follow(roster)
+            teamUnions = TeamUnions(policy: policy, roster: roster)
         case .territoriesSet(let territories):
             roster = roster.replacingTerritories(territories)
         case .accountOwnersSet(let owners, let replace):
             roster = roster.settingOwners(owners, replacing: replace)
         case .policyApplied(let newPolicy):
             policy = CompiledPolicy(newPolicy)
+            teamUnions = TeamUnions(policy: policy, roster: roster)
         case .availabilityChanged(let change):
             applyAvailability(change, at: time)
         case .offered(let offer):

@@ -13,6 +13,9 @@ public struct EngineState: Hashable, Sendable {
     public internal(set) var queue: TreeDictionary<LeadID, QueueEntry> = [:]
     /// The queue in dispatch order, derived from `queue` (not part of a state's identity).
     var queueOrder = QueueOrder()
+    /// Members of the policy's pools of several teams, derived from `policy` and `roster` (not part
+    /// of a state's identity).
+    var teamUnions = TeamUnions()
     /// Waiting leads counted by rule, derived from `queue` (not part of a state's identity).
     var queueClasses = QueueClasses()
     /// Round-robin cursor and fairness ledger per pool key.

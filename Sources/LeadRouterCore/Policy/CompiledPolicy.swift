@@ -12,6 +12,8 @@ public final class CompiledPolicy: Hashable, Sendable {
     private let rulesByName: [String: CompiledRule]
     /// The rules' names by position, which explanations list the rules that did not match from.
     private let ruleNames: [String]
+    /// Every stage whose pool is two or more teams (``TeamUnions``).
+    let multiTeamStages: [CompiledRule.Stage]
 
     public init(_ policy: Policy) {
         self.policy = policy
@@ -27,6 +29,8 @@ public final class CompiledPolicy: Hashable, Sendable {
         self.ruleNames = policy.rules.map(\.name)
         self.rulesByName = Dictionary(
             (rules + [defaultRule]).map { ($0.rule.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.multiTeamStages = (rules + [defaultRule]).flatMap { $0.chain + ($0.escalation.map { [$0] } ?? []) }
+            .filter { $0.teamsKey != nil }
     }
 
     /// The first rule matching the lead (the default rule when none does), and the evaluated rules

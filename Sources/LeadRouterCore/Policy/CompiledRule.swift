@@ -14,12 +14,15 @@ final class CompiledRule: Sendable {
         let key: HashedName?
         /// The pool's teams, as the roster files its members.
         let teams: [HashedName]
+        /// For a pool of two or more teams (and no reps named), its key in ``TeamUnions``.
+        let teamsKey: HashedName?
 
         init(_ target: Rule.Target) {
             self.target = target
             fixedKey = ResolvedPool.fixedKey(of: target.pool)
             key = ResolvedPool.wholeKey(of: target.pool, fixedKey: fixedKey)
             teams = target.pool.teams.map { HashedName($0) }
+            teamsKey = teams.count > 1 && target.pool.reps.isEmpty ? HashedName(fixedKey) : nil
         }
     }
 

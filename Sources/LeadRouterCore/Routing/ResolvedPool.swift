@@ -34,7 +34,10 @@ struct ResolvedPool {
         pool.territory || pool.accountOwner ? nil : HashedName(fixedKey.isEmpty ? "everyone" : fixedKey)
     }
 
-    init(_ stage: borrowing CompiledRule.Stage, for lead: borrowing Lead, in roster: borrowing Roster) {
+    init(
+        _ stage: borrowing CompiledRule.Stage, for lead: borrowing Lead, in roster: borrowing Roster,
+        unions: borrowing TeamUnions
+    ) {
         let pool = stage.target.pool
         note = nil
         if pool.accountOwner {
@@ -51,7 +54,7 @@ struct ResolvedPool {
             }
             return
         }
-        var base = Self.baseMembers(stage, in: roster)
+        var base = Self.baseMembers(stage, in: roster, unions: unions)
         if !pool.reps.isEmpty { missing = pool.reps.filter { roster.indexOf[$0] == nil } }
         if let fixed = stage.key {
             // Teams or reps only: the key was hashed when the policy was compiled.
@@ -83,14 +86,13 @@ struct ResolvedPool {
     /// The members a stage's pool has whatever the lead: its reps, else its teams' members, else
     /// everyone (a territory pool narrows them by the lead's territory; an account-owner pool is not
     /// asked).
-    static func baseMembers(_ stage: borrowing CompiledRule.Stage, in roster: borrowing Roster) -> [Int32] {
+    static func baseMembers(
+        _ stage: borrowing CompiledRule.Stage, in roster: borrowing Roster, unions: borrowing TeamUnions
+    ) -> [Int32] {
         let pool = stage.target.pool
         if !pool.reps.isEmpty { return pool.reps.compactMap { roster.indexOf[$0] } }
         if stage.teams.count == 1 { return roster.members(ofTeam: stage.teams[0]) }
-        if !stage.teams.isEmpty {
-            var seen = Set<Int32>()
-            return stage.teams.flatMap(roster.members(ofTeam:)).filter { seen.insert($0).inserted }
-        }
+        if !stage.teams.isEmpty { return unions.members(of: stage, in: roster) }
         return roster.allReps
     }
 

@@ -27,6 +27,7 @@ struct RouteDecider {
     let roster: Roster
     let presence: PresenceTable
     let pools: TreeDictionary<HashedName, PoolState>
+    let teamUnions: TeamUnions
     let performance: Policy.PerformanceBounds
     let now: Timestamp
     /// Record every candidate, not only counts per rejection reason.
@@ -36,6 +37,7 @@ struct RouteDecider {
         roster = state.roster
         presence = state.presence
         pools = state.pools
+        teamUnions = state.teamUnions
         performance = state.policy.policy.performance
         self.now = now
         self.detailed = detailed
@@ -63,9 +65,11 @@ struct RouteDecider {
         let eligibility = Eligibility(roster: roster, now: now, lead: lead, rule: rule, excluded: excluded)
         guard eligibility.rejection(of: index, in: roster, presence) == nil else { return false }
         if escalated, let stage = rule.escalation {
-            return ResolvedPool(stage, for: lead, in: roster).members.contains(index)
+            return ResolvedPool(stage, for: lead, in: roster, unions: teamUnions).members.contains(index)
         }
-        return rule.chain.contains { ResolvedPool($0, for: lead, in: roster).members.contains(index) }
+        return rule.chain.contains {
+            ResolvedPool($0, for: lead, in: roster, unions: teamUnions).members.contains(index)
+        }
     }
 
     /// Whether the rep at `index` could be offered some lead waiting under `rule`, whatever the
@@ -83,7 +87,7 @@ struct RouteDecider {
     private func mayInclude(_ stage: CompiledRule.Stage, _ index: Int32) -> Bool {
         let pool = stage.target.pool
         if pool.accountOwner { return true }
-        guard ResolvedPool.baseMembers(stage, in: roster).contains(index) else { return false }
+        guard ResolvedPool.baseMembers(stage, in: roster, unions: teamUnions).contains(index) else { return false }
         return !pool.territory || roster.profile(index)?.rep.territories.isEmpty == false
     }
 
@@ -91,7 +95,7 @@ struct RouteDecider {
         _ compiled: CompiledRule.Stage, _ lead: Lead, _ eligibility: Eligibility, _ explanation: inout Explanation
     ) -> Pick? {
         let target = compiled.target
-        let pool = ResolvedPool(compiled, for: lead, in: roster)
+        let pool = ResolvedPool(compiled, for: lead, in: roster, unions: teamUnions)
         var stage = StageDraft()
         if let note = pool.note { explanation.notes.append(note) }
         for rep in pool.missing { record(rep, .unknownRep, score: nil, in: &stage) }
