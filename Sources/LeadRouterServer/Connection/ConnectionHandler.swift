@@ -32,17 +32,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var closing = false
     /// Route calls wait here, with those of the loop's other connections, to be committed together.
     private var calls: LoopCallQueue?
-    /// When the socket read being handled happened, read from the clock at its first Route (one
-    /// clock read per read, not per call).
+    /// When the socket read being handled happened: read from the clock at its first Route, so the
+    /// calls of one read share one clock read (``timeOfRead()``).
     private var readAt: NIODeadline?
-    private var readTime: NIODeadline {
-        get {
-            if let readAt { return readAt }
-            let now = NIODeadline.now()
-            readAt = now
-            return now
-        }
-    }
     /// While the handler is in its pipeline: batched Route calls are answered through it.
     private var context: ChannelHandlerContext?
     /// What the HELLO's token allows, when the server takes tokens (``AccessControl``).
@@ -354,6 +346,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// When the socket read being handled happened (``readAt``), reading the clock the first time.
+    private func timeOfRead() -> NIODeadline {
+        if let readAt { return readAt }
+        let now = NIODeadline.now()
+        readAt = now
+        return now
+    }
+
     /// Puts a Route call into the loop's batch (see ``LoopCallQueue``), or answers a malformed one;
     /// `false` for a call that asks for the full explanation, which is rare and costly and runs alone.
     private func queueRoute(context: ChannelHandlerContext, _ callID: UInt32, _ request: RequestEnvelope)
@@ -367,7 +367,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return true
         }
         guard !route.explain, let calls else { return false }
-        calls.add(callID: callID, caller: self, lead: route.lead, timeoutMs: request.timeoutMs, received: readTime)
+        calls.add(callID: callID, caller: self, lead: route.lead, timeoutMs: request.timeoutMs, received: timeOfRead())
         return true
     }
 
