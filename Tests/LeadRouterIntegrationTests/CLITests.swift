@@ -94,6 +94,47 @@ struct CLITests {
         }
     }
 
+    /// Standard output is block-buffered into a pipe: `leadctl watch | grep …` showed nothing until
+    /// the stream ended, and a watch stopped with Ctrl-C never showed its lines at all.
+    @Test func watchPrintsEachEventWhileItRunsEvenIntoAPipe() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.leadctl.path), "build leadctl first (swift build)")
+        try await TestServer.with { server in
+            #expect(
+                try await Self.leadctl(["reps", "import", "\(Self.examples)/reps.json"], port: server.port).status == 0)
+            #expect(try await Self.leadctl(["availability", "ana", "available"], port: server.port).status == 0)
+            let watch = Process()
+            watch.executableURL = Self.leadctl
+            // From the first event on, so the offer is seen however late the subscription starts.
+            watch.arguments = ["watch", "--from-seq", "1"]
+            watch.environment = ["LEADROUTER_SERVER": "127.0.0.1:\(server.port)", "PATH": "/usr/bin:/bin"]
+            let out = Pipe()
+            watch.standardOutput = out
+            watch.standardError = FileHandle.nullDevice
+            try watch.run()
+            let pid = watch.processIdentifier
+            defer { kill(pid, SIGTERM) }
+            let routed = try await Self.leadctl(["route", "--id", "lead-1", "--source", "web"], port: server.port)
+            #expect(routed.status == 0)
+            let reading = out.fileHandleForReading
+            let printed = await onOwnThread {
+                // Should the line never come, the watch is stopped and its pipe ends the read.
+                let giveUp = DispatchWorkItem { kill(pid, SIGTERM) }
+                DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: giveUp)
+                defer { giveUp.cancel() }
+                var text = ""
+                while !text.contains("lead=lead-1") {
+                    let chunk = reading.availableData
+                    if chunk.isEmpty { break }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                return text
+            }
+            #expect(printed.contains("offered  lead=lead-1  rep=ana"))
+            #expect(watch.isRunning, "the line came while the watch was still following the stream")
+        }
+    }
+
     @Test func errorsPrintTheStatusAndWhatToDoAndExitNonZero() async throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: Self.leadctl.path), "build leadctl first (swift build)")

@@ -98,6 +98,7 @@ struct Watch: AsyncParsableCommand {
                         "\(event.seq)  \(Output.time(event.timeMs))  \(event.kind)  lead=\(event.leadID.isEmpty ? "-" : event.leadID)  rep=\(event.rep.isEmpty ? "-" : event.rep)  \(detail)"
                     )
                 }
+                Output.flush()
                 seen += 1
                 if let count, seen >= count { return }
             }

@@ -25,6 +25,11 @@ enum Output {
         for row in rows { print(line(row)) }
     }
 
+    /// Pushes out what was printed so far. Standard output is block-buffered when it is a pipe or a
+    /// file, so a long-running command (`watch`) would otherwise hold its lines until it exits, and
+    /// a `leadctl watch | grep` would show nothing at all.
+    static func flush() { fflush(nil) }  // every output stream; naming `stdout` is not concurrency-safe
+
     static func time(_ millis: Int64) -> String {
         millis == 0 ? "-" : Date(timeIntervalSince1970: Double(millis) / 1000).formatted(.iso8601)
     }
