@@ -152,6 +152,21 @@ struct CLITests {
             let invalid = try await Self.leadctl(["policy", "validate", policy.path], port: server.port)
             #expect(invalid.status != 0)
             #expect(invalid.out.contains(":5: error: rules[0] (x).strategy: unknown strategy 'lottery'"))
+            // A file's bad line is named by its number (blank lines and CRLF endings counted right),
+            // in words rather than the JSON decoder's case name, without the command's usage.
+            let leads = FileManager.default.temporaryDirectory.appendingPathComponent("leads-\(UUID()).jsonl")
+            try "{\"id\":\"a\",\"employees\":5}\r\n\r\n{\"id\":\"b\",\"colour\":\"red\"}\r\n".write(
+                to: leads, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: leads) }
+            let badLine = try await Self.leadctl(["route", "--file", leads.path], port: server.port)
+            #expect(badLine.status != 0)
+            #expect(badLine.err.contains("\(leads.path):3: not a valid Lead: unknown field 'colour'"))
+            #expect(!badLine.err.contains("Usage:"))
+            try "{\"id\":\"a\",\"employees\":5}\r\n\r\n{\"id\":\"b\",,}\r\n".write(
+                to: leads, atomically: true, encoding: .utf8)
+            let malformed = try await Self.leadctl(["route", "--file", leads.path], port: server.port)
+            #expect(malformed.err.contains(":3: not a valid Lead: not valid JSON"))
+            #expect(server.engine.state.assignments.isEmpty, "a file with a bad line routes none of it")
             let snapshot = try await Self.leadctl(["snapshot"], port: server.port)
             #expect(
                 snapshot.status != 0 && snapshot.err.contains("FAILED_PRECONDITION")

@@ -128,6 +128,9 @@ struct Stats: AsyncParsableCommand {
                         percent($0.share), percent($0.target),
                     ]
                 })
+            print(
+                "RECEIVED, SHARE and TARGET count the leads given through the pools each rep belongs to; an account owner's leads are continuity, not a share, and OPEN counts them"
+            )
         }
     }
 
