@@ -1,4 +1,5 @@
 import Foundation
+import LeadRouterCore
 import LeadRouterTesting
 import Testing
 
@@ -132,6 +133,33 @@ struct CLITests {
             }
             #expect(printed.contains("offered  lead=lead-1  rep=ana"))
             #expect(watch.isRunning, "the line came while the watch was still following the stream")
+        }
+    }
+
+    @Test func getShowsSpeedToLeadAndWhoLetTheLeadExpire() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.leadctl.path), "build leadctl first (swift build)")
+        let clock = ManualClock()
+        try await TestServer.with(clock: clock) { server in
+            let client = try await server.client()
+            try await WireFixtures.seed(client, reps: ["ana", "bo"])
+            let first = try await client.route(WireFixtures.lead("slow-1")).assignment.rep
+            let fresh = try await Self.leadctl(["get", "slow-1"], port: server.port).out
+            #expect(fresh.contains("speed to lead: offered 0 ms after it came in\n"))
+            #expect(!fresh.contains("let expire by"))
+            clock.advance(seconds: 301)  // past the default rule's 300-second SLA: the tick moves it on
+            let waited = ContinuousClock.now
+            while server.engine.state.assignments["slow-1"]?.expiredReps.isEmpty != false,
+                ContinuousClock.now < waited + .seconds(30)
+            {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            clock.advance(seconds: 42)
+            #expect(try await Self.leadctl(["accept", "slow-1"], port: server.port).status == 0)
+            let shown = try await Self.leadctl(["get", "slow-1"], port: server.port).out
+            #expect(
+                shown.contains("speed to lead: offered 0 ms after it came in, accepted 5.7 min after the first offer"))
+            #expect(shown.contains("let expire by: \(first) (never offered to them again)"))
         }
     }
 

@@ -22,7 +22,30 @@ struct Get: AsyncParsableCommand {
                         assignment.outcome.isEmpty ? "-" : assignment.outcome,
                     ]
                 ])
+            for line in Self.trail(of: assignment) { print(line) }
         }
+    }
+
+    /// What the table's one row leaves out: how fast this lead was served, and who let it expire.
+    static func trail(of assignment: Leadrouter_V1_Assignment) -> [String] {
+        var lines: [String] = []
+        let created = assignment.lead.createdAtMs
+        if created > 0, assignment.offeredAtMs > 0 {
+            // The record keeps the first offer's time across misses, as the speed-to-lead figures do.
+            var speed =
+                "speed to lead: offered \(Output.duration(Double(assignment.offeredAtMs - created))) after it came in"
+            if assignment.acceptedAtMs > 0 {
+                speed +=
+                    ", accepted \(Output.duration(Double(assignment.acceptedAtMs - assignment.offeredAtMs))) after the first offer"
+            }
+            lines.append(speed)
+        }
+        if !assignment.expiredReps.isEmpty {
+            lines.append(
+                "let expire by: \(assignment.expiredReps.joined(separator: ", ")) (never offered to them again)"
+                    + (assignment.escalated ? "; escalated" : ""))
+        }
+        return lines
     }
 }
 

@@ -67,7 +67,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let span = {
             (name: String, p50: (Leadrouter_V1_ReplayOutcome) -> Double, p90: (Leadrouter_V1_ReplayOutcome) -> Double)
             in
-            [name] + columns.map { "\(duration(p50($0))) / \(duration(p90($0)))" }
+            [name] + columns.map { "\(Output.duration(p50($0))) / \(Output.duration(p90($0)))" }
         }
         Output.table(
             ["", "RECORDED", "LIVE POLICY", "CANDIDATE"],
@@ -106,15 +106,6 @@ struct ReplayCommand: AsyncParsableCommand {
                     String(format: "%.1f %%", 100 * rep.share), String(format: "%.1f %%", 100 * rep.target),
                 ]
             })
-    }
-
-    static func duration(_ millis: Double) -> String {
-        switch millis {
-        case ..<1000: String(format: "%.0f ms", millis)
-        case ..<60_000: String(format: "%.1f s", millis / 1000)
-        case ..<3_600_000: String(format: "%.1f min", millis / 60_000)
-        default: String(format: "%.1f h", millis / 3_600_000)
-        }
     }
 
     /// A share difference in percentage points.

@@ -30,6 +30,16 @@ enum Output {
     /// a `leadctl watch | grep` would show nothing at all.
     static func flush() { fflush(nil) }  // every output stream; naming `stdout` is not concurrency-safe
 
+    /// A span of time in the unit that reads best: `850 ms`, `12.5 s`, `4.2 min`, `1.5 h`.
+    static func duration(_ millis: Double) -> String {
+        switch millis {
+        case ..<1000: String(format: "%.0f ms", millis)
+        case ..<60_000: String(format: "%.1f s", millis / 1000)
+        case ..<3_600_000: String(format: "%.1f min", millis / 60_000)
+        default: String(format: "%.1f h", millis / 3_600_000)
+        }
+    }
+
     static func time(_ millis: Int64) -> String {
         millis == 0 ? "-" : Date(timeIntervalSince1970: Double(millis) / 1000).formatted(.iso8601)
     }
