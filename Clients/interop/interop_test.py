@@ -107,6 +107,15 @@ def main():
             code, _, _ = leadctl(port, "reassign", "py-1")
             check(code == 0, "Swift reassigns")
 
+            # A lead's history, the same through Python and Swift: C's reassignment is in it.
+            history = py.lead_history("swift-1")
+            offers = [event for event in history.events if event.kind == "offered"]
+            check(history.complete and len(offers) == 2 and offers[0].rep != offers[1].rep
+                  and offers[1].rep == py.get_assignment("swift-1").rep, "Python reads the history C wrote")
+            code, out, _ = leadctl(port, "history", "swift-1", "--json")
+            check(code == 0 and [int(event["seq"]) for event in json.loads(out)["events"]]
+                  == [event.seq for event in history.events], "Swift reads the same history")
+
             # Availability and acceptance from each client, seen by the others.
             code, out, _ = leadctl(port, "availability", "di", "available", "--json")
             check(code == 0 and py.call("ListReps", pb.ListRepsRequest(), pb.ListRepsReply).reps[3].status

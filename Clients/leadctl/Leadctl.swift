@@ -7,7 +7,7 @@ struct Leadctl: AsyncParsableCommand {
         abstract: "Administer and query a LeadRouter server.",
         subcommands: [
             Health.self, Reps.self, Accounts.self, Territories.self, PolicyCommand.self, RouteCommand.self,
-            Reassign.self, Availability.self, Accept.self, Complete.self, Get.self, Explain.self,
+            Reassign.self, Availability.self, Accept.self, Complete.self, Get.self, Explain.self, History.self,
             Assignments.self, Watch.self, Stats.self, SnapshotCommand.self,
         ])
 

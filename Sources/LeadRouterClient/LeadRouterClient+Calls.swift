@@ -119,6 +119,13 @@ extension LeadRouterClient {
         return try await call("GetAssignment", request, as: Leadrouter_V1_AssignmentReply.self).assignment
     }
 
+    /// Every kept event of one lead, oldest first (`complete` is false when the first may be gone).
+    public func leadHistory(_ leadID: String) async throws -> Leadrouter_V1_LeadHistoryReply {
+        var request = Leadrouter_V1_LeadHistoryRequest()
+        request.leadID = leadID
+        return try await call("GetLeadHistory", request)
+    }
+
     public func listAssignments(_ request: Leadrouter_V1_ListAssignmentsRequest) async throws
         -> Leadrouter_V1_ListAssignmentsReply
     {

@@ -190,6 +190,7 @@ public final class LeadRouterServer: Service, Sendable {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             ServerMethods.scanQueue.async { done.resume() }
         }
+        state.journal?.store.close()
         logger.info("stopped", metadata: ["last_seq": "\(engine.lastSeq)"])
         try await group.shutdownGracefully()
         try await metricsGroup?.shutdownGracefully()

@@ -1,3 +1,5 @@
+import Atomics
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -34,8 +36,13 @@ final class DataFolderLock: Sendable {
         self.descriptor = descriptor
     }
 
-    deinit {
+    private let released = ManagedAtomic(false)
+
+    /// Lets another server take the folder; later calls (and the deinit) do nothing.
+    func release() {
         // Closing the only descriptor of this open file releases the lock.
-        close(descriptor)
+        if !released.exchange(true, ordering: .acquiringAndReleasing) { close(descriptor) }
     }
+
+    deinit { release() }
 }

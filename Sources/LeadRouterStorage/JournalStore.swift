@@ -62,6 +62,22 @@ public final class JournalStore: Sendable {
         checkpointer.stop()
     }
 
+    /// Lets go of the data folder once the server writing it has stopped: the checkpointer stops, the
+    /// connections close (SQLite holds the file exclusively while they are open, see `location`) and
+    /// the folder's lock is released, so another server may open it: in another process, or a test's
+    /// next one in this process, where the stopped server's parts outlive it. Later reads and writes
+    /// throw (`SQLITE_MISUSE`).
+    public func close() {
+        do {
+            try checkpointer.close()
+            try reader.close()
+            try database.close()
+        } catch {
+            logger.warning("the journal's database did not close", metadata: ["error": "\(error)"])
+        }
+        lock.release()
+    }
+
     /// Creates the data folder and any folder above it that is missing. Foundation's error reads
     /// "The file doesn't exist." whatever went wrong, so the reason given is the system's own answer
     /// to making the folder itself.

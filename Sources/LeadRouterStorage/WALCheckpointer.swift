@@ -79,11 +79,17 @@ final class WALCheckpointer: Sendable {
         }
     }
 
-    /// Stops the thread after the pass in progress, if any.
+    /// Stops the thread after the pass in progress, if any; later calls return at once.
     func stop() {
-        stopping.store(true, ordering: .sequentiallyConsistent)
+        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
         wakeUp.signal()
         stopped.wait()
+    }
+
+    /// Stops the thread and closes its connection (see ``JournalStore/close()``).
+    func close() throws {
+        stop()
+        try connection.close()
     }
 
     /// Waiting for the journal: asleep, with no pass to start (for tests).

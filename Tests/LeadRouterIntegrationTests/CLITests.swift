@@ -160,6 +160,11 @@ struct CLITests {
             #expect(
                 shown.contains("speed to lead: offered 0 ms after it came in, accepted 5.7 min after the first offer"))
             #expect(shown.contains("let expire by: \(first) (never offered to them again)"))
+            let history = try await Self.leadctl(["history", "slow-1"], port: server.port).out
+            let events = history.split(separator: "\n").dropFirst().map { $0.split(separator: " ", maxSplits: 4) }
+            #expect(events.map { String($0[2]) } == ["offered", "expired", "offered", "accepted"], "\(history)")
+            #expect(events.first.map { String($0[3]) } == first)
+            #expect(!history.contains("no longer kept"))
         }
     }
 

@@ -1921,6 +1921,96 @@ void   leadrouter__v1__get_assignment_request__free_unpacked
   assert(message->base.descriptor == &leadrouter__v1__get_assignment_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   leadrouter__v1__lead_history_request__init
+                     (Leadrouter__V1__LeadHistoryRequest         *message)
+{
+  static const Leadrouter__V1__LeadHistoryRequest init_value = LEADROUTER__V1__LEAD_HISTORY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t leadrouter__v1__lead_history_request__get_packed_size
+                     (const Leadrouter__V1__LeadHistoryRequest *message)
+{
+  assert(message->base.descriptor == &leadrouter__v1__lead_history_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t leadrouter__v1__lead_history_request__pack
+                     (const Leadrouter__V1__LeadHistoryRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &leadrouter__v1__lead_history_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t leadrouter__v1__lead_history_request__pack_to_buffer
+                     (const Leadrouter__V1__LeadHistoryRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &leadrouter__v1__lead_history_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Leadrouter__V1__LeadHistoryRequest *
+       leadrouter__v1__lead_history_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Leadrouter__V1__LeadHistoryRequest *)
+     protobuf_c_message_unpack (&leadrouter__v1__lead_history_request__descriptor,
+                                allocator, len, data);
+}
+void   leadrouter__v1__lead_history_request__free_unpacked
+                     (Leadrouter__V1__LeadHistoryRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &leadrouter__v1__lead_history_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   leadrouter__v1__lead_history_reply__init
+                     (Leadrouter__V1__LeadHistoryReply         *message)
+{
+  static const Leadrouter__V1__LeadHistoryReply init_value = LEADROUTER__V1__LEAD_HISTORY_REPLY__INIT;
+  *message = init_value;
+}
+size_t leadrouter__v1__lead_history_reply__get_packed_size
+                     (const Leadrouter__V1__LeadHistoryReply *message)
+{
+  assert(message->base.descriptor == &leadrouter__v1__lead_history_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t leadrouter__v1__lead_history_reply__pack
+                     (const Leadrouter__V1__LeadHistoryReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &leadrouter__v1__lead_history_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t leadrouter__v1__lead_history_reply__pack_to_buffer
+                     (const Leadrouter__V1__LeadHistoryReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &leadrouter__v1__lead_history_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Leadrouter__V1__LeadHistoryReply *
+       leadrouter__v1__lead_history_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Leadrouter__V1__LeadHistoryReply *)
+     protobuf_c_message_unpack (&leadrouter__v1__lead_history_reply__descriptor,
+                                allocator, len, data);
+}
+void   leadrouter__v1__lead_history_reply__free_unpacked
+                     (Leadrouter__V1__LeadHistoryReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &leadrouter__v1__lead_history_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   leadrouter__v1__list_assignments_request__init
                      (Leadrouter__V1__ListAssignmentsRequest         *message)
 {
@@ -5815,6 +5905,95 @@ const ProtobufCMessageDescriptor leadrouter__v1__get_assignment_request__descrip
   (ProtobufCMessageInit) leadrouter__v1__get_assignment_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor leadrouter__v1__lead_history_request__field_descriptors[1] =
+{
+  {
+    "lead_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__LeadHistoryRequest, lead_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned leadrouter__v1__lead_history_request__field_indices_by_name[] = {
+  0,   /* field[0] = lead_id */
+};
+static const ProtobufCIntRange leadrouter__v1__lead_history_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor leadrouter__v1__lead_history_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "leadrouter.v1.LeadHistoryRequest",
+  "LeadHistoryRequest",
+  "Leadrouter__V1__LeadHistoryRequest",
+  "leadrouter.v1",
+  sizeof(Leadrouter__V1__LeadHistoryRequest),
+  1,
+  leadrouter__v1__lead_history_request__field_descriptors,
+  leadrouter__v1__lead_history_request__field_indices_by_name,
+  1,  leadrouter__v1__lead_history_request__number_ranges,
+  (ProtobufCMessageInit) leadrouter__v1__lead_history_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor leadrouter__v1__lead_history_reply__field_descriptors[2] =
+{
+  {
+    "events",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Leadrouter__V1__LeadHistoryReply, n_events),
+    offsetof(Leadrouter__V1__LeadHistoryReply, events),
+    &leadrouter__v1__assignment_event__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "complete",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__LeadHistoryReply, complete),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned leadrouter__v1__lead_history_reply__field_indices_by_name[] = {
+  1,   /* field[1] = complete */
+  0,   /* field[0] = events */
+};
+static const ProtobufCIntRange leadrouter__v1__lead_history_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor leadrouter__v1__lead_history_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "leadrouter.v1.LeadHistoryReply",
+  "LeadHistoryReply",
+  "Leadrouter__V1__LeadHistoryReply",
+  "leadrouter.v1",
+  sizeof(Leadrouter__V1__LeadHistoryReply),
+  2,
+  leadrouter__v1__lead_history_reply__field_descriptors,
+  leadrouter__v1__lead_history_reply__field_indices_by_name,
+  1,  leadrouter__v1__lead_history_reply__number_ranges,
+  (ProtobufCMessageInit) leadrouter__v1__lead_history_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor leadrouter__v1__list_assignments_request__field_descriptors[5] =
 {
   {
@@ -6652,7 +6831,7 @@ const ProtobufCEnumDescriptor leadrouter__v1__rep_status__descriptor =
   leadrouter__v1__rep_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor leadrouter__v1__lead_router__method_descriptors[21] =
+static const ProtobufCMethodDescriptor leadrouter__v1__lead_router__method_descriptors[22] =
 {
   { "Route", &leadrouter__v1__route_request__descriptor, &leadrouter__v1__route_reply__descriptor },
   { "Reassign", &leadrouter__v1__reassign_request__descriptor, &leadrouter__v1__route_reply__descriptor },
@@ -6671,6 +6850,7 @@ static const ProtobufCMethodDescriptor leadrouter__v1__lead_router__method_descr
   { "DryRun", &leadrouter__v1__dry_run_request__descriptor, &leadrouter__v1__dry_run_reply__descriptor },
   { "ReplayPolicy", &leadrouter__v1__replay_request__descriptor, &leadrouter__v1__replay_reply__descriptor },
   { "GetAssignment", &leadrouter__v1__get_assignment_request__descriptor, &leadrouter__v1__assignment_reply__descriptor },
+  { "GetLeadHistory", &leadrouter__v1__lead_history_request__descriptor, &leadrouter__v1__lead_history_reply__descriptor },
   { "ListAssignments", &leadrouter__v1__list_assignments_request__descriptor, &leadrouter__v1__list_assignments_reply__descriptor },
   { "GetStats", &leadrouter__v1__stats_request__descriptor, &leadrouter__v1__stats_reply__descriptor },
   { "Health", &leadrouter__v1__health_request__descriptor, &leadrouter__v1__health_reply__descriptor },
@@ -6682,10 +6862,11 @@ const unsigned leadrouter__v1__lead_router__method_indices_by_name[] = {
   5,        /* Complete */
   14,        /* DryRun */
   16,        /* GetAssignment */
+  17,        /* GetLeadHistory */
   13,        /* GetPolicy */
-  18,        /* GetStats */
-  19,        /* Health */
-  17,        /* ListAssignments */
+  19,        /* GetStats */
+  20,        /* Health */
+  18,        /* ListAssignments */
   8,        /* ListReps */
   1,        /* Reassign */
   7,        /* RemoveRep */
@@ -6694,7 +6875,7 @@ const unsigned leadrouter__v1__lead_router__method_indices_by_name[] = {
   10,        /* SetAccountOwners */
   2,        /* SetAvailability */
   9,        /* SetTerritories */
-  20,        /* Snapshot */
+  21,        /* Snapshot */
   3,        /* StreamAssignments */
   6,        /* UpsertReps */
   11         /* ValidatePolicy */
@@ -6706,7 +6887,7 @@ const ProtobufCServiceDescriptor leadrouter__v1__lead_router__descriptor =
   "LeadRouter",
   "Leadrouter__V1__LeadRouter",
   "leadrouter.v1",
-  21,
+  22,
   leadrouter__v1__lead_router__method_descriptors,
   leadrouter__v1__lead_router__method_indices_by_name
 };
@@ -6846,13 +7027,21 @@ void leadrouter__v1__lead_router__get_assignment(ProtobufCService *service,
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
   service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void leadrouter__v1__lead_router__get_lead_history(ProtobufCService *service,
+                                                   const Leadrouter__V1__LeadHistoryRequest *input,
+                                                   Leadrouter__V1__LeadHistoryReply_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void leadrouter__v1__lead_router__list_assignments(ProtobufCService *service,
                                                    const Leadrouter__V1__ListAssignmentsRequest *input,
                                                    Leadrouter__V1__ListAssignmentsReply_Closure closure,
                                                    void *closure_data)
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__get_stats(ProtobufCService *service,
                                             const Leadrouter__V1__StatsRequest *input,
@@ -6860,7 +7049,7 @@ void leadrouter__v1__lead_router__get_stats(ProtobufCService *service,
                                             void *closure_data)
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__health(ProtobufCService *service,
                                          const Leadrouter__V1__HealthRequest *input,
@@ -6868,7 +7057,7 @@ void leadrouter__v1__lead_router__health(ProtobufCService *service,
                                          void *closure_data)
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__snapshot(ProtobufCService *service,
                                            const Leadrouter__V1__SnapshotRequest *input,
@@ -6876,7 +7065,7 @@ void leadrouter__v1__lead_router__snapshot(ProtobufCService *service,
                                            void *closure_data)
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__init (Leadrouter__V1__LeadRouter_Service *service,
                                         Leadrouter__V1__LeadRouter_ServiceDestroy destroy)

@@ -61,6 +61,8 @@ typedef struct Leadrouter__V1__ReplayOutcome Leadrouter__V1__ReplayOutcome;
 typedef struct Leadrouter__V1__ReplayChange Leadrouter__V1__ReplayChange;
 typedef struct Leadrouter__V1__ReplayReply Leadrouter__V1__ReplayReply;
 typedef struct Leadrouter__V1__GetAssignmentRequest Leadrouter__V1__GetAssignmentRequest;
+typedef struct Leadrouter__V1__LeadHistoryRequest Leadrouter__V1__LeadHistoryRequest;
+typedef struct Leadrouter__V1__LeadHistoryReply Leadrouter__V1__LeadHistoryReply;
 typedef struct Leadrouter__V1__ListAssignmentsRequest Leadrouter__V1__ListAssignmentsRequest;
 typedef struct Leadrouter__V1__ListAssignmentsReply Leadrouter__V1__ListAssignmentsReply;
 typedef struct Leadrouter__V1__StatsRequest Leadrouter__V1__StatsRequest;
@@ -853,6 +855,35 @@ struct  Leadrouter__V1__GetAssignmentRequest
 #define LEADROUTER__V1__GET_ASSIGNMENT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__get_assignment_request__descriptor) \
     , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Every event of one lead still kept (the in-memory history, and on a durable server the journal's
+ * `retained_events`), oldest first: offers, misses, releases, escalations, acceptance, completion.
+ */
+struct  Leadrouter__V1__LeadHistoryRequest
+{
+  ProtobufCMessage base;
+  char *lead_id;
+};
+#define LEADROUTER__V1__LEAD_HISTORY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__lead_history_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Leadrouter__V1__LeadHistoryReply
+{
+  ProtobufCMessage base;
+  size_t n_events;
+  Leadrouter__V1__AssignmentEvent **events;
+  /*
+   * false when events from around the lead's arrival are no longer kept: the first ones may be missing.
+   */
+  protobuf_c_boolean complete;
+};
+#define LEADROUTER__V1__LEAD_HISTORY_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__lead_history_reply__descriptor) \
+    , 0,NULL, 0 }
 
 
 struct  Leadrouter__V1__ListAssignmentsRequest
@@ -1843,6 +1874,44 @@ Leadrouter__V1__GetAssignmentRequest *
 void   leadrouter__v1__get_assignment_request__free_unpacked
                      (Leadrouter__V1__GetAssignmentRequest *message,
                       ProtobufCAllocator *allocator);
+/* Leadrouter__V1__LeadHistoryRequest methods */
+void   leadrouter__v1__lead_history_request__init
+                     (Leadrouter__V1__LeadHistoryRequest         *message);
+size_t leadrouter__v1__lead_history_request__get_packed_size
+                     (const Leadrouter__V1__LeadHistoryRequest   *message);
+size_t leadrouter__v1__lead_history_request__pack
+                     (const Leadrouter__V1__LeadHistoryRequest   *message,
+                      uint8_t             *out);
+size_t leadrouter__v1__lead_history_request__pack_to_buffer
+                     (const Leadrouter__V1__LeadHistoryRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Leadrouter__V1__LeadHistoryRequest *
+       leadrouter__v1__lead_history_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   leadrouter__v1__lead_history_request__free_unpacked
+                     (Leadrouter__V1__LeadHistoryRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Leadrouter__V1__LeadHistoryReply methods */
+void   leadrouter__v1__lead_history_reply__init
+                     (Leadrouter__V1__LeadHistoryReply         *message);
+size_t leadrouter__v1__lead_history_reply__get_packed_size
+                     (const Leadrouter__V1__LeadHistoryReply   *message);
+size_t leadrouter__v1__lead_history_reply__pack
+                     (const Leadrouter__V1__LeadHistoryReply   *message,
+                      uint8_t             *out);
+size_t leadrouter__v1__lead_history_reply__pack_to_buffer
+                     (const Leadrouter__V1__LeadHistoryReply   *message,
+                      ProtobufCBuffer     *buffer);
+Leadrouter__V1__LeadHistoryReply *
+       leadrouter__v1__lead_history_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   leadrouter__v1__lead_history_reply__free_unpacked
+                     (Leadrouter__V1__LeadHistoryReply *message,
+                      ProtobufCAllocator *allocator);
 /* Leadrouter__V1__ListAssignmentsRequest methods */
 void   leadrouter__v1__list_assignments_request__init
                      (Leadrouter__V1__ListAssignmentsRequest         *message);
@@ -2173,6 +2242,12 @@ typedef void (*Leadrouter__V1__ReplayReply_Closure)
 typedef void (*Leadrouter__V1__GetAssignmentRequest_Closure)
                  (const Leadrouter__V1__GetAssignmentRequest *message,
                   void *closure_data);
+typedef void (*Leadrouter__V1__LeadHistoryRequest_Closure)
+                 (const Leadrouter__V1__LeadHistoryRequest *message,
+                  void *closure_data);
+typedef void (*Leadrouter__V1__LeadHistoryReply_Closure)
+                 (const Leadrouter__V1__LeadHistoryReply *message,
+                  void *closure_data);
 typedef void (*Leadrouter__V1__ListAssignmentsRequest_Closure)
                  (const Leadrouter__V1__ListAssignmentsRequest *message,
                   void *closure_data);
@@ -2278,6 +2353,10 @@ struct Leadrouter__V1__LeadRouter_Service
                          const Leadrouter__V1__GetAssignmentRequest *input,
                          Leadrouter__V1__AssignmentReply_Closure closure,
                          void *closure_data);
+  void (*get_lead_history)(Leadrouter__V1__LeadRouter_Service *service,
+                           const Leadrouter__V1__LeadHistoryRequest *input,
+                           Leadrouter__V1__LeadHistoryReply_Closure closure,
+                           void *closure_data);
   void (*list_assignments)(Leadrouter__V1__LeadRouter_Service *service,
                            const Leadrouter__V1__ListAssignmentsRequest *input,
                            Leadrouter__V1__ListAssignmentsReply_Closure closure,
@@ -2319,6 +2398,7 @@ void leadrouter__v1__lead_router__init (Leadrouter__V1__LeadRouter_Service *serv
       function_prefix__ ## dry_run,\
       function_prefix__ ## replay_policy,\
       function_prefix__ ## get_assignment,\
+      function_prefix__ ## get_lead_history,\
       function_prefix__ ## list_assignments,\
       function_prefix__ ## get_stats,\
       function_prefix__ ## health,\
@@ -2391,6 +2471,10 @@ void leadrouter__v1__lead_router__get_assignment(ProtobufCService *service,
                                                  const Leadrouter__V1__GetAssignmentRequest *input,
                                                  Leadrouter__V1__AssignmentReply_Closure closure,
                                                  void *closure_data);
+void leadrouter__v1__lead_router__get_lead_history(ProtobufCService *service,
+                                                   const Leadrouter__V1__LeadHistoryRequest *input,
+                                                   Leadrouter__V1__LeadHistoryReply_Closure closure,
+                                                   void *closure_data);
 void leadrouter__v1__lead_router__list_assignments(ProtobufCService *service,
                                                    const Leadrouter__V1__ListAssignmentsRequest *input,
                                                    Leadrouter__V1__ListAssignmentsReply_Closure closure,
@@ -2457,6 +2541,8 @@ extern const ProtobufCMessageDescriptor leadrouter__v1__replay_outcome__descript
 extern const ProtobufCMessageDescriptor leadrouter__v1__replay_change__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__replay_reply__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__get_assignment_request__descriptor;
+extern const ProtobufCMessageDescriptor leadrouter__v1__lead_history_request__descriptor;
+extern const ProtobufCMessageDescriptor leadrouter__v1__lead_history_reply__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__list_assignments_request__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__list_assignments_reply__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__stats_request__descriptor;

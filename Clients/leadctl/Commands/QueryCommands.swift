@@ -63,6 +63,36 @@ struct Explain: AsyncParsableCommand {
     }
 }
 
+struct History: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Every event of one lead: each offer, miss, release, escalation, acceptance, completion.")
+    @OptionGroup var options: ConnectionOptions
+    @Argument var lead: String
+
+    func run() async throws {
+        try await withClient(options) { client in
+            let history = try await client.leadHistory(lead)
+            if options.json { return Output.json(history) }
+            Output.table(
+                ["SEQ", "TIME", "EVENT", "REP", "DETAIL"],
+                history.events.map { event in
+                    let detail = [
+                        event.rule.isEmpty ? "" : "rule \(event.rule)",
+                        event.slaDeadlineMs == 0 ? "" : "SLA deadline \(Output.time(event.slaDeadlineMs))",
+                        event.detail,
+                    ]
+                    return [
+                        "\(event.seq)", Output.time(event.timeMs), event.kind, event.rep.isEmpty ? "-" : event.rep,
+                        detail.filter { !$0.isEmpty }.joined(separator: ", "),
+                    ]
+                })
+            if !history.complete {
+                print("the events from around this lead's arrival are no longer kept; the first ones may be missing")
+            }
+        }
+    }
+}
+
 struct Assignments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List assignments, filtered and paged.")
     @OptionGroup var options: ConnectionOptions

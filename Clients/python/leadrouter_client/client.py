@@ -192,6 +192,10 @@ class Client:
     def get_assignment(self, lead_id):
         return self.call("GetAssignment", pb.GetAssignmentRequest(lead_id=lead_id), pb.AssignmentReply).assignment
 
+    def lead_history(self, lead_id):
+        """Every kept event of one lead, oldest first; `.complete` is False when the first may be gone."""
+        return self.call("GetLeadHistory", pb.LeadHistoryRequest(lead_id=lead_id), pb.LeadHistoryReply)
+
     def health(self):
         return self.call("Health", pb.HealthRequest(), pb.HealthReply)
 

@@ -25,6 +25,7 @@ public struct AccessRoles: OptionSet, Sendable, Hashable {
     private static let byMethod: [String: AccessRoles] = {
         var table: [String: AccessRoles] = [
             "Route": [.route, .admin], "Reassign": [.route, .admin], "GetAssignment": [.route, .dial, .admin],
+            "GetLeadHistory": [.route, .dial, .admin],
             "StreamAssignments": [.dial, .admin], "SetAvailability": [.dial, .admin], "Accept": [.dial, .admin],
             "Complete": [.dial, .admin], "ListReps": [.dial, .admin],
         ]

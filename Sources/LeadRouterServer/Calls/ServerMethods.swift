@@ -27,6 +27,7 @@ enum ServerMethods {
     static let scans: [String: ScanMethod] = [
         "ListAssignments": QueryCalls.listAssignments,
         "GetStats": QueryCalls.stats,
+        "GetLeadHistory": LeadHistoryCalls.leadHistory,
         "ReplayPolicy": ReplayCalls.replay,
     ]
 
