@@ -177,6 +177,16 @@ def main():
                   and py.health().last_seq == before,
                   f"Python and Swift replays agree ({replay.recorded.leads} leads, {replay.changed_leads} moved)")
 
+            # Backups from Python and Swift: each copy is a file of the size the server reports.
+            copies = tempfile.mkdtemp(prefix="leadrouter-copies-")
+            copy = py.backup(os.path.join(copies, "python"))
+            check(before <= copy.last_seq <= py.health().last_seq and os.path.getsize(copy.file) == copy.bytes > 0,
+                  "Python backs up")
+            code, out, _ = leadctl(port, "backup", os.path.join(copies, "swift"), "--json")
+            check(code == 0 and os.path.getsize(json.loads(out)["file"]) == int(json.loads(out)["bytes"]),
+                  "Swift backs up")
+            shutil.rmtree(copies)
+
         # A Python stream resumes across a server restart with no gap and no duplicate.
         with Client("127.0.0.1", port) as py:
             start = py.health().last_seq

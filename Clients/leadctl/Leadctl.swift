@@ -8,7 +8,7 @@ struct Leadctl: AsyncParsableCommand {
         subcommands: [
             Health.self, Reps.self, Accounts.self, Territories.self, PolicyCommand.self, RouteCommand.self,
             Reassign.self, Availability.self, Accept.self, Complete.self, Get.self, Explain.self, History.self,
-            Assignments.self, Watch.self, Stats.self, SnapshotCommand.self,
+            Assignments.self, Watch.self, Stats.self, SnapshotCommand.self, BackupCommand.self,
         ])
 
     /// Accepts the shared options before the subcommand too (`leadctl --server H:P health`), by moving

@@ -142,6 +142,14 @@ extension LeadRouterClient {
         try await call("Snapshot", Leadrouter_V1_SnapshotRequest())
     }
 
+    /// A consistent copy of the server's database into `folder` on the server's host (absolute),
+    /// taken while it serves; `leadrouter serve --data FOLDER` starts from it.
+    public func backup(into folder: String, timeout: Duration? = nil) async throws -> Leadrouter_V1_BackupReply {
+        var request = Leadrouter_V1_BackupRequest()
+        request.folder = folder
+        return try await call("Backup", request, timeout: timeout)
+    }
+
     public func health() async throws -> Leadrouter_V1_HealthReply {
         try await call("Health", Leadrouter_V1_HealthRequest())
     }

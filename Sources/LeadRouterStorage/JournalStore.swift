@@ -81,7 +81,7 @@ public final class JournalStore: Sendable {
     /// Creates the data folder and any folder above it that is missing. Foundation's error reads
     /// "The file doesn't exist." whatever went wrong, so the reason given is the system's own answer
     /// to making the folder itself.
-    private static func makeFolder(_ path: String) throws {
+    static func makeFolder(_ path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -96,7 +96,7 @@ public final class JournalStore: Sendable {
     /// process share. The default VFS locks the index's shared-memory file with six `fcntl` calls per
     /// transaction (2.5 µs of a one-event transaction's 12); here the same locks are taken in memory.
     /// Needs URI file names, which Debian's SQLite reads by default; without them, the plain path.
-    private static func location(of path: String) -> String {
+    static func location(of path: String) -> String {
         guard readsURIFilenames else { return path }
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         let encoded = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute

@@ -2461,6 +2461,96 @@ void   leadrouter__v1__snapshot_request__free_unpacked
   assert(message->base.descriptor == &leadrouter__v1__snapshot_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   leadrouter__v1__backup_request__init
+                     (Leadrouter__V1__BackupRequest         *message)
+{
+  static const Leadrouter__V1__BackupRequest init_value = LEADROUTER__V1__BACKUP_REQUEST__INIT;
+  *message = init_value;
+}
+size_t leadrouter__v1__backup_request__get_packed_size
+                     (const Leadrouter__V1__BackupRequest *message)
+{
+  assert(message->base.descriptor == &leadrouter__v1__backup_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t leadrouter__v1__backup_request__pack
+                     (const Leadrouter__V1__BackupRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &leadrouter__v1__backup_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t leadrouter__v1__backup_request__pack_to_buffer
+                     (const Leadrouter__V1__BackupRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &leadrouter__v1__backup_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Leadrouter__V1__BackupRequest *
+       leadrouter__v1__backup_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Leadrouter__V1__BackupRequest *)
+     protobuf_c_message_unpack (&leadrouter__v1__backup_request__descriptor,
+                                allocator, len, data);
+}
+void   leadrouter__v1__backup_request__free_unpacked
+                     (Leadrouter__V1__BackupRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &leadrouter__v1__backup_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   leadrouter__v1__backup_reply__init
+                     (Leadrouter__V1__BackupReply         *message)
+{
+  static const Leadrouter__V1__BackupReply init_value = LEADROUTER__V1__BACKUP_REPLY__INIT;
+  *message = init_value;
+}
+size_t leadrouter__v1__backup_reply__get_packed_size
+                     (const Leadrouter__V1__BackupReply *message)
+{
+  assert(message->base.descriptor == &leadrouter__v1__backup_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t leadrouter__v1__backup_reply__pack
+                     (const Leadrouter__V1__BackupReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &leadrouter__v1__backup_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t leadrouter__v1__backup_reply__pack_to_buffer
+                     (const Leadrouter__V1__BackupReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &leadrouter__v1__backup_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Leadrouter__V1__BackupReply *
+       leadrouter__v1__backup_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Leadrouter__V1__BackupReply *)
+     protobuf_c_message_unpack (&leadrouter__v1__backup_reply__descriptor,
+                                allocator, len, data);
+}
+void   leadrouter__v1__backup_reply__free_unpacked
+                     (Leadrouter__V1__BackupReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &leadrouter__v1__backup_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor leadrouter__v1__hello__field_descriptors[3] =
 {
   {
@@ -6795,6 +6885,108 @@ const ProtobufCMessageDescriptor leadrouter__v1__snapshot_request__descriptor =
   (ProtobufCMessageInit) leadrouter__v1__snapshot_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor leadrouter__v1__backup_request__field_descriptors[1] =
+{
+  {
+    "folder",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__BackupRequest, folder),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned leadrouter__v1__backup_request__field_indices_by_name[] = {
+  0,   /* field[0] = folder */
+};
+static const ProtobufCIntRange leadrouter__v1__backup_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor leadrouter__v1__backup_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "leadrouter.v1.BackupRequest",
+  "BackupRequest",
+  "Leadrouter__V1__BackupRequest",
+  "leadrouter.v1",
+  sizeof(Leadrouter__V1__BackupRequest),
+  1,
+  leadrouter__v1__backup_request__field_descriptors,
+  leadrouter__v1__backup_request__field_indices_by_name,
+  1,  leadrouter__v1__backup_request__number_ranges,
+  (ProtobufCMessageInit) leadrouter__v1__backup_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor leadrouter__v1__backup_reply__field_descriptors[3] =
+{
+  {
+    "file",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__BackupReply, file),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bytes",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__BackupReply, bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_seq",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Leadrouter__V1__BackupReply, last_seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned leadrouter__v1__backup_reply__field_indices_by_name[] = {
+  1,   /* field[1] = bytes */
+  0,   /* field[0] = file */
+  2,   /* field[2] = last_seq */
+};
+static const ProtobufCIntRange leadrouter__v1__backup_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor leadrouter__v1__backup_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "leadrouter.v1.BackupReply",
+  "BackupReply",
+  "Leadrouter__V1__BackupReply",
+  "leadrouter.v1",
+  sizeof(Leadrouter__V1__BackupReply),
+  3,
+  leadrouter__v1__backup_reply__field_descriptors,
+  leadrouter__v1__backup_reply__field_indices_by_name,
+  1,  leadrouter__v1__backup_reply__number_ranges,
+  (ProtobufCMessageInit) leadrouter__v1__backup_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue leadrouter__v1__rep_status__enum_values_by_number[6] =
 {
   { "REP_STATUS_UNSPECIFIED", "LEADROUTER__V1__REP_STATUS__REP_STATUS_UNSPECIFIED", 0 },
@@ -6831,7 +7023,7 @@ const ProtobufCEnumDescriptor leadrouter__v1__rep_status__descriptor =
   leadrouter__v1__rep_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor leadrouter__v1__lead_router__method_descriptors[22] =
+static const ProtobufCMethodDescriptor leadrouter__v1__lead_router__method_descriptors[23] =
 {
   { "Route", &leadrouter__v1__route_request__descriptor, &leadrouter__v1__route_reply__descriptor },
   { "Reassign", &leadrouter__v1__reassign_request__descriptor, &leadrouter__v1__route_reply__descriptor },
@@ -6855,10 +7047,12 @@ static const ProtobufCMethodDescriptor leadrouter__v1__lead_router__method_descr
   { "GetStats", &leadrouter__v1__stats_request__descriptor, &leadrouter__v1__stats_reply__descriptor },
   { "Health", &leadrouter__v1__health_request__descriptor, &leadrouter__v1__health_reply__descriptor },
   { "Snapshot", &leadrouter__v1__snapshot_request__descriptor, &leadrouter__v1__change_reply__descriptor },
+  { "Backup", &leadrouter__v1__backup_request__descriptor, &leadrouter__v1__backup_reply__descriptor },
 };
 const unsigned leadrouter__v1__lead_router__method_indices_by_name[] = {
   4,        /* Accept */
   12,        /* ApplyPolicy */
+  22,        /* Backup */
   5,        /* Complete */
   14,        /* DryRun */
   16,        /* GetAssignment */
@@ -6887,7 +7081,7 @@ const ProtobufCServiceDescriptor leadrouter__v1__lead_router__descriptor =
   "LeadRouter",
   "Leadrouter__V1__LeadRouter",
   "leadrouter.v1",
-  22,
+  23,
   leadrouter__v1__lead_router__method_descriptors,
   leadrouter__v1__lead_router__method_indices_by_name
 };
@@ -7066,6 +7260,14 @@ void leadrouter__v1__lead_router__snapshot(ProtobufCService *service,
 {
   assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
   service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void leadrouter__v1__lead_router__backup(ProtobufCService *service,
+                                         const Leadrouter__V1__BackupRequest *input,
+                                         Leadrouter__V1__BackupReply_Closure closure,
+                                         void *closure_data)
+{
+  assert(service->descriptor == &leadrouter__v1__lead_router__descriptor);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void leadrouter__v1__lead_router__init (Leadrouter__V1__LeadRouter_Service *service,
                                         Leadrouter__V1__LeadRouter_ServiceDestroy destroy)

@@ -73,6 +73,8 @@ typedef struct Leadrouter__V1__HealthReply Leadrouter__V1__HealthReply;
 typedef struct Leadrouter__V1__StreamAssignmentsRequest Leadrouter__V1__StreamAssignmentsRequest;
 typedef struct Leadrouter__V1__AssignmentEvent Leadrouter__V1__AssignmentEvent;
 typedef struct Leadrouter__V1__SnapshotRequest Leadrouter__V1__SnapshotRequest;
+typedef struct Leadrouter__V1__BackupRequest Leadrouter__V1__BackupRequest;
+typedef struct Leadrouter__V1__BackupReply Leadrouter__V1__BackupReply;
 
 
 /* --- enums --- */
@@ -1062,6 +1064,41 @@ struct  Leadrouter__V1__SnapshotRequest
 #define LEADROUTER__V1__SNAPSHOT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__snapshot_request__descriptor) \
      }
+
+
+/*
+ * A consistent copy of the server's database, taken while it serves: `folder` (on the server's
+ * host, absolute) becomes a data folder that `leadrouter serve --data FOLDER` starts from.
+ */
+struct  Leadrouter__V1__BackupRequest
+{
+  ProtobufCMessage base;
+  /*
+   * made if missing; must not hold a leadrouter.sqlite yet
+   */
+  char *folder;
+};
+#define LEADROUTER__V1__BACKUP_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__backup_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Leadrouter__V1__BackupReply
+{
+  ProtobufCMessage base;
+  /*
+   * the copy: FOLDER/leadrouter.sqlite
+   */
+  char *file;
+  uint64_t bytes;
+  /*
+   * the last event the copy holds
+   */
+  uint64_t last_seq;
+};
+#define LEADROUTER__V1__BACKUP_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&leadrouter__v1__backup_reply__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
 
 
 /* Leadrouter__V1__Hello methods */
@@ -2102,6 +2139,44 @@ Leadrouter__V1__SnapshotRequest *
 void   leadrouter__v1__snapshot_request__free_unpacked
                      (Leadrouter__V1__SnapshotRequest *message,
                       ProtobufCAllocator *allocator);
+/* Leadrouter__V1__BackupRequest methods */
+void   leadrouter__v1__backup_request__init
+                     (Leadrouter__V1__BackupRequest         *message);
+size_t leadrouter__v1__backup_request__get_packed_size
+                     (const Leadrouter__V1__BackupRequest   *message);
+size_t leadrouter__v1__backup_request__pack
+                     (const Leadrouter__V1__BackupRequest   *message,
+                      uint8_t             *out);
+size_t leadrouter__v1__backup_request__pack_to_buffer
+                     (const Leadrouter__V1__BackupRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Leadrouter__V1__BackupRequest *
+       leadrouter__v1__backup_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   leadrouter__v1__backup_request__free_unpacked
+                     (Leadrouter__V1__BackupRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Leadrouter__V1__BackupReply methods */
+void   leadrouter__v1__backup_reply__init
+                     (Leadrouter__V1__BackupReply         *message);
+size_t leadrouter__v1__backup_reply__get_packed_size
+                     (const Leadrouter__V1__BackupReply   *message);
+size_t leadrouter__v1__backup_reply__pack
+                     (const Leadrouter__V1__BackupReply   *message,
+                      uint8_t             *out);
+size_t leadrouter__v1__backup_reply__pack_to_buffer
+                     (const Leadrouter__V1__BackupReply   *message,
+                      ProtobufCBuffer     *buffer);
+Leadrouter__V1__BackupReply *
+       leadrouter__v1__backup_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   leadrouter__v1__backup_reply__free_unpacked
+                     (Leadrouter__V1__BackupReply *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Leadrouter__V1__Hello_Closure)
@@ -2278,6 +2353,12 @@ typedef void (*Leadrouter__V1__AssignmentEvent_Closure)
 typedef void (*Leadrouter__V1__SnapshotRequest_Closure)
                  (const Leadrouter__V1__SnapshotRequest *message,
                   void *closure_data);
+typedef void (*Leadrouter__V1__BackupRequest_Closure)
+                 (const Leadrouter__V1__BackupRequest *message,
+                  void *closure_data);
+typedef void (*Leadrouter__V1__BackupReply_Closure)
+                 (const Leadrouter__V1__BackupReply *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -2373,6 +2454,10 @@ struct Leadrouter__V1__LeadRouter_Service
                    const Leadrouter__V1__SnapshotRequest *input,
                    Leadrouter__V1__ChangeReply_Closure closure,
                    void *closure_data);
+  void (*backup)(Leadrouter__V1__LeadRouter_Service *service,
+                 const Leadrouter__V1__BackupRequest *input,
+                 Leadrouter__V1__BackupReply_Closure closure,
+                 void *closure_data);
 };
 typedef void (*Leadrouter__V1__LeadRouter_ServiceDestroy)(Leadrouter__V1__LeadRouter_Service *);
 void leadrouter__v1__lead_router__init (Leadrouter__V1__LeadRouter_Service *service,
@@ -2402,7 +2487,8 @@ void leadrouter__v1__lead_router__init (Leadrouter__V1__LeadRouter_Service *serv
       function_prefix__ ## list_assignments,\
       function_prefix__ ## get_stats,\
       function_prefix__ ## health,\
-      function_prefix__ ## snapshot  }
+      function_prefix__ ## snapshot,\
+      function_prefix__ ## backup  }
 void leadrouter__v1__lead_router__route(ProtobufCService *service,
                                         const Leadrouter__V1__RouteRequest *input,
                                         Leadrouter__V1__RouteReply_Closure closure,
@@ -2491,6 +2577,10 @@ void leadrouter__v1__lead_router__snapshot(ProtobufCService *service,
                                            const Leadrouter__V1__SnapshotRequest *input,
                                            Leadrouter__V1__ChangeReply_Closure closure,
                                            void *closure_data);
+void leadrouter__v1__lead_router__backup(ProtobufCService *service,
+                                         const Leadrouter__V1__BackupRequest *input,
+                                         Leadrouter__V1__BackupReply_Closure closure,
+                                         void *closure_data);
 
 /* --- descriptors --- */
 
@@ -2553,6 +2643,8 @@ extern const ProtobufCMessageDescriptor leadrouter__v1__health_reply__descriptor
 extern const ProtobufCMessageDescriptor leadrouter__v1__stream_assignments_request__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__assignment_event__descriptor;
 extern const ProtobufCMessageDescriptor leadrouter__v1__snapshot_request__descriptor;
+extern const ProtobufCMessageDescriptor leadrouter__v1__backup_request__descriptor;
+extern const ProtobufCMessageDescriptor leadrouter__v1__backup_reply__descriptor;
 extern const ProtobufCServiceDescriptor leadrouter__v1__lead_router__descriptor;
 
 PROTOBUF_C__END_DECLS

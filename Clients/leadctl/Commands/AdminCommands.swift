@@ -144,3 +144,22 @@ struct SnapshotCommand: AsyncParsableCommand {
         }
     }
 }
+
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the server's database into a folder on its host while it serves.",
+        discussion: "The folder becomes a data folder: `leadrouter serve --data FOLDER` starts from the copy.")
+    @OptionGroup var options: ConnectionOptions
+    @Argument(help: "An absolute path on the server's host; made if missing.") var folder: String
+
+    func run() async throws {
+        try await withClient(options) { client in
+            // A large database takes a while to copy; the call's own deadline would cut it short.
+            let reply = try await client.backup(into: folder, timeout: .seconds(3600))
+            if options.json { return Output.json(reply) }
+            print("backed up to \(reply.file): \(reply.bytes) bytes, events through seq \(reply.lastSeq)")
+            print("restore: leadrouter serve --data \(folder)")
+        }
+    }
+}

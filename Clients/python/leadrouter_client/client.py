@@ -196,6 +196,10 @@ class Client:
         """Every kept event of one lead, oldest first; `.complete` is False when the first may be gone."""
         return self.call("GetLeadHistory", pb.LeadHistoryRequest(lead_id=lead_id), pb.LeadHistoryReply)
 
+    def backup(self, folder, timeout=3600.0):
+        """A consistent copy of the server's database into `folder` on its host (docs/OPERATIONS.md)."""
+        return self.call("Backup", pb.BackupRequest(folder=folder), pb.BackupReply, timeout=timeout)
+
     def health(self):
         return self.call("Health", pb.HealthRequest(), pb.HealthReply)
 

@@ -6,7 +6,7 @@ import NIOCore
 enum AuditDetail {
     /// The admin calls that change the state: each is audited whatever its outcome.
     static let audited: Set<String> = [
-        "UpsertReps", "RemoveRep", "SetTerritories", "SetAccountOwners", "ApplyPolicy", "Snapshot",
+        "UpsertReps", "RemoveRep", "SetTerritories", "SetAccountOwners", "ApplyPolicy", "Snapshot", "Backup",
     ]
 
     static func describe(_ method: String, _ payload: ByteBuffer) -> String {
@@ -28,6 +28,8 @@ enum AuditDetail {
             let version = yaml.split(separator: "\n").first { $0.hasPrefix("version:") }?.dropFirst("version:".count)
             return
                 "policy version \(version.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"'")) } ?? "?"), \(yaml.utf8.count) bytes"
+        case "Backup":
+            return "into " + ((try? Leadrouter_V1_BackupRequest(payload: payload))?.folder ?? "?")
         default:
             return ""
         }

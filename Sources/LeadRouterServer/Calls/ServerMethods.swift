@@ -28,6 +28,7 @@ enum ServerMethods {
         "ListAssignments": QueryCalls.listAssignments,
         "GetStats": QueryCalls.stats,
         "GetLeadHistory": LeadHistoryCalls.leadHistory,
+        "Backup": BackupCalls.backup,
         "ReplayPolicy": ReplayCalls.replay,
     ]
 
@@ -35,11 +36,12 @@ enum ServerMethods {
     /// takes one core at most.
     static let scanQueue = DispatchQueue(label: "leadrouter.scans", qos: .utility)
 
-    /// Where policy replays run, one at a time: seconds each, which other scans should not wait for.
-    static let replayQueue = DispatchQueue(label: "leadrouter.replays", qos: .utility)
+    /// Where policy replays and backups run, one at a time: seconds each, which other scans should
+    /// not wait for.
+    static let longScanQueue = DispatchQueue(label: "leadrouter.long-scans", qos: .utility)
 
     static func queue(forScan method: String) -> DispatchQueue {
-        method == "ReplayPolicy" ? replayQueue : scanQueue
+        method == "ReplayPolicy" || method == "Backup" ? longScanQueue : scanQueue
     }
 
     /// Methods whose reply must wait for the journal under `durability: sync`.

@@ -267,14 +267,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         let outcome = Result {
             try method(CallContext(payload: request.payload, metadata: request.metadata, server: server))
         }
-        if AuditDetail.audited.contains(request.method) {
-            let code: StatusCode
-            switch outcome {
-            case .success: code = .ok
-            case .failure(let error): code = ServerMethods.wireError(error).code
-            }
-            audit(request.method, outcome: code, detail: AuditDetail.describe(request.method, request.payload))
-        }
+        auditIfAudited(request.method, request.payload, outcome)
         guard context.channel.isActive else { return nil }
         // A Route asking for the full explanation runs here rather than in a batch; it is timed too.
         let routeReceived = request.method == "Route" ? arrived : nil
@@ -309,12 +302,14 @@ final class ConnectionHandler: ChannelInboundHandler {
             walk = try scan(CallContext(payload: request.payload, metadata: request.metadata, server: server))
         } catch {
             scansInFlight -= 1
+            auditIfAudited(request.method, request.payload, Result<Void, any Error>.failure(error))
             reply(context: context, callID, error: error)
             return context.channel
         }
         let here = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let channel = context.channel
         let timeoutMs = request.timeoutMs
+        let (method, payload) = (request.method, request.payload)
         ServerMethods.queue(forScan: request.method).async {
             // A connection that closed meanwhile would not read the answer: no walk for it.
             guard channel.isActive else { return }
@@ -322,6 +317,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             here.eventLoop.execute {
                 let (handler, context) = here.value
                 handler.scansInFlight -= 1
+                handler.auditIfAudited(method, payload, outcome)
                 guard context.channel.isActive else { return }
                 handler.answerScan(context: context, callID, outcome, timeoutMs: timeoutMs, arrived: arrived)
                 context.channel.flush()
@@ -391,6 +387,19 @@ final class ConnectionHandler: ChannelInboundHandler {
         if rpcError.code == .internal { logger.error("call failed", metadata: ["error": "\(error)"]) }
         server.metrics.answered(rpcError.code)
         output.append(Frame(type: .status, callID: callID, payload: rpcError.status.payload()))
+    }
+
+    /// Records an audited call (``AuditDetail/audited``) with its outcome, whoever is still there to
+    /// read the answer.
+    private func auditIfAudited<Success>(_ method: String, _ payload: ByteBuffer, _ outcome: Result<Success, any Error>)
+    {
+        guard AuditDetail.audited.contains(method) else { return }
+        let code: StatusCode
+        switch outcome {
+        case .success: code = .ok
+        case .failure(let error): code = ServerMethods.wireError(error).code
+        }
+        audit(method, outcome: code, detail: AuditDetail.describe(method, payload))
     }
 
     private func audit(_ method: String, outcome: StatusCode, detail: String) {

@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+
+extension JournalStore {
+    /// What a backup wrote.
+    public struct Backup: Sendable {
+        public var file: String
+        public var bytes: UInt64
+        /// The last event the copy holds: a server started from it resumes after this one.
+        public var lastSeq: UInt64
+    }
+
+    /// Writes a consistent copy of the database as it is now into `folder` (made if missing) as
+    /// `leadrouter.sqlite`, which makes the folder a data folder a server can start from, while the
+    /// journal keeps committing. SQLite's `VACUUM INTO` reads one snapshot of the database, on a
+    /// connection of its own: the store's reader serves streams catching up, which must not wait
+    /// the seconds a large copy takes.
+    public func backup(into folder: String) throws -> Backup {
+        let file = (folder as NSString).appendingPathComponent("leadrouter.sqlite")
+        guard !FileManager.default.fileExists(atPath: file) else {
+            throw StorageError("\(file) already exists; back up into a new or empty folder")
+        }
+        try Self.makeFolder(folder)
+        var options = Configuration()
+        options.readonly = true
+        do {
+            let connection = try DatabaseQueue(path: Self.location(of: path), configuration: options)
+            try connection.inDatabase { try $0.execute(sql: "VACUUM INTO ?", arguments: [file]) }
+            try connection.close()
+            let copy = try DatabaseQueue(path: file, configuration: options)
+            let lastSeq = try copy.read { try Int64.fetchOne($0, sql: "SELECT MAX(last_seq) FROM event_batches") } ?? 0
+            try copy.close()
+            let bytes = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.uint64Value ?? 0
+            return Backup(file: file, bytes: bytes, lastSeq: UInt64(lastSeq))
+        } catch {
+            try? FileManager.default.removeItem(atPath: file)
+            throw StorageError("backup into \(file) failed: \(error)")
+        }
+    }
+}
