@@ -18,12 +18,16 @@ public enum Recovery {
         }
     }
 
-    public static func recover(_ store: JournalStore, logger: Logger) throws -> Outcome {
-        try recover(store, logger: logger, replayBatch: 10_000)
+    /// - Parameter truncating: cut a journal tail that cannot be recovered (a gap or a damaged
+    ///   event), as a server does at start; `false` (a check) only warns and changes nothing.
+    public static func recover(_ store: JournalStore, logger: Logger, truncating: Bool = true) throws -> Outcome {
+        try recover(store, logger: logger, replayBatch: 10_000, truncating: truncating)
     }
 
     /// `replayBatch`: events read and decoded at a time, ahead of applying them.
-    static func recover(_ store: JournalStore, logger: Logger, replayBatch: Int) throws -> Outcome {
+    static func recover(_ store: JournalStore, logger: Logger, replayBatch: Int, truncating: Bool = true) throws
+        -> Outcome
+    {
         var warnings: [String] = []
         var state = EngineState()
         var snapshotSeq: UInt64 = 0
@@ -74,9 +78,15 @@ public enum Recovery {
                 }
             }
         }
-        if try store.lastJournalSeq > next {
-            try store.truncate(after: next)
-            warnings.append("journal tail after seq \(next) was truncated")
+        let last = try store.lastJournalSeq
+        if last > next {
+            if truncating {
+                try store.truncate(after: next)
+                warnings.append("journal tail after seq \(next) was truncated")
+            } else {
+                warnings.append(
+                    "journal events \(next + 1)–\(last) cannot be recovered; a server starting here drops them")
+            }
         }
         for warning in warnings { logger.warning("\(warning)") }
         return Outcome(state: state, snapshotSeq: snapshotSeq, replayedEvents: replayed, warnings: warnings)

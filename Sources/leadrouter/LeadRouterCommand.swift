@@ -10,7 +10,7 @@ struct LeadRouterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadrouter",
         abstract: "The LeadRouter routing server.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Check.self],
         defaultSubcommand: Serve.self)
 }
 

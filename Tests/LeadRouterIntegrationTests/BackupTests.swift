@@ -52,6 +52,12 @@ struct BackupTests {
         let audit = try String(contentsOfFile: data + "/audit.log", encoding: .utf8)
         #expect(audit.contains("\"method\":\"Backup\"") && audit.contains("\"detail\":\"into \(copy)\""))
 
+        // `leadrouter check` recovers the copy without serving it.
+        let checked = try await Self.check(copy)
+        #expect(checked.status == 0, "\(checked.out)")
+        #expect(checked.out.contains("recovers to seq \(backup.lastSeq)"))
+        #expect(checked.out.contains("policy it-1"))
+
         let restored = try await ServerProcess.start(data: copy)
         let client = try await LeadRouterClient.connect(host: "127.0.0.1", port: restored.port)
         #expect(try await client.health().lastSeq == backup.lastSeq)
@@ -69,6 +75,35 @@ struct BackupTests {
         #expect(before + UInt64(held) == backup.lastSeq, "\(held) of the leads routed during the copy are in it")
         await client.close()
         await restored.stop()
+    }
+
+    @Test func checkSaysWhatIsNotADataFolderOrCannotBeRecovered() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build leadrouter first")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("not-data-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let missing = try await Self.check(folder)
+        #expect(missing.status == 3 && missing.out.contains("not a data folder"))
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "not a database".write(toFile: folder + "/leadrouter.sqlite", atomically: true, encoding: .utf8)
+        let garbage = try await Self.check(folder)
+        #expect(garbage.status == 3 && garbage.out.contains("cannot be recovered"), "\(garbage.out)")
+    }
+
+    /// Runs `leadrouter check --data FOLDER`: its exit status and what it printed.
+    static func check(_ folder: String) async throws -> (status: Int32, out: String) {
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["check", "--data", folder]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let printed = await onOwnThread {
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data
+        }
+        return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
     }
 
     @Test func aServerWithoutDataFolderHasNothingToBackUp() async throws {

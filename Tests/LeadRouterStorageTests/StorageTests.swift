@@ -268,6 +268,11 @@ final class StorageTests {
         let last = events.count
         try store.execute("INSERT INTO event_batches VALUES (\(last + 1), \(last + 2), X'7B2273657122')")
         try store.execute("INSERT INTO event_batches VALUES (\(last + 4), \(last + 4), X'00')")
+        // A check (`leadrouter check`) recovers the same and says what a start would drop, dropping nothing.
+        let checked = try Recovery.recover(store, logger: Self.logger, truncating: false)
+        #expect(checked.state == (try EngineState(replaying: events)))
+        #expect(checked.warnings.contains { $0.contains("events \(last + 1)–\(last + 4) cannot be recovered") })
+        #expect(try store.lastJournalSeq == UInt64(last + 4))
         let outcome = try Recovery.recover(store, logger: Self.logger)
         #expect(
             outcome.state == (try EngineState(replaying: events)),
