@@ -54,7 +54,9 @@ final class StreamSubscription {
         while credit > 0 && channel.isWritable {
             let readable = horizon.readable(after: lastSeq, limit: 256)
             if readable == 0 { return }
-            guard let events = engine.events(after: lastSeq, limit: readable) ?? journalEvents(limit: readable) else {
+            // A journal that cannot be read ends the stream as a journal without the events would.
+            let kept = KeptEvents(engine: engine, store: journal)
+            guard let events = (try? kept.after(lastSeq, limit: readable)) ?? nil else {
                 finish(
                     RPCError(
                         .outOfRange,
@@ -94,14 +96,6 @@ final class StreamSubscription {
             unflushed = false
             channel.flush()
         }
-    }
-
-    /// Events after `lastSeq` from the journal, if it still has the next one.
-    private func journalEvents(limit: Int) -> [EngineEvent]? {
-        guard let journal, let events = try? journal.events(after: lastSeq, limit: limit),
-            events.first?.seq == lastSeq + 1
-        else { return nil }
-        return events
     }
 
     /// Whether the event concerns this stream (its rep, its team, or everything).
