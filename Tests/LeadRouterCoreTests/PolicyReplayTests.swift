@@ -76,6 +76,29 @@ struct PolicyReplayTests {
         #expect(report.candidateVersion == "same")
     }
 
+    /// A server stops the replay of a caller who cancelled: asked along the way, the simulation
+    /// gives up at once; never told to stop, it answers what `run()` answers.
+    @Test func aReplayStopsWhenAskedAndOtherwiseRunsToItsEnd() throws {
+        let (start, window) = try Self.recording()
+        var replay = PolicyReplay(start: start, candidate: try PolicyParser.parse(Self.withoutBo))
+        for event in window { try replay.record(event) }
+        var asked = 0
+        #expect(
+            replay.run(
+                stoppingWhen: {
+                    asked += 1
+                    return true
+                }) == nil)
+        #expect(asked == 1, "it stops the first time it asks")
+        asked = 0
+        let whole = replay.run(stoppingWhen: {
+            asked += 1
+            return false
+        })
+        #expect(asked >= 2, "a window this long is asked along the way of both runs")
+        #expect(whole == replay.run())
+    }
+
     @Test func aCandidateShowsWhatItChanges() throws {
         let report = try Self.replay(Self.withoutBo)
         #expect(report.candidate.leads == 30 && report.candidate.slaMisses == 0)

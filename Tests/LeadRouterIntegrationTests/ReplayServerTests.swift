@@ -2,6 +2,7 @@ import Foundation
 import LeadRouterClient
 import LeadRouterTesting
 import LeadRouterWire
+import NIOCore
 import Testing
 
 /// `leadctl policy replay` against a real server's journal, after a `kill -9` and a restart: the
@@ -89,6 +90,32 @@ struct ReplayServerTests {
     }
 
     /// Without a data folder the replay reads the in-memory history, while it reaches back to event 1.
+    /// A replay takes seconds to minutes on a queue other replays and backups wait behind: a CANCEL
+    /// stops it and answers CANCELLED, and the next replay is answered.
+    @Test func aCancelledReplayStopsAndAnswersCancelled() async throws {
+        try await TestServer.with { server in
+            let client = try await server.client()
+            try await WireFixtures.seed(client, reps: ["ana", "bo"], capacity: 100_000)
+            for index in 0..<3_000 { _ = try await client.route(WireFixtures.lead("r-\(index)")) }
+            var request = Leadrouter_V1_ReplayRequest()
+            request.policyYaml = "version: only-ana\ndefault:\n  pool: { reps: [ana] }\n"
+            let raw = try await RawConnection.connect(port: server.port)
+            try await raw.hello()
+            try await raw.send(RawConnection.requestFrame(1, method: "ReplayPolicy", payload: request.payload()))
+            try await raw.send(Frame(type: .cancel, callID: 1, payload: ByteBuffer()))
+            var answer: Frame?
+            for _ in 0..<1_500 where answer == nil {
+                try await Task.sleep(for: .milliseconds(20))
+                answer = raw.frames().first { $0.callID == 1 && ($0.type == .status || $0.type == .response) }
+            }
+            #expect(answer?.type == .status)
+            #expect(answer?.status?.code == .cancelled)
+            await raw.close()
+            let report = try await client.replayPolicy(request)
+            #expect(report.recorded.leads == 3_000)
+        }
+    }
+
     @Test func aServerWithoutADataFolderReplaysItsHistory() async throws {
         try await TestServer.with { server in
             let client = try await server.client()

@@ -58,17 +58,27 @@ public struct PolicyReplay {
     /// Runs both simulations and compares them. Takes about as long as routing the window's leads
     /// twice, on the caller's thread.
     public func run(changesListed: Int = Self.changesListed) -> ReplayReport {
+        run(changesListed: changesListed, stoppingWhen: { false })!
+    }
+
+    /// ``run(changesListed:)`` that gives up, answering `nil`, once `stop` says so (it is asked
+    /// every 64 steps of either simulation): a server stops the replay of a caller who
+    /// cancelled or went away, instead of routing a day's traffic twice for nobody.
+    public func run(changesListed: Int = Self.changesListed, stoppingWhen stop: () -> Bool) -> ReplayReport? {
         var behaviour = behaviour
         behaviour.settle()
         let begin = firstEvent?.time ?? start.lastTime
         let end = recordedEnd.lastTime
         // Explanations are not part of the comparison; counting rejections is cheaper than listing them.
         let configuration = EngineConfiguration(detailedExplanations: false, historyCapacity: 1024)
-        let live = ReplaySimulation(start: start, candidate: nil, behaviour: behaviour, configuration: configuration)
-            .run(inputs, from: begin, until: end)
-        let trial = ReplaySimulation(
-            start: start, candidate: candidate, behaviour: behaviour, configuration: configuration
-        ).run(inputs, from: begin, until: end)
+        guard
+            let live = ReplaySimulation(
+                start: start, candidate: nil, behaviour: behaviour, configuration: configuration
+            ).run(inputs, from: begin, until: end, stoppingWhen: stop),
+            let trial = ReplaySimulation(
+                start: start, candidate: candidate, behaviour: behaviour, configuration: configuration
+            ).run(inputs, from: begin, until: end, stoppingWhen: stop)
+        else { return nil }
         let changed = live.tally.arrivedAt.keys.filter { live.tally.firstRep[$0] != trial.tally.firstRep[$0] }.sorted()
         return ReplayReport(
             firstSeq: firstEvent?.seq ?? start.lastSeq, lastSeq: recordedEnd.lastSeq,

@@ -1,5 +1,5 @@
 /// What a candidate policy would have changed over a window of recorded traffic.
-public struct ReplayReport: Sendable {
+public struct ReplayReport: Equatable, Sendable {
     /// A lead whose first rep differs between the live policy's run and the candidate's.
     public struct Change: Hashable, Sendable {
         public var lead: LeadID

@@ -55,10 +55,10 @@ struct ReplaySimulation {
 
     /// Runs the inputs, in order, from `begin` (the window's first event: the start state may be
     /// older, the empty state of a fresh journal is from 1970) up to `end`; returns what happened and
-    /// the state at `end`.
-    func run(_ inputs: [ReplayInput], from begin: Timestamp, until end: Timestamp) -> (
-        tally: OutcomeTally, end: EngineState
-    ) {
+    /// the state at `end`; `nil` when `stop` said so (asked every 64 steps).
+    func run(
+        _ inputs: [ReplayInput], from begin: Timestamp, until end: Timestamp, stoppingWhen stop: () -> Bool
+    ) -> (tally: OutcomeTally, end: EngineState)? {
         let clock = ManualClock(max(start.lastTime, begin))
         let inbox = Inbox()
         let engine = RoutingEngine(configuration: configuration, clock: clock, state: start) { inbox.add($0) }
@@ -104,7 +104,10 @@ struct ReplaySimulation {
         }
         var next = 0
         var nextTick = clock.now().millis + Self.tickMillis
+        var steps = 0
         while true {
+            steps += 1
+            if steps % 64 == 0, stop() { return nil }
             let inputAt = next < inputs.count ? inputs[next].time.millis : .max
             let dueAt = agenda.min?.millis ?? .max
             let now = min(inputAt, dueAt, nextTick)

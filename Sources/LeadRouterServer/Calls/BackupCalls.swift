@@ -3,8 +3,8 @@ import LeadRouterStorage
 import LeadRouterWire
 import NIOCore
 
-/// `Backup`: a consistent copy of the database while the server serves. A scan on the queue of
-/// long scans: a gigabyte takes seconds to copy, which no call or other scan should wait for.
+/// `Backup`: a consistent copy of the database while the server serves. A scan on a queue of its
+/// own: a gigabyte takes seconds to copy, which no call or other scan should wait for.
 enum BackupCalls {
     static let backup: ScanMethod = { call in
         let request = try Leadrouter_V1_BackupRequest(payload: call.payload)

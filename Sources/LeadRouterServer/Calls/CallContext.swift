@@ -6,6 +6,8 @@ struct CallContext {
     let payload: ByteBuffer
     let metadata: [String: String]
     let server: ServerState
+    /// A scan's: whether its caller still wants the answer (``CallCancellation``); nil for unary calls.
+    var cancellation: CallCancellation? = nil
 
     var engine: RoutingEngine { server.engine }
 }

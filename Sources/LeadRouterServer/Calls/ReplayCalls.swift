@@ -22,10 +22,16 @@ enum ReplayCalls {
         let through = request.toSeq == 0 ? last : min(request.toSeq, last)
         let window = Window(request: request, through: through)
         let source = History(engine: call.engine, store: call.server.journal?.store)
+        let cancellation = call.cancellation
         return {
-            let replay = try window.replay(from: source, candidate: candidate)
+            // Why the walk should stop now, if it should: the caller cancelled or went away, or the
+            // deadline passed.
+            let stopping = { cancellation.flatMap { $0.shouldStop ? $0.error : nil } }
+            let replay = try window.replay(from: source, candidate: candidate, stoppingWhen: stopping)
             let listed = request.changesListed == 0 ? PolicyReplay.changesListed : Int(request.changesListed)
-            let report = replay.run(changesListed: listed)
+            guard let report = replay.run(changesListed: listed, stoppingWhen: { stopping() != nil }) else {
+                throw stopping() ?? RPCError(.cancelled, "cancelled by the client")
+            }
             return wire(report).payload()
         }
     }
@@ -86,11 +92,14 @@ enum ReplayCalls {
         /// Reads the window in one pass: from the nearest kept state at or before it, the events
         /// before the window move that state forward; the first one inside starts the replay, which
         /// takes the rest.
-        func replay(from history: History, candidate: Policy) throws -> PolicyReplay {
+        func replay(from history: History, candidate: Policy, stoppingWhen stop: () -> RPCError?) throws
+            -> PolicyReplay
+        {
             var state = try history.base(before: since.map { .at($0) } ?? .after(seq: fromSeq))
             var replay: PolicyReplay?
             var last = state.lastSeq
             reading: while last < through {
+                if let stopped = stop() { throw stopped }
                 let events = try history.events(after: last, limit: batch)
                 guard let first = events.first, first.seq == last + 1 else { break }
                 for event in events {

@@ -36,12 +36,19 @@ enum ServerMethods {
     /// takes one core at most.
     static let scanQueue = DispatchQueue(label: "leadrouter.scans", qos: .utility)
 
-    /// Where policy replays and backups run, one at a time: seconds each, which other scans should
+    /// Where policy replays run, one at a time: seconds to minutes each, which other scans should
     /// not wait for.
-    static let longScanQueue = DispatchQueue(label: "leadrouter.long-scans", qos: .utility)
+    static let replayQueue = DispatchQueue(label: "leadrouter.replays", qos: .utility)
+
+    /// Where backups run, one at a time, beside a replay rather than behind it.
+    static let backupQueue = DispatchQueue(label: "leadrouter.backups", qos: .utility)
 
     static func queue(forScan method: String) -> DispatchQueue {
-        method == "ReplayPolicy" || method == "Backup" ? longScanQueue : scanQueue
+        switch method {
+        case "ReplayPolicy": replayQueue
+        case "Backup": backupQueue
+        default: scanQueue
+        }
     }
 
     /// Methods whose reply must wait for the journal under `durability: sync`.

@@ -28,6 +28,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// with the open streams, what `maximumConcurrentCalls` bounds. A client pipelining scans faster
     /// than they are answered would otherwise queue them, and their replies, without end.
     private var scansInFlight = 0
+    /// The scans in flight by call id, for CANCEL and a closing connection to stop them.
+    private var scanCancellations: [UInt32: CallCancellation] = [:]
     private var handle: ConnectionHandle?
     private var closing = false
     /// Route calls wait here, with those of the loop's other connections, to be committed together.
@@ -89,6 +91,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         let loopStreams = server.streams.streams(on: context.eventLoop)
         for stream in streams.values { loopStreams.remove(stream) }
         streams.removeAll()
+        // Nobody will read the answers: long scans stop at their next check.
+        for cancellation in scanCancellations.values { cancellation.cancel() }
+        scanCancellations.removeAll()
         if let handle { server.connections.remove(handle) }
         context.fireChannelInactive()
     }
@@ -121,6 +126,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             handleRequest(context: context, frame)
         case .cancel:
             streams[frame.callID]?.finish(RPCError(.cancelled, "cancelled by the client"))
+            scanCancellations[frame.callID]?.cancel()
         case .credit:
             do {
                 let credit = try Leadrouter_V1_Credit(payload: frame.payload)
@@ -298,8 +304,11 @@ final class ConnectionHandler: ChannelInboundHandler {
         arrived: NIODeadline
     ) -> (any Channel)? {
         let walk: @Sendable () throws -> ByteBuffer
+        let cancellation = CallCancellation(timeoutMs: request.timeoutMs, arrived: arrived)
         do {
-            walk = try scan(CallContext(payload: request.payload, metadata: request.metadata, server: server))
+            walk = try scan(
+                CallContext(
+                    payload: request.payload, metadata: request.metadata, server: server, cancellation: cancellation))
         } catch {
             scansInFlight -= 1
             auditIfAudited(request.method, request.payload, Result<Void, any Error>.failure(error))
@@ -310,13 +319,16 @@ final class ConnectionHandler: ChannelInboundHandler {
         let channel = context.channel
         let timeoutMs = request.timeoutMs
         let (method, payload) = (request.method, request.payload)
+        scanCancellations[callID] = cancellation
         ServerMethods.queue(forScan: request.method).async {
             // A connection that closed meanwhile would not read the answer: no walk for it.
             guard channel.isActive else { return }
-            let outcome = Result { try walk() }
+            // Cancelled while it waited for its turn: not done at all (a backup is not written).
+            let outcome = cancellation.wasCancelled ? .failure(cancellation.error) : Result { try walk() }
             here.eventLoop.execute {
                 let (handler, context) = here.value
                 handler.scansInFlight -= 1
+                handler.scanCancellations[callID] = nil
                 handler.auditIfAudited(method, payload, outcome)
                 guard context.channel.isActive else { return }
                 handler.answerScan(context: context, callID, outcome, timeoutMs: timeoutMs, arrived: arrived)
