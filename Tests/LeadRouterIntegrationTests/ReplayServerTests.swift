@@ -101,8 +101,12 @@ struct ReplayServerTests {
             request.policyYaml = "version: only-ana\ndefault:\n  pool: { reps: [ana] }\n"
             let raw = try await RawConnection.connect(port: server.port)
             try await raw.hello()
-            try await raw.send(RawConnection.requestFrame(1, method: "ReplayPolicy", payload: request.payload()))
-            try await raw.send(Frame(type: .cancel, callID: 1, payload: ByteBuffer()))
+            // Both frames in one write: the server reads the CANCEL before the replay's turn comes
+            // (it once missed such a CANCEL), or while the replay runs; either way it is cancelled.
+            var frames = ByteBuffer()
+            RawConnection.requestFrame(1, method: "ReplayPolicy", payload: request.payload()).write(to: &frames)
+            Frame(type: .cancel, callID: 1, payload: ByteBuffer()).write(to: &frames)
+            try await raw.send(Array(frames.readableBytesView))
             var answer: Frame?
             for _ in 0..<1_500 where answer == nil {
                 try await Task.sleep(for: .milliseconds(20))

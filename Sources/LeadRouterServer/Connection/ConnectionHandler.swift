@@ -247,7 +247,11 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
             scansInFlight += 1
             let arrived = NIODeadline.now()
-            let run = { self.startScan(context: context, callID, request, scan, arrived: arrived) }
+            // Registered as the request is taken in, not in its turn: a CANCEL read right behind the
+            // request (in the same read, even) must find it.
+            let cancellation = CallCancellation(timeoutMs: request.timeoutMs, arrived: arrived)
+            scanCancellations[callID] = cancellation
+            let run = { self.startScan(context: context, callID, request, scan, cancellation, arrived: arrived) }
             if let calls { calls.add(command: run) } else { run()?.flush() }
             return
         }
@@ -301,16 +305,16 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// back to the loop. Returns the channel when it answered at once (a malformed request).
     private func startScan(
         context: ChannelHandlerContext, _ callID: UInt32, _ request: RequestEnvelope, _ scan: ScanMethod,
-        arrived: NIODeadline
+        _ cancellation: CallCancellation, arrived: NIODeadline
     ) -> (any Channel)? {
         let walk: @Sendable () throws -> ByteBuffer
-        let cancellation = CallCancellation(timeoutMs: request.timeoutMs, arrived: arrived)
         do {
             walk = try scan(
                 CallContext(
                     payload: request.payload, metadata: request.metadata, server: server, cancellation: cancellation))
         } catch {
             scansInFlight -= 1
+            scanCancellations[callID] = nil
             auditIfAudited(request.method, request.payload, Result<Void, any Error>.failure(error))
             reply(context: context, callID, error: error)
             return context.channel
@@ -319,7 +323,6 @@ final class ConnectionHandler: ChannelInboundHandler {
         let channel = context.channel
         let timeoutMs = request.timeoutMs
         let (method, payload) = (request.method, request.payload)
-        scanCancellations[callID] = cancellation
         ServerMethods.queue(forScan: request.method).async {
             // A connection that closed meanwhile would not read the answer: no walk for it.
             guard channel.isActive else { return }
