@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 extension JournalStore {
     /// What a backup wrote.
@@ -14,8 +15,20 @@ extension JournalStore {
     /// `leadrouter.sqlite`, which makes the folder a data folder a server can start from, while the
     /// journal keeps committing. SQLite's `VACUUM INTO` reads one snapshot of the database, on a
     /// connection of its own: the store's reader serves streams catching up, which must not wait
-    /// the seconds a large copy takes.
+    /// the seconds a large copy takes. It runs on a thread of its own at background priority
+    /// (``BackgroundPriority``), so that routing gets the cores first; the caller waits for it.
     public func backup(into folder: String) throws -> Backup {
+        let outcome = Mutex<Result<Backup, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        StorageThread.start(named: "lr-backup", background: true) {
+            outcome.withLock { $0 = Result { try self.copy(into: folder) } }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.withLock { $0! }.get()
+    }
+
+    private func copy(into folder: String) throws -> Backup {
         let file = (folder as NSString).appendingPathComponent("leadrouter.sqlite")
         guard !FileManager.default.fileExists(atPath: file) else {
             throw StorageError("\(file) already exists; back up into a new or empty folder")
