@@ -28,6 +28,9 @@ struct KeptEvents: Sendable {
     func firstSeq(at time: Timestamp, through last: UInt64) throws -> (seq: UInt64, complete: Bool) {
         var low = try oldest()
         var high = last
+        // Everything up to `last` is gone (a lead whose caller's clock ran far ahead, so `time` is
+        // later than its events): nothing to search.
+        guard high >= low else { return (low, false) }
         guard let oldest = try after(low - 1, limit: 1)?.first else { return (low, low <= 1) }
         if oldest.time >= time { return (low, low <= 1) }
         // Invariant: the event at `low` is before `time`; the answer is in (low, high].

@@ -87,6 +87,17 @@ struct LeadHistoryTests {
             let old = try await client.leadHistory("old")
             #expect(!old.complete)
             #expect(old.events.map(\.kind) == ["accepted"])
+            // A lead from a caller whose clock runs an hour ahead, queued (nobody available) and
+            // never offered, whose one event has left the history: the search starts after
+            // everything kept and up to an event older than all of it.
+            for rep in ["ana", "bo"] { _ = try await client.setAvailability(rep, .away) }
+            var ahead = WireFixtures.lead("ahead")
+            ahead.createdAtMs = clock.now().millis + 3_600_000
+            _ = try await client.route(ahead)
+            for index in 0..<100 { _ = try await client.route(WireFixtures.lead("waiting-\(index)")) }
+            let gone = try await client.leadHistory("ahead")
+            #expect(!gone.complete && gone.events.isEmpty)
+            _ = try await client.setAvailability("ana", .available)
             clock.advance(seconds: 600)
             _ = try await client.route(WireFixtures.lead("recent"))
             let recent = try await client.leadHistory("recent")
