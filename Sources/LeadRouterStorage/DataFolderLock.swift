@@ -36,6 +36,8 @@ final class DataFolderLock: Sendable {
         self.descriptor = descriptor
     }
 
+    /// Whether the descriptor is closed already: the exchange lets exactly one caller close it (a
+    /// descriptor number closed twice could be another file's by then).
     private let released = ManagedAtomic(false)
 
     /// Lets another server take the folder; later calls (and the deinit) do nothing.

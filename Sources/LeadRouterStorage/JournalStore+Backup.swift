@@ -11,6 +11,12 @@ extension JournalStore {
         public var lastSeq: UInt64
     }
 
+    /// A backup asked into a folder that already holds a copy: refused, the copy untouched.
+    public struct BackupExists: Error, CustomStringConvertible {
+        public var file: String
+        public var description: String { "\(file) already exists; back up into a new or empty folder" }
+    }
+
     /// Writes a consistent copy of the database as it is now into `folder` (made if missing) as
     /// `leadrouter.sqlite`, which makes the folder a data folder a server can start from, while the
     /// journal keeps committing. SQLite's `VACUUM INTO` reads one snapshot of the database, on a
@@ -31,7 +37,7 @@ extension JournalStore {
     private func copy(into folder: String) throws -> Backup {
         let file = (folder as NSString).appendingPathComponent("leadrouter.sqlite")
         guard !FileManager.default.fileExists(atPath: file) else {
-            throw StorageError("\(file) already exists; back up into a new or empty folder")
+            throw BackupExists(file: file)
         }
         try Self.makeFolder(folder)
         var options = Configuration()

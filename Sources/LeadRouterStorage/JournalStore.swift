@@ -68,12 +68,17 @@ public final class JournalStore: Sendable {
     /// next one in this process, where the stopped server's parts outlive it. Later reads and writes
     /// throw (`SQLITE_MISUSE`).
     public func close() {
-        do {
-            try checkpointer.close()
-            try reader.close()
-            try database.close()
-        } catch {
-            logger.warning("the journal's database did not close", metadata: ["error": "\(error)"])
+        // Each connection is closed whether or not another one could be.
+        for (name, closing) in [
+            ("checkpointer", checkpointer.close), ("reader", reader.close), ("journal", database.close),
+        ] {
+            do {
+                try closing()
+            } catch {
+                logger.warning(
+                    "a connection to the journal's database did not close",
+                    metadata: ["connection": "\(name)", "error": "\(error)"])
+            }
         }
         lock.release()
     }

@@ -24,9 +24,10 @@ enum BackupCalls {
             let backup: JournalStore.Backup
             do {
                 backup = try store.backup(into: request.folder)
+            } catch let error as JournalStore.BackupExists {
+                throw RPCError(.alreadyExists, error.description)
             } catch let error as StorageError {
-                throw RPCError(
-                    error.message.contains("already exists") ? .alreadyExists : .failedPrecondition, error.message)
+                throw RPCError(.failedPrecondition, error.message)
             }
             var reply = Leadrouter_V1_BackupReply()
             reply.file = backup.file
